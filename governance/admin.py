@@ -1,0 +1,203 @@
+"""The office's admin for the core: Chinese labels, search, filters and the columns an office worker wants."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from governance.models import (
+    AcademicYear,
+    Area,
+    Clause,
+    HolidayDate,
+    HolidayYear,
+    LeadershipTeam,
+    OfficeAlert,
+    Organization,
+    Person,
+    Position,
+    Regulation,
+    Semester,
+)
+from governance.roles import is_office
+
+admin.site.site_header = _("党委办公室 · 领导班子工作管理")
+admin.site.site_title = _("党委办公室管理后台")
+admin.site.index_title = _("管理首页")
+
+
+def _office_only(request) -> bool:
+    return bool(request.user.is_active and request.user.is_staff and is_office(request.user))
+
+
+# Only office staff may use the admin, whatever their is_staff flag says.
+admin.site.has_permission = _office_only
+
+
+class ChildOrganizationInline(admin.TabularInline):
+    model = Organization
+    fk_name = "parent"
+    fields = ("name", "short_name", "code", "kind", "order", "is_active")
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = _("下级组织")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "short_name", "code", "kind", "parent", "order", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "short_name", "code")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    inlines = [ChildOrganizationInline]
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    fields = ("person", "kind", "title", "start", "end", "areas", "order")
+    autocomplete_fields = ("person", "areas")
+    extra = 0
+
+
+@admin.register(LeadershipTeam)
+class LeadershipTeamAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "organization", "current_size")
+    search_fields = ("name", "organization__name")
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization",)
+    inlines = [PositionInline]
+
+    @admin.display(description=_("现任人数"))
+    def current_size(self, obj: LeadershipTeam) -> int:
+        return obj.positions.active_on(timezone.localdate()).count()
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+class PersonPositionInline(admin.TabularInline):
+    model = Position
+    fields = ("team", "kind", "title", "start", "end", "areas")
+    autocomplete_fields = ("team", "areas")
+    extra = 0
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "title", "organization", "email", "user", "is_party_member")
+    list_filter = ("is_party_member", "organization__kind")
+    search_fields = ("name", "title", "email", "user__username")
+    list_select_related = ("organization", "user")
+    autocomplete_fields = ("organization", "user")
+    inlines = [PersonPositionInline]
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("任职状态")
+    parameter_name = "active"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("在任")), ("no", _("已离任"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "yes":
+            return queryset.active_on(today)
+        if self.value() == "no":
+            return queryset.filter(end__lt=today)
+        return queryset
+
+
+@admin.register(Position)
+class PositionAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "team", "kind", "title", "start", "end")
+    list_filter = (ActiveFilter, "kind", "team")
+    search_fields = ("person__name", "team__name", "title")
+    list_select_related = ("person", "team")
+    autocomplete_fields = ("person", "team", "areas")
+    ordering = ("team", "order", "-start")
+
+
+class SemesterInline(admin.TabularInline):
+    model = Semester
+    fields = ("term", "start", "end")
+    extra = 0
+
+
+@admin.register(AcademicYear)
+class AcademicYearAdmin(admin.ModelAdmin):
+    list_display = ("name", "start", "end")
+    search_fields = ("name",)
+    inlines = [SemesterInline]
+
+
+@admin.register(Semester)
+class SemesterAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "academic_year", "term", "start", "end")
+    list_filter = ("academic_year", "term")
+    list_select_related = ("academic_year",)
+
+
+class HolidayDateInline(admin.TabularInline):
+    model = HolidayDate
+    fields = ("date", "kind", "name")
+    extra = 3
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "notice", "holiday_count", "workday_count")
+    inlines = [HolidayDateInline]
+
+    @admin.display(description=_("放假天数"))
+    def holiday_count(self, obj: HolidayYear) -> int:
+        return obj.dates.filter(kind=HolidayDate.Kind.HOLIDAY).count()
+
+    @admin.display(description=_("调休上班天数"))
+    def workday_count(self, obj: HolidayYear) -> int:
+        return obj.dates.filter(kind=HolidayDate.Kind.WORKDAY).count()
+
+
+@admin.register(HolidayDate)
+class HolidayDateAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "name", "year")
+    list_filter = ("kind", "year")
+    search_fields = ("name",)
+
+
+class ClauseInline(admin.StackedInline):
+    model = Clause
+    fields = (("number", "order"), "heading", "text")
+    extra = 0
+
+
+@admin.register(Regulation)
+class RegulationAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "issuing_body", "document_number", "issued_on", "level", "family")
+    list_filter = ("level", "family")
+    search_fields = ("code", "title", "issuing_body", "document_number")
+    inlines = [ClauseInline]
+
+
+@admin.register(Clause)
+class ClauseAdmin(admin.ModelAdmin):
+    list_display = ("reference", "heading", "regulation")
+    list_filter = ("regulation",)
+    search_fields = ("number", "heading", "text", "regulation__title")
+    list_select_related = ("regulation",)
+
+    @admin.display(description=_("引用"))
+    def reference(self, obj: Clause) -> str:
+        return obj.reference
+
+
+@admin.register(OfficeAlert)
+class OfficeAlertAdmin(admin.ModelAdmin):
+    list_display = ("subject", "created", "sent_at", "recipients")
+    readonly_fields = ("key", "subject", "body", "recipients", "created", "sent_at")
+    search_fields = ("subject", "key")
