@@ -1,7 +1,27 @@
+"""Root URLconf: accounts, admin, language switch, health check, home, and one prefix per family app."""
+
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from governance import views
+
+accounts_patterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+]
+
 urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz/", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Only the account pages the portal uses: the office resets forgotten passwords in the admin.
+    path("accounts/", include(accounts_patterns)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("communication/", include("communication.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("disclosure/", include("disclosure.urls")),
+    path("supervision/", include("supervision.urls")),
 ]

@@ -107,12 +107,18 @@ def quarter_of(day: dt.date) -> Period:
 
 def half_year_of(day: dt.date) -> Period:
     if day.month <= 6:
-        return Period(dt.date(day.year, 1, 1), dt.date(day.year, 6, 30), PeriodKind.HALF_YEAR, f"{day.year}年上半年")
-    return Period(dt.date(day.year, 7, 1), dt.date(day.year, 12, 31), PeriodKind.HALF_YEAR, f"{day.year}年下半年")
+        return Period(
+            dt.date(day.year, 1, 1), dt.date(day.year, 6, 30), PeriodKind.HALF_YEAR, f"{day.year}年上半年"
+        )
+    return Period(
+        dt.date(day.year, 7, 1), dt.date(day.year, 12, 31), PeriodKind.HALF_YEAR, f"{day.year}年下半年"
+    )
 
 
 def calendar_year_of(day: dt.date) -> Period:
-    return Period(dt.date(day.year, 1, 1), dt.date(day.year, 12, 31), PeriodKind.CALENDAR_YEAR, f"{day.year}年")
+    return Period(
+        dt.date(day.year, 1, 1), dt.date(day.year, 12, 31), PeriodKind.CALENDAR_YEAR, f"{day.year}年"
+    )
 
 
 def term_of(day: dt.date, terms: Sequence[Term], kind: str) -> Period | None:

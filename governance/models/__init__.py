@@ -1,12 +1,16 @@
 from .alerts import OfficeAlert
 from .calendar import AcademicYear, HolidayDate, HolidayYear, Semester
+from .obligations import ObligationExcuse, ObligationRule, PolicyPack
 from .organizations import LeadershipTeam, Organization
 from .people import Area, Person, Position, PositionKind
 from .regulations import Clause, Regulation
 
 __all__ = [
     "AcademicYear",
+    "ObligationExcuse",
+    "ObligationRule",
     "OfficeAlert",
+    "PolicyPack",
     "Area",
     "Clause",
     "HolidayDate",

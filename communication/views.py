@@ -1,0 +1,6 @@
+from governance.views import FamilyRegulationsView
+
+
+class IndexView(FamilyRegulationsView):
+    family = "communication"
+    template_name = "communication/index.html"

@@ -1,0 +1,6 @@
+from governance.views import FamilyRegulationsView
+
+
+class IndexView(FamilyRegulationsView):
+    family = "disclosure"
+    template_name = "disclosure/index.html"

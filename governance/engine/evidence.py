@@ -1,0 +1,138 @@
+"""The evidence interface: how each family app tells the obligation engine what happened.
+
+A rule names an evidence source by code (e.g. "communication.meeting", "communication.talk"), plus optional
+parameters (e.g. {"kind": "coordination"} for 碰头会, {"formal": true} for 正式谈心). Each app registers one
+`EvidenceSource` per kind of record in its AppConfig.ready(). The engine asks a source once per page or job for
+everything in a date range — never once per person or period — so pages keep a constant number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    """One record that may count towards an obligation.
+
+    - `key`: unique and stable, e.g. "communication.talk:42" (shown in JSON output and used for links).
+    - `people`: ids of governance.Person who took part (a talk's participants; a meeting's attendees).
+    - `organization_id`: the organization whose team held it (meetings), or None.
+    - `amount`: what it adds to a sum rule (hours of class observation); 1 for count rules.
+    - `attrs`: extra facts a rule's parameters can filter on (kind, formal, topics …).
+    """
+
+    key: str
+    source: str
+    date: dt.date
+    title: str
+    url: str = ""
+    people: frozenset[int] = field(default_factory=frozenset)
+    organization_id: int | None = None
+    amount: Decimal = Decimal(1)
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+    def matches(self, params: Mapping[str, Any]) -> bool:
+        """True if every rule parameter equals the record's attribute (a list parameter means any of)."""
+        for name, wanted in params.items():
+            value = self.attrs.get(name)
+            if isinstance(wanted, list | tuple | set | frozenset):
+                if isinstance(value, list | tuple | set | frozenset):
+                    if not set(value) & set(wanted):
+                        return False
+                elif value not in wanted:
+                    return False
+            elif isinstance(value, list | tuple | set | frozenset):
+                if wanted not in value:
+                    return False
+            elif value != wanted:
+                return False
+        return True
+
+
+class EvidenceSource(Protocol):
+    code: str  # "communication.talk"
+    label: str  # "谈心谈话" (verbose, Chinese)
+
+    def gather(
+        self,
+        *,
+        start: dt.date,
+        end: dt.date,
+        people: Iterable[int] | None = None,
+        organizations: Iterable[int] | None = None,
+    ) -> list[EvidenceRecord]:
+        """Every record dated within [start, end] that involves any of `people` (by participation) or belongs to
+        any of `organizations`; None means no filter on that axis. One or two queries, whatever the range."""
+        ...
+
+    def record_url(
+        self, *, rule_code: str, subject_person_id: int | None, counterpart_person_id: int | None
+    ) -> str:
+        """Where a user goes to record evidence that satisfies such a rule ("one click to record it")."""
+        ...
+
+
+_SOURCES: dict[str, EvidenceSource] = {}
+
+
+def register(source: EvidenceSource) -> None:
+    _SOURCES[source.code] = source
+
+
+def get_source(code: str) -> EvidenceSource:
+    try:
+        return _SOURCES[code]
+    except KeyError:
+        raise LookupError(f"unknown evidence source {code!r}; known: {sorted(_SOURCES)}") from None
+
+
+def sources() -> dict[str, EvidenceSource]:
+    return dict(_SOURCES)
+
+
+def source_choices() -> list[tuple[str, str]]:
+    return [(code, f"{src.label}（{code}）") for code, src in sorted(_SOURCES.items())]
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event a "before the event" rule counts up to, e.g. a democratic life meeting (民主生活会).
+
+    The period runs from `preparation_start` to `date` (000 四（二）: talks before the meeting)."""
+
+    key: str
+    date: dt.date
+    preparation_start: dt.date
+    title: str
+    organization_id: int | None
+    url: str = ""
+
+
+class EventSource(Protocol):
+    code: str
+    label: str
+
+    def events(
+        self, *, start: dt.date, end: dt.date, organizations: Iterable[int] | None, params: Mapping[str, Any]
+    ) -> list[Event]:
+        """Events whose preparation overlaps [start, end]."""
+        ...
+
+
+_EVENT_SOURCES: dict[str, EventSource] = {}
+
+
+def register_events(source: EventSource) -> None:
+    _EVENT_SOURCES[source.code] = source
+
+
+def get_event_source(code: str) -> EventSource:
+    try:
+        return _EVENT_SOURCES[code]
+    except KeyError:
+        raise LookupError(f"unknown event source {code!r}; known: {sorted(_EVENT_SOURCES)}") from None

@@ -1,0 +1,397 @@
+"""Evaluating obligation rules on plain values: which obligations exist in a period, what counted, and the status.
+
+The database part (governance.selectors.obligations) gathers rules, positions, evidence and excuses in a constant
+number of queries and hands them here; nothing in this module touches the database, so it is tested directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from governance.engine.evidence import Event, EvidenceRecord
+from governance.engine.periods import Period, PeriodKind, periods_between
+
+
+class Status(StrEnum):
+    MET = "met"
+    ON_TRACK = "on_track"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    EXCUSED = "excused"
+
+
+STATUS_LABELS = {
+    Status.MET: "已完成",
+    Status.ON_TRACK: "进行中",
+    Status.DUE_SOON: "即将到期",
+    Status.OVERDUE: "已逾期",
+    Status.EXCUSED: "已免于考核",
+}
+# Traffic-light colour for pages: green / amber / red, grey for excused.
+STATUS_COLOURS = {
+    Status.MET: "success",
+    Status.ON_TRACK: "success",
+    Status.DUE_SOON: "warning",
+    Status.OVERDUE: "danger",
+    Status.EXCUSED: "secondary",
+}
+SUBJECT_TEAM, SUBJECT_EACH, SUBJECT_POSITION = "team", "each_member", "position"
+COUNTERPART_NONE, COUNTERPART_POSITION, COUNTERPART_EACH_OTHER = "none", "position", "each_other_member"
+BEFORE_EVENT = "before_event"
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: int
+    code: str
+    title: str
+    clause_ref: str  # "000 四（四）"
+    clause_citation: str  # "《…》四（四）"
+    subject: str
+    subject_positions: tuple[str, ...]
+    counterpart: str
+    counterpart_positions: tuple[str, ...]
+    evidence_source: str
+    evidence_params: Mapping[str, Any]
+    measure: str
+    target: Decimal
+    unit: str
+    period: str
+    season: str = "always"
+    weekday: int | None = None
+    anchor: dt.date | None = None
+    holiday_shift: str = "none"
+    event_source: str = ""
+    event_params: Mapping[str, Any] = field(default_factory=dict)
+    remind_days_before: int = 7
+    team_ids: tuple[int, ...] = ()  # the leadership teams that owe it
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """A person's membership of a team over a span (one or more positions merged by the caller or not)."""
+
+    person_id: int
+    team_id: int
+    kind: str
+    start: dt.date
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
+class TeamInfo:
+    id: int
+    organization_id: int
+    name: str
+
+
+@dataclass
+class Obligation:
+    rule: RuleSpec
+    team: TeamInfo
+    period: Period
+    window_start: dt.date
+    window_end: dt.date
+    due: dt.date
+    subject_person_id: int | None
+    counterpart_person_id: int | None
+    responsible_ids: tuple[int, ...]
+    required: Decimal
+    done: Decimal = Decimal(0)
+    evidence: list[EvidenceRecord] = field(default_factory=list)
+    status: Status = Status.ON_TRACK
+    excuse_reason: str = ""
+    expected_date: dt.date | None = None
+
+    @property
+    def people(self) -> tuple[int, ...]:
+        """Everyone who sees this obligation on their dashboard."""
+        ids = [i for i in (self.subject_person_id, self.counterpart_person_id) if i is not None]
+        return tuple(dict.fromkeys([*ids, *self.responsible_ids]))
+
+    @property
+    def key(self) -> str:
+        return f"{self.rule.code}:{self.team.id}:{self.period.start}:{self.subject_person_id}:{self.counterpart_person_id}"
+
+    @property
+    def days_left(self) -> int:
+        return self.period.days_left(self.due)
+
+
+ExcuseKey = tuple[
+    str, dt.date, int | None, int | None, int | None
+]  # rule code, period start, team, person, counterpart
+
+
+def excuse_key(
+    rule_code: str,
+    period_start: dt.date,
+    team_id: int | None,
+    person_id: int | None,
+    counterpart_id: int | None,
+) -> ExcuseKey:
+    if person_id is not None and counterpart_id is not None and counterpart_id < person_id:
+        person_id, counterpart_id = counterpart_id, person_id
+    return (rule_code, period_start, team_id, person_id, counterpart_id)
+
+
+def _overlap(
+    a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date
+) -> tuple[dt.date, dt.date] | None:
+    start = max(a_start, b_start)
+    end = b_end if a_end is None else min(a_end, b_end)
+    return (start, end) if start <= end else None
+
+
+def _window(tenures: Sequence[Tenure], start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The part of [start, end] during which any of the tenures held (first day to last day)."""
+    spans = [s for t in tenures if (s := _overlap(t.start, t.end, start, end))]
+    if not spans:
+        return None
+    return (min(s[0] for s in spans), max(s[1] for s in spans))
+
+
+def expected_date(
+    rule: RuleSpec, period: Period, is_workday: Callable[[dt.date], bool] | None
+) -> dt.date | None:
+    """For rules with an agreed weekday: the last such weekday in the period (e.g. the cycle's second Friday),
+    moved off a holiday as the rule says (000 四（四）: usually Friday; 001 一（二）: alternate Mondays)."""
+    if rule.weekday is None:
+        return None
+    day = period.end - dt.timedelta(days=(period.end.weekday() - rule.weekday) % 7)
+    if day < period.start or is_workday is None or is_workday(day):
+        return day
+    step = -1 if rule.holiday_shift == "previous" else 1 if rule.holiday_shift == "next" else 0
+    if step == 0:
+        return day
+    moved = day
+    for _i in range(30):
+        moved += dt.timedelta(days=step)
+        if is_workday(moved):
+            return moved
+    return day
+
+
+def rule_periods(
+    rule: RuleSpec,
+    start: dt.date,
+    end: dt.date,
+    *,
+    calendar: Any,
+    events: Sequence[Event] = (),
+) -> list[Period]:
+    """Periods of `rule` overlapping [start, end]. `calendar` is a governance.selectors.calendar.AcademicCalendar."""
+    if rule.period == BEFORE_EVENT:
+        return [
+            Period(e.preparation_start, e.date, BEFORE_EVENT, e.title)
+            for e in events
+            if e.preparation_start <= end and start <= e.date
+        ]
+    found = periods_between(
+        rule.period,
+        start,
+        end,
+        anchor=rule.anchor or calendar.anchor,
+        semesters=calendar.semesters,
+        academic_years=calendar.academic_years,
+    )
+    if rule.season == "semester" and rule.period not in (PeriodKind.SEMESTER, PeriodKind.ACADEMIC_YEAR):
+        found = [p for p in found if any(p.overlaps(s.start, s.end) for s in calendar.semesters)]
+    return found
+
+
+def _status(ob: Obligation, today: dt.date) -> Status:
+    if ob.excuse_reason:
+        return Status.EXCUSED
+    if ob.done >= ob.required:
+        return Status.MET
+    if today > max(ob.window_end, ob.due):
+        return Status.OVERDUE
+    if (ob.due - today).days <= ob.rule.remind_days_before:
+        return Status.DUE_SOON
+    return Status.ON_TRACK
+
+
+def _event_organization(events: Sequence[Event], period: Period) -> int | None:
+    for e in events:
+        if e.preparation_start == period.start and e.date == period.end:
+            return e.organization_id
+    return None
+
+
+def evaluate(
+    rules: Sequence[RuleSpec],
+    *,
+    teams: Mapping[int, TeamInfo],
+    tenures: Sequence[Tenure],
+    evidence: Mapping[str, Sequence[EvidenceRecord]],
+    events: Mapping[str, Sequence[Event]],
+    excuses: Mapping[ExcuseKey, str],
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    calendar: Any,
+    is_workday: Callable[[dt.date], bool] | None = None,
+) -> list[Obligation]:
+    """Every obligation of `rules` for their teams whose period overlaps [start, end], with status as of `today`."""
+    by_team: dict[int, list[Tenure]] = defaultdict(list)
+    for t in tenures:
+        by_team[t.team_id].append(t)
+    results: list[Obligation] = []
+    for rule in rules:
+        records = [r for r in evidence.get(rule.evidence_source, ()) if r.matches(rule.evidence_params)]
+        rule_events = events.get(rule.event_source, ()) if rule.period == BEFORE_EVENT else ()
+        periods = rule_periods(rule, start, end, calendar=calendar, events=rule_events)
+        for team_id in rule.team_ids:
+            team = teams.get(team_id)
+            if team is None:
+                continue
+            members = by_team.get(team_id, [])
+            for period in periods:
+                if (
+                    rule.period == BEFORE_EVENT
+                    and _event_organization(rule_events, period) != team.organization_id
+                ):
+                    continue
+                results.extend(
+                    _obligations_in_period(rule, team, members, period, records, excuses, today, is_workday)
+                )
+    results.sort(
+        key=lambda o: (o.period.end, o.rule.code, o.subject_person_id or 0, o.counterpart_person_id or 0)
+    )
+    return results
+
+
+def _tenures_by_person(members: Iterable[Tenure], kinds: Sequence[str] | None) -> dict[int, list[Tenure]]:
+    grouped: dict[int, list[Tenure]] = defaultdict(list)
+    for t in members:
+        if kinds is None or t.kind in kinds:
+            grouped[t.person_id].append(t)
+    return grouped
+
+
+def _obligations_in_period(
+    rule: RuleSpec,
+    team: TeamInfo,
+    members: Sequence[Tenure],
+    period: Period,
+    records: Sequence[EvidenceRecord],
+    excuses: Mapping[ExcuseKey, str],
+    today: dt.date,
+    is_workday: Callable[[dt.date], bool] | None,
+) -> list[Obligation]:
+    expected = expected_date(rule, period, is_workday)
+    due = expected or period.end
+    out: list[Obligation] = []
+
+    def make(
+        window: tuple[dt.date, dt.date],
+        subject: int | None,
+        counterpart: int | None,
+        responsible: tuple[int, ...],
+        counted: list[EvidenceRecord],
+    ) -> None:
+        total = (
+            sum((r.amount for r in counted), Decimal(0)) if rule.measure == "sum" else Decimal(len(counted))
+        )
+        ob = Obligation(
+            rule=rule,
+            team=team,
+            period=period,
+            window_start=window[0],
+            window_end=window[1],
+            due=min(due, window[1]) if expected is None else due,
+            subject_person_id=subject,
+            counterpart_person_id=counterpart,
+            responsible_ids=responsible,
+            required=rule.target,
+            done=total,
+            evidence=sorted(counted, key=lambda r: (r.date, r.key)),
+            excuse_reason=excuses.get(excuse_key(rule.code, period.start, team.id, subject, counterpart), "")
+            or excuses.get(excuse_key(rule.code, period.start, team.id, None, None), ""),
+            expected_date=expected,
+        )
+        ob.status = _status(ob, today)
+        out.append(ob)
+
+    if rule.subject == SUBJECT_TEAM:
+        responsible = tuple(
+            pid
+            for pid, ts in _tenures_by_person(members, rule.subject_positions or None).items()
+            if _window(ts, period.start, period.end)
+        )
+        counted = [
+            r
+            for r in records
+            if r.organization_id == team.organization_id and period.start <= r.date <= period.end
+        ]
+        make((period.start, period.end), None, None, responsible, counted)
+        return out
+
+    subjects = _tenures_by_person(
+        members, rule.subject_positions if rule.subject == SUBJECT_POSITION else None
+    )
+    if rule.counterpart == COUNTERPART_NONE:
+        for pid, ts in subjects.items():
+            window = _window(ts, period.start, period.end)
+            if window is None:
+                continue
+            counted = [r for r in records if pid in r.people and window[0] <= r.date <= window[1]]
+            make(window, pid, None, (), counted)
+        return out
+
+    if rule.counterpart == COUNTERPART_POSITION:
+        counterparts = _tenures_by_person(members, rule.counterpart_positions)
+    else:
+        # Each other member; counterpart_positions, when given, narrows who counts (e.g. members but not the
+        # main leaders, whose pairs another rule already covers).
+        counterparts = _tenures_by_person(members, rule.counterpart_positions or None)
+    seen: set[tuple[int, int]] = set()
+    for pid, ts in sorted(subjects.items()):
+        for cid, cts in sorted(counterparts.items()):
+            pair = (min(pid, cid), max(pid, cid))
+            if pid == cid or pair in seen:
+                continue
+            seen.add(pair)
+            w1 = _window(ts, period.start, period.end)
+            w2 = _window(cts, period.start, period.end) if w1 else None
+            if not (w1 and w2):
+                continue
+            window = (max(w1[0], w2[0]), min(w1[1], w2[1]))
+            if window[0] > window[1]:
+                continue
+            counted = [
+                r for r in records if pid in r.people and cid in r.people and window[0] <= r.date <= window[1]
+            ]
+            make(window, pid, cid, (), counted)
+    return out
+
+
+def current_view(obligations: Sequence[Obligation], today: dt.date) -> list[Obligation]:
+    """What a dashboard shows on `today`: each obligation's current period, plus the one before it when that
+    ended unmet (so an overdue semester talk still shows in the winter break)."""
+    groups: dict[tuple, list[Obligation]] = defaultdict(list)
+    for ob in obligations:
+        groups[(ob.rule.code, ob.team.id, ob.subject_person_id, ob.counterpart_person_id)].append(ob)
+    shown: list[Obligation] = []
+    for items in groups.values():
+        items.sort(key=lambda o: o.period.start)
+        started = [o for o in items if o.period.start <= today]
+        if not started:
+            continue
+        last = started[-1]
+        if today in last.period:
+            shown.append(last)
+            if len(started) > 1 and started[-2].status == Status.OVERDUE:
+                shown.append(started[-2])
+        elif last.status == Status.OVERDUE or last.period.end >= today - dt.timedelta(days=1):
+            shown.append(last)
+    order = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.ON_TRACK: 2, Status.EXCUSED: 3, Status.MET: 4}
+    shown.sort(key=lambda o: (order[o.status], o.due, o.rule.code))
+    return shown

@@ -1,0 +1,82 @@
+"""Site-wide pages: the home page each role lands on, the health check, logout, and the regulation list every
+family app shows on its index page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.generic import ListView, TemplateView
+
+from governance.models import Clause, Regulation
+from governance.roles import is_leader, is_office
+from governance.selectors.calendar import current_semester
+from governance.selectors.people import leader_home
+from governance.services.workdays import WorkdayCalendar, years_in_use
+
+
+@require_safe
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For docker's health check: the process answers. Touches neither the database nor the session."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's POST-only logout, telling the user on the login page that it worked."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("您已安全退出。"))
+        return response
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """One address for everyone; each role sees its own page."""
+
+    def get_template_names(self) -> list[str]:
+        user = self.request.user
+        if is_office(user):
+            return ["governance/home_office.html"]
+        if is_leader(user):
+            return ["governance/home_leader.html"]
+        return ["governance/home_member.html"]
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        context["today"] = today
+        if is_office(user):
+            context["semester"] = current_semester(today)
+            calendar = WorkdayCalendar()
+            context["holiday_sources"] = [
+                {"year": year, "source": str(calendar.source_for_year(year))} for year in years_in_use(today)
+            ]
+        elif is_leader(user):
+            context["semester"] = current_semester(today)
+            context["home"] = leader_home(user, on=today)
+        return context
+
+
+class FamilyRegulationsView(LoginRequiredMixin, ListView):
+    """A family app's index: the regulations it is built on, each with its clauses. Subclasses set `family`."""
+
+    family: str = ""
+    context_object_name = "regulations"
+
+    def get_queryset(self):
+        return Regulation.objects.filter(family=self.family).prefetch_related(
+            Prefetch("clauses", queryset=Clause.objects.order_by("order", "pk"))
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["family"] = self.family
+        return context

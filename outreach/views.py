@@ -1,0 +1,6 @@
+from governance.views import FamilyRegulationsView
+
+
+class IndexView(FamilyRegulationsView):
+    family = "outreach"
+    template_name = "outreach/index.html"
