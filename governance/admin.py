@@ -14,9 +14,12 @@ from governance.models import (
     HolidayDate,
     HolidayYear,
     LeadershipTeam,
+    ObligationExcuse,
+    ObligationRule,
     OfficeAlert,
     Organization,
     Person,
+    PolicyPack,
     Position,
     Regulation,
     Semester,
@@ -201,3 +204,94 @@ class OfficeAlertAdmin(admin.ModelAdmin):
     list_display = ("subject", "created", "sent_at", "recipients")
     readonly_fields = ("key", "subject", "body", "recipients", "created", "sent_at")
     search_fields = ("subject", "key")
+
+
+class RuleInline(admin.TabularInline):
+    model = ObligationRule
+    fields = ("code", "title", "organization", "period", "target", "unit", "is_active")
+    readonly_fields = ("code",)
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(PolicyPack)
+class PolicyPackAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "regulation", "version", "loaded_at")
+    list_select_related = ("regulation",)
+    inlines = [RuleInline]
+
+
+@admin.register(ObligationRule)
+class ObligationRuleAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "title",
+        "code",
+        "organization",
+        "clause_reference",
+        "subject",
+        "counterpart",
+        "period",
+        "target",
+        "unit",
+        "is_active",
+    )
+    list_filter = ("is_active", "period", "subject", "organization", "pack")
+    search_fields = ("code", "title", "clause__number", "clause__regulation__title")
+    list_select_related = ("organization", "clause__regulation")
+    autocomplete_fields = ("clause", "organization")
+    fieldsets = (
+        (None, {"fields": ("code", "title", "description", "pack", "clause", "is_active", "order")}),
+        (_("适用范围"), {"fields": ("organization", "include_sub_units")}),
+        (
+            _("主体与对象"),
+            {"fields": ("subject", "subject_positions", "counterpart", "counterpart_positions")},
+        ),
+        (
+            _("计入的记录与要求"),
+            {"fields": ("evidence_source", "evidence_params", "measure", "target", "unit")},
+        ),
+        (
+            _("周期"),
+            {
+                "fields": (
+                    "period",
+                    "season",
+                    "weekday",
+                    "anchor",
+                    "holiday_shift",
+                    "event_source",
+                    "event_params",
+                    "remind_days_before",
+                ),
+                "description": _("周期、星期和提前提醒天数可按本单位制度调整；修改后立即生效。"),
+            },
+        ),
+    )
+
+    @admin.display(description=_("依据条款"), ordering="clause__number")
+    def clause_reference(self, obj: ObligationRule) -> str:
+        return obj.clause.reference
+
+
+@admin.register(ObligationExcuse)
+class ObligationExcuseAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "rule",
+        "period_start",
+        "team",
+        "person",
+        "counterpart",
+        "reason",
+        "created_by",
+        "created",
+    )
+    list_filter = ("rule",)
+    search_fields = ("reason", "rule__title", "person__name")
+    list_select_related = ("rule", "team", "person", "counterpart", "created_by")
+    autocomplete_fields = ("rule", "team", "person", "counterpart")
+    readonly_fields = ("created_by", "created")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -202,7 +202,15 @@ def rule_periods(
         academic_years=calendar.academic_years,
     )
     if rule.season == "semester" and rule.period not in (PeriodKind.SEMESTER, PeriodKind.ACADEMIC_YEAR):
-        found = [p for p in found if any(p.overlaps(s.start, s.end) for s in calendar.semesters)]
+        # Term-time rules: a cycle counts when its agreed day (or, without one, any of its days) is in a semester,
+        # so a cycle straddling the first or last week of term is owed only if its meeting day falls in term.
+        def in_term(p: Period) -> bool:
+            if rule.weekday is not None:
+                day = expected_date(rule, p, None)
+                return day is not None and any(s.start <= day <= s.end for s in calendar.semesters)
+            return any(p.overlaps(s.start, s.end) for s in calendar.semesters)
+
+        found = [p for p in found if in_term(p)]
     return found
 
 
