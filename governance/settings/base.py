@@ -199,13 +199,15 @@ else:
     # Embedded default: kombu's filesystem transport under var/. A real broker shared by separate worker and
     # beat processes, nothing to install.
     CELERY_QUEUE_DIR = VAR_DIR / "celery"
-    for sub in ("out", "processed"):
+    for sub in ("out", "processed", "control"):
         (CELERY_QUEUE_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "out"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "out"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        # Broadcast (remote control) exchanges; kombu's default is a folder in the working directory.
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }
 
