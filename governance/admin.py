@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -39,7 +41,27 @@ def _office_only(request) -> bool:
 admin.site.has_permission = _office_only
 
 
-class ChildOrganizationInline(admin.TabularInline):
+class OfficeOnlyAdminMixin:
+    """The office may view, add, change and delete everything here; it needs no per-model permissions. The
+    admin's own gate (`_office_only`) keeps everyone else out."""
+
+    def has_module_permission(self, request) -> bool:
+        return is_office(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_office(request.user)
+
+    def has_add_permission(self, request, *args) -> bool:
+        return is_office(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_office(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_office(request.user)
+
+
+class ChildOrganizationInline(OfficeOnlyAdminMixin, admin.TabularInline):
     model = Organization
     fk_name = "parent"
     fields = ("name", "short_name", "code", "kind", "order", "is_active")
@@ -49,7 +71,7 @@ class ChildOrganizationInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "short_name", "code", "kind", "parent", "order", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "code")
@@ -58,7 +80,7 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     inlines = [ChildOrganizationInline]
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(OfficeOnlyAdminMixin, admin.TabularInline):
     model = Position
     fields = ("person", "kind", "title", "start", "end", "areas", "order")
     autocomplete_fields = ("person", "areas")
@@ -66,7 +88,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(LeadershipTeam)
-class LeadershipTeamAdmin(SimpleHistoryAdmin):
+class LeadershipTeamAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "organization", "current_size")
     search_fields = ("name", "organization__name")
     list_select_related = ("organization",)
@@ -79,11 +101,11 @@ class LeadershipTeamAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class PersonPositionInline(admin.TabularInline):
+class PersonPositionInline(OfficeOnlyAdminMixin, admin.TabularInline):
     model = Position
     fields = ("team", "kind", "title", "start", "end", "areas")
     autocomplete_fields = ("team", "areas")
@@ -91,7 +113,7 @@ class PersonPositionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "title", "organization", "email", "user", "is_party_member")
     list_filter = ("is_party_member", "organization__kind")
     search_fields = ("name", "title", "email", "user__username")
@@ -117,7 +139,7 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Position)
-class PositionAdmin(SimpleHistoryAdmin):
+class PositionAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("person", "team", "kind", "title", "start", "end")
     list_filter = (ActiveFilter, "kind", "team")
     search_fields = ("person__name", "team__name", "title")
@@ -126,34 +148,34 @@ class PositionAdmin(SimpleHistoryAdmin):
     ordering = ("team", "order", "-start")
 
 
-class SemesterInline(admin.TabularInline):
+class SemesterInline(OfficeOnlyAdminMixin, admin.TabularInline):
     model = Semester
     fields = ("term", "start", "end")
     extra = 0
 
 
 @admin.register(AcademicYear)
-class AcademicYearAdmin(admin.ModelAdmin):
+class AcademicYearAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "start", "end")
     search_fields = ("name",)
     inlines = [SemesterInline]
 
 
 @admin.register(Semester)
-class SemesterAdmin(admin.ModelAdmin):
+class SemesterAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "academic_year", "term", "start", "end")
     list_filter = ("academic_year", "term")
     list_select_related = ("academic_year",)
 
 
-class HolidayDateInline(admin.TabularInline):
+class HolidayDateInline(OfficeOnlyAdminMixin, admin.TabularInline):
     model = HolidayDate
     fields = ("date", "kind", "name")
     extra = 3
 
 
 @admin.register(HolidayYear)
-class HolidayYearAdmin(admin.ModelAdmin):
+class HolidayYearAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("year", "notice", "holiday_count", "workday_count")
     inlines = [HolidayDateInline]
 
@@ -167,20 +189,20 @@ class HolidayYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(HolidayDate)
-class HolidayDateAdmin(admin.ModelAdmin):
+class HolidayDateAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("date", "kind", "name", "year")
     list_filter = ("kind", "year")
     search_fields = ("name",)
 
 
-class ClauseInline(admin.StackedInline):
+class ClauseInline(OfficeOnlyAdminMixin, admin.StackedInline):
     model = Clause
     fields = (("number", "order"), "heading", "text")
     extra = 0
 
 
 @admin.register(Regulation)
-class RegulationAdmin(admin.ModelAdmin):
+class RegulationAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("code", "title", "issuing_body", "document_number", "issued_on", "level", "family")
     list_filter = ("level", "family")
     search_fields = ("code", "title", "issuing_body", "document_number")
@@ -188,7 +210,7 @@ class RegulationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Clause)
-class ClauseAdmin(admin.ModelAdmin):
+class ClauseAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("reference", "heading", "regulation")
     list_filter = ("regulation",)
     search_fields = ("number", "heading", "text", "regulation__title")
@@ -200,13 +222,13 @@ class ClauseAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficeAlert)
-class OfficeAlertAdmin(admin.ModelAdmin):
+class OfficeAlertAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("subject", "created", "sent_at", "recipients")
     readonly_fields = ("key", "subject", "body", "recipients", "created", "sent_at")
     search_fields = ("subject", "key")
 
 
-class RuleInline(admin.TabularInline):
+class RuleInline(OfficeOnlyAdminMixin, admin.TabularInline):
     model = ObligationRule
     fields = ("code", "title", "organization", "period", "target", "unit", "is_active")
     readonly_fields = ("code",)
@@ -215,14 +237,14 @@ class RuleInline(admin.TabularInline):
 
 
 @admin.register(PolicyPack)
-class PolicyPackAdmin(admin.ModelAdmin):
+class PolicyPackAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("code", "title", "regulation", "version", "loaded_at")
     list_select_related = ("regulation",)
     inlines = [RuleInline]
 
 
 @admin.register(ObligationRule)
-class ObligationRuleAdmin(SimpleHistoryAdmin):
+class ObligationRuleAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "title",
         "code",
@@ -274,7 +296,7 @@ class ObligationRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ObligationExcuse)
-class ObligationExcuseAdmin(SimpleHistoryAdmin):
+class ObligationExcuseAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "rule",
         "period_start",
@@ -295,3 +317,18 @@ class ObligationExcuseAdmin(SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class OfficeUserAdmin(OfficeOnlyAdminMixin, UserAdmin):
+    """The office creates accounts and resets passwords, but cannot grant superuser status or raw permissions."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        hidden = {"is_superuser", "user_permissions"}
+        return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
+
+
+admin.site.unregister(User)
+admin.site.register(User, OfficeUserAdmin)

@@ -1,8 +1,10 @@
 """Root URLconf: accounts, admin, language switch, health check, home, and one prefix per family app."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from governance import views
 
@@ -16,6 +18,8 @@ accounts_patterns = [
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)),
     path("admin/", admin.site.urls),
     # Only the account pages the portal uses: the office resets forgotten passwords in the admin.
     path("accounts/", include(accounts_patterns)),

@@ -23,7 +23,18 @@ from governance.models import Clause, Regulation
 REGULATIONS_DIR = Path(__file__).resolve().parent.parent / "policies" / "regulations"
 
 REGULATION_KEYS = frozenset(
-    {"code", "seed", "title", "issuing_body", "document_number", "issued_on", "level", "family", "preamble", "clauses"}
+    {
+        "code",
+        "seed",
+        "title",
+        "issuing_body",
+        "document_number",
+        "issued_on",
+        "level",
+        "family",
+        "preamble",
+        "clauses",
+    }
 )
 REQUIRED_REGULATION_KEYS = ("code", "title", "clauses")
 CLAUSE_KEYS = frozenset({"number", "heading", "text"})
@@ -76,7 +87,11 @@ class RegulationLoadResult:
     @property
     def changed(self) -> bool:
         return bool(
-            self.created or self.updated or self.clauses_created or self.clauses_updated or self.clauses_deleted
+            self.created
+            or self.updated
+            or self.clauses_created
+            or self.clauses_updated
+            or self.clauses_deleted
         )
 
     def summary(self) -> str:
@@ -157,6 +172,9 @@ def regulation_file_parse(*, path: Path) -> RegulationData:
         if data.get(key) in (None, ""):
             raise fail(f"缺少 {key}")
 
+    if not isinstance(data["code"], str):
+        # Unquoted, YAML reads 000 as the number 0 and 001 as 1.
+        raise fail(f'code 应加引号，如 code: "000"（不加引号时被读成了 {data["code"]!r}）')
     code = _text(data["code"])
     issued_on = data.get("issued_on")
     if isinstance(issued_on, str):
@@ -199,9 +217,7 @@ def regulation_file_parse(*, path: Path) -> RegulationData:
             raise fail(f"第{index}条缺少 number", index=index, line=line)
         number = str(number).strip()
         if number in seen:
-            raise fail(
-                f"第{index}条的 number“{number}”与第{seen[number]}条重复", index=index, line=line
-            )
+            raise fail(f"第{index}条的 number“{number}”与第{seen[number]}条重复", index=index, line=line)
         seen[number] = index
         clauses.append(
             ClauseData(
@@ -221,7 +237,7 @@ def regulation_file_parse(*, path: Path) -> RegulationData:
 
 
 def _validation_reason(error: ValidationError, model: type) -> str:
-    """"条款号：该字段不能超过 40 个字符。" — field labels instead of field names."""
+    """Django's messages, each after its field's Chinese label (条款号：…) rather than its name."""
     if not hasattr(error, "error_dict"):
         return "；".join(error.messages)
     parts = []

@@ -28,6 +28,19 @@ from governance.models import (
 PASSWORD = "Demo-pass-2026"  # noqa: S105 - test fixture password
 
 
+def role_groups(*default: str) -> factory.PostGeneration:
+    """Add the user to groups: `default` unless the caller passes groups=(...). Saves, so the password sticks."""
+
+    def add(user, create, extracted, **kwargs):
+        if not create:
+            return
+        names = default if extracted is None else extracted
+        user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in names))
+        user.save()
+
+    return factory.PostGeneration(add)
+
+
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -37,23 +50,16 @@ class UserFactory(DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.edu.cn")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @factory.post_generation
-    def groups(self, create, extracted, **kwargs):
-        if not create or not extracted:
-            return
-        for name in extracted:
-            self.groups.add(Group.objects.get_or_create(name=name)[0])
-        self.save()
+    groups = role_groups()
 
 
 class OfficeUserFactory(UserFactory):
     is_staff = True
-    groups = (roles.OFFICE,)
+    groups = role_groups(roles.OFFICE)
 
 
 class LeaderUserFactory(UserFactory):
-    groups = (roles.LEADERS, roles.PARTY_MEMBERS)
+    groups = role_groups(roles.LEADERS, roles.PARTY_MEMBERS)
 
 
 class OrganizationFactory(DjangoModelFactory):
