@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from communication import views
 
@@ -6,4 +6,5 @@ app_name = "communication"
 
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
+    path("", include("communication.urls_records")),
 ]

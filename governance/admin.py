@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from governance.models import (
     AcademicYear,
     Area,
+    CalendarFeedToken,
     Clause,
     HolidayDate,
     HolidayYear,
@@ -24,6 +25,8 @@ from governance.models import (
     PolicyPack,
     Position,
     Regulation,
+    ReminderDigest,
+    ReminderSent,
     Semester,
 )
 from governance.roles import is_office
@@ -327,8 +330,54 @@ class OfficeUserAdmin(OfficeOnlyAdminMixin, UserAdmin):
         if request.user.is_superuser:
             return fieldsets
         hidden = {"is_superuser", "user_permissions"}
-        return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+            for name, opts in fieldsets
+        ]
 
 
 admin.site.unregister(User)
 admin.site.register(User, OfficeUserAdmin)
+
+
+class ReminderSentInline(OfficeOnlyAdminMixin, admin.TabularInline):
+    model = ReminderSent
+    fields = ("rule", "team", "period_start", "counterpart", "kind")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("person", "subject", "to_email", "created", "sent_at", "attempts", "last_error")
+    list_filter = ("sent_at",)
+    search_fields = ("person__name", "subject", "to_email")
+    list_select_related = ("person",)
+    readonly_fields = (
+        "person",
+        "subject",
+        "to_email",
+        "body_text",
+        "created",
+        "sent_at",
+        "attempts",
+        "last_error",
+    )
+    exclude = ("body_html",)
+    inlines = [ReminderSentInline]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+
+@admin.register(CalendarFeedToken)
+class CalendarFeedTokenAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("person", "created", "revoked_at")
+    list_select_related = ("person",)
+    search_fields = ("person__name",)
+    readonly_fields = ("person", "created")
+    exclude = ("token",)
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False

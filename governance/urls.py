@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from governance import views
+from governance import dashboard_views, views
 
 accounts_patterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -20,6 +20,9 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)),
+    path("overview/", dashboard_views.OverviewView.as_view(), name="overview"),
+    path("overview/cell/", dashboard_views.OverviewCellView.as_view(), name="overview_cell"),
+    path("", include("governance.urls_feeds")),
     path("admin/", admin.site.urls),
     # Only the account pages the portal uses: the office resets forgotten passwords in the admin.
     path("accounts/", include(accounts_patterns)),

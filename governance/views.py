@@ -14,9 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
+from communication.dashboard import leader_panel
 from governance.models import Clause, Regulation
 from governance.roles import is_leader, is_office
 from governance.selectors.calendar import current_semester
+from governance.selectors.dashboard import leader_dashboard
 from governance.selectors.people import leader_home
 from governance.services.workdays import WorkdayCalendar, years_in_use
 
@@ -62,6 +64,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
         elif is_leader(user):
             context["semester"] = current_semester(today)
             context["home"] = leader_home(user, on=today)
+            if context["home"] is not None:
+                person = context["home"].person
+                context["dashboard"] = leader_dashboard(person, today=today)
+                context["communication"] = leader_panel(person, today=today)
         return context
 
 

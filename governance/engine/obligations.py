@@ -44,6 +44,9 @@ STATUS_COLOURS = {
 SUBJECT_TEAM, SUBJECT_EACH, SUBJECT_POSITION = "team", "each_member", "position"
 COUNTERPART_NONE, COUNTERPART_POSITION, COUNTERPART_EACH_OTHER = "none", "position", "each_other_member"
 BEFORE_EVENT = "before_event"
+# A period that ended unmet stays on the dashboard (as overdue) for this long, then only the office overview's
+# history and the --from/--to listing show it.
+STALE_AFTER_DAYS = 92
 
 
 @dataclass(frozen=True)
@@ -396,9 +399,16 @@ def current_view(obligations: Sequence[Obligation], today: dt.date) -> list[Obli
         last = started[-1]
         if today in last.period:
             shown.append(last)
-            if len(started) > 1 and started[-2].status == Status.OVERDUE:
-                shown.append(started[-2])
-        elif last.status == Status.OVERDUE or last.period.end >= today - dt.timedelta(days=1):
+            previous = started[-2] if len(started) > 1 else None
+            if (
+                previous
+                and previous.status == Status.OVERDUE
+                and previous.period.end >= today - dt.timedelta(days=STALE_AFTER_DAYS)
+            ):
+                shown.append(previous)
+        elif last.period.end >= today - dt.timedelta(days=STALE_AFTER_DAYS) and (
+            last.status == Status.OVERDUE or last.period.end >= today - dt.timedelta(days=1)
+        ):
             shown.append(last)
     order = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.ON_TRACK: 2, Status.EXCUSED: 3, Status.MET: 4}
     shown.sort(key=lambda o: (order[o.status], o.due, o.rule.code))

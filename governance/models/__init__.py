@@ -4,6 +4,7 @@ from .obligations import ObligationExcuse, ObligationRule, PolicyPack
 from .organizations import LeadershipTeam, Organization
 from .people import Area, Person, Position, PositionKind
 from .regulations import Clause, Regulation
+from .reminders import CalendarFeedToken, ReminderDigest, ReminderKind, ReminderSent
 
 __all__ = [
     "AcademicYear",
@@ -22,4 +23,8 @@ __all__ = [
     "PositionKind",
     "Regulation",
     "Semester",
+    "CalendarFeedToken",
+    "ReminderDigest",
+    "ReminderKind",
+    "ReminderSent",
 ]

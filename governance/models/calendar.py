@@ -34,7 +34,11 @@ class AcademicYear(models.Model):
         if self.start and self.end:
             if self.end <= self.start:
                 raise ValidationError({"end": _("学年结束日期必须晚于开始日期。")})
-            clash = AcademicYear.objects.exclude(pk=self.pk).filter(start__lte=self.end, end__gte=self.start).first()
+            clash = (
+                AcademicYear.objects.exclude(pk=self.pk)
+                .filter(start__lte=self.end, end__gte=self.start)
+                .first()
+            )
             if clash:
                 raise ValidationError(_("该学年与“%(other)s”的日期重叠。") % {"other": clash.name})
 
@@ -81,7 +85,8 @@ class Semester(models.Model):
             year = self.academic_year
             if self.start < year.start or self.end > year.end:
                 raise ValidationError(
-                    _("学期必须在所属学年（%(start)s 至 %(end)s）之内。") % {"start": year.start, "end": year.end}
+                    _("学期必须在所属学年（%(start)s 至 %(end)s）之内。")
+                    % {"start": year.start, "end": year.end}
                 )
         clash = Semester.objects.exclude(pk=self.pk).filter(start__lte=self.end, end__gte=self.start).first()
         if clash:
@@ -98,7 +103,9 @@ class HolidayYear(models.Model):
     """
 
     year = models.PositiveIntegerField(_("年份"), unique=True)
-    notice = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知"))
+    notice = models.CharField(
+        _("依据"), max_length=200, blank=True, help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知")
+    )
 
     class Meta:
         verbose_name = _("节假日年度")
@@ -118,7 +125,9 @@ class HolidayDate(models.Model):
         HOLIDAY = "holiday", _("放假")
         WORKDAY = "workday", _("调休上班")
 
-    year = models.ForeignKey(HolidayYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="dates")
+    year = models.ForeignKey(
+        HolidayYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="dates"
+    )
     date = models.DateField(_("日期"), unique=True)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("节日"), max_length=30, blank=True, help_text=_("如：春节、国庆节"))
@@ -128,7 +137,9 @@ class HolidayDate(models.Model):
         verbose_name_plural = _("节假日/调休日")
         ordering = ["date"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["holiday", "workday"]), name="holiday_date_kind_valid")
+            models.CheckConstraint(
+                condition=Q(kind__in=["holiday", "workday"]), name="holiday_date_kind_valid"
+            )
         ]
 
     def __str__(self) -> str:

@@ -48,7 +48,9 @@ class Measure(models.TextChoices):
     SUM = "sum", _("累计量（如学时）")
 
 
-PERIOD_CHOICES = [(k.value, label) for k, label in PERIOD_KIND_LABELS.items()] + [("before_event", _("活动召开前"))]
+PERIOD_CHOICES = [(k.value, label) for k, label in PERIOD_KIND_LABELS.items()] + [
+    ("before_event", _("活动召开前"))
+]
 
 
 class HolidayShift(models.TextChoices):
@@ -62,17 +64,32 @@ class Season(models.TextChoices):
     SEMESTER = "semester", _("仅学期内")
 
 
-WEEKDAY_CHOICES = [(0, _("周一")), (1, _("周二")), (2, _("周三")), (3, _("周四")), (4, _("周五")), (5, _("周六")), (6, _("周日"))]
+WEEKDAY_CHOICES = [
+    (0, _("周一")),
+    (1, _("周二")),
+    (2, _("周三")),
+    (3, _("周四")),
+    (4, _("周五")),
+    (5, _("周六")),
+    (6, _("周日")),
+]
 
 
 class ObligationRule(models.Model):
     code = models.SlugField(
-        _("规则代码"), max_length=60, help_text=_("稳定的英文代码，如 000-coordination-meeting；同一组织内唯一")
+        _("规则代码"),
+        max_length=60,
+        help_text=_("稳定的英文代码，如 000-coordination-meeting；同一组织内唯一"),
     )
     title = models.CharField(_("规则名称"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
     pack = models.ForeignKey(
-        PolicyPack, verbose_name=_("规则包"), null=True, blank=True, on_delete=models.CASCADE, related_name="rules"
+        PolicyPack,
+        verbose_name=_("规则包"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rules",
     )
     clause = models.ForeignKey(
         "governance.Clause", verbose_name=_("依据条款"), on_delete=models.PROTECT, related_name="rules"
@@ -85,18 +102,29 @@ class ObligationRule(models.Model):
         help_text=_("采用该制度的组织；其领导班子承担此义务"),
     )
     include_sub_units = models.BooleanField(
-        _("二级单位参照执行"), default=False, help_text=_("勾选后，下级学院、部门的领导班子也承担此义务（如 001 第四条）")
+        _("二级单位参照执行"),
+        default=False,
+        help_text=_("勾选后，下级学院、部门的领导班子也承担此义务（如 001 第四条）"),
     )
 
     subject = models.CharField(_("义务主体"), max_length=20, choices=Subject.choices)
     subject_positions = models.JSONField(
-        _("主体职务"), default=list, blank=True, help_text=_("主体为“特定职务”时的职务类别；班子整体义务时为负责人（收到提醒的人）")
+        _("主体职务"),
+        default=list,
+        blank=True,
+        help_text=_("主体为“特定职务”时的职务类别；班子整体义务时为负责人（收到提醒的人）"),
     )
-    counterpart = models.CharField(_("谈话/沟通对象"), max_length=20, choices=Counterpart.choices, default=Counterpart.NONE)
+    counterpart = models.CharField(
+        _("谈话/沟通对象"), max_length=20, choices=Counterpart.choices, default=Counterpart.NONE
+    )
     counterpart_positions = models.JSONField(_("对象职务"), default=list, blank=True)
 
-    evidence_source = models.CharField(_("计入的记录"), max_length=60, help_text=_("如 communication.meeting、communication.talk"))
-    evidence_params = models.JSONField(_("记录条件"), default=dict, blank=True, help_text=_('如 {"kind": "coordination"}'))
+    evidence_source = models.CharField(
+        _("计入的记录"), max_length=60, help_text=_("如 communication.meeting、communication.talk")
+    )
+    evidence_params = models.JSONField(
+        _("记录条件"), default=dict, blank=True, help_text=_('如 {"kind": "coordination"}')
+    )
     measure = models.CharField(_("计量方式"), max_length=10, choices=Measure.choices, default=Measure.COUNT)
     target = models.DecimalField(_("要求数量"), max_digits=8, decimal_places=2, default=1)
     unit = models.CharField(_("单位"), max_length=10, default="次")
@@ -108,8 +136,15 @@ class ObligationRule(models.Model):
     holiday_shift = models.CharField(
         _("遇节假日"), max_length=10, choices=HolidayShift.choices, default=HolidayShift.NONE
     )
-    event_source = models.CharField(_("活动来源"), max_length=60, blank=True, help_text=_("周期为“活动召开前”时，如 communication.meeting"))
-    event_params = models.JSONField(_("活动条件"), default=dict, blank=True, help_text=_('如 {"kind": "democratic_life"}'))
+    event_source = models.CharField(
+        _("活动来源"),
+        max_length=60,
+        blank=True,
+        help_text=_("周期为“活动召开前”时，如 communication.meeting"),
+    )
+    event_params = models.JSONField(
+        _("活动条件"), default=dict, blank=True, help_text=_('如 {"kind": "democratic_life"}')
+    )
     remind_days_before = models.PositiveSmallIntegerField(_("提前提醒天数"), default=7)
     is_active = models.BooleanField(_("启用"), default=True)
     order = models.PositiveIntegerField(_("排序"), default=100)
@@ -120,7 +155,9 @@ class ObligationRule(models.Model):
         verbose_name = _("义务规则")
         verbose_name_plural = _("义务规则")
         ordering = ["order", "code"]
-        constraints = [models.UniqueConstraint(fields=["organization", "code"], name="rule_code_unique_per_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="rule_code_unique_per_org")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -151,16 +188,32 @@ class ObligationExcuse(models.Model):
     """The office excuses one period of a rule, with a reason (e.g. every meeting day of the cycle was a holiday).
     An excused period is never overdue and shows why."""
 
-    rule = models.ForeignKey(ObligationRule, verbose_name=_("规则"), on_delete=models.CASCADE, related_name="excuses")
+    rule = models.ForeignKey(
+        ObligationRule, verbose_name=_("规则"), on_delete=models.CASCADE, related_name="excuses"
+    )
     period_start = models.DateField(_("周期开始"))
     team = models.ForeignKey(
-        "governance.LeadershipTeam", verbose_name=_("领导班子"), null=True, blank=True, on_delete=models.CASCADE
+        "governance.LeadershipTeam",
+        verbose_name=_("领导班子"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
     )
     person = models.ForeignKey(
-        "governance.Person", verbose_name=_("主体人员"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "governance.Person",
+        verbose_name=_("主体人员"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     counterpart = models.ForeignKey(
-        "governance.Person", verbose_name=_("对象人员"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "governance.Person",
+        verbose_name=_("对象人员"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     reason = models.CharField(_("理由"), max_length=300)
     created_by = models.ForeignKey(

@@ -25,10 +25,17 @@ class Organization(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
-    code = models.SlugField(_("代码"), max_length=40, unique=True, help_text=_("英文字母、数字或连字符，如 wushu"))
+    code = models.SlugField(
+        _("代码"), max_length=40, unique=True, help_text=_("英文字母、数字或连字符，如 wushu")
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("在用"), default=True)

@@ -24,7 +24,9 @@ class PositionKind(models.TextChoices):
 
 
 # Positions only one person holds in a team at a time.
-SINGLE_HOLDER_KINDS = frozenset({PositionKind.SECRETARY, PositionKind.PRESIDENT, PositionKind.BRANCH_SECRETARY})
+SINGLE_HOLDER_KINDS = frozenset(
+    {PositionKind.SECRETARY, PositionKind.PRESIDENT, PositionKind.BRANCH_SECRETARY}
+)
 # 党政主要负责同志 (000 四（二）、四（五）; 001 三（一）): the secretary and the president/dean.
 MAIN_LEADER_KINDS = frozenset({PositionKind.SECRETARY, PositionKind.PRESIDENT})
 
@@ -107,12 +109,19 @@ class PositionQuerySet(models.QuerySet["Position"]):
 
 
 class Position(models.Model):
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="positions")
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="positions"
+    )
     team = models.ForeignKey(
-        "governance.LeadershipTeam", verbose_name=_("领导班子"), on_delete=models.CASCADE, related_name="positions"
+        "governance.LeadershipTeam",
+        verbose_name=_("领导班子"),
+        on_delete=models.CASCADE,
+        related_name="positions",
     )
     kind = models.CharField(_("职务类别"), max_length=30, choices=PositionKind.choices)
-    title = models.CharField(_("具体职务"), max_length=100, blank=True, help_text=_("如：党委副书记、纪委书记"))
+    title = models.CharField(
+        _("具体职务"), max_length=100, blank=True, help_text=_("如：党委副书记、纪委书记")
+    )
     start = models.DateField(_("任职开始"))
     end = models.DateField(_("任职结束"), null=True, blank=True, help_text=_("在任则留空"))
     areas = models.ManyToManyField(Area, verbose_name=_("分管领域"), blank=True, related_name="positions")
@@ -161,6 +170,8 @@ class Position(models.Model):
             )
             if clash:
                 raise ValidationError(
-                    _("同一时间只能有一位%(kind)s：%(person)s 自 %(start)s 起任该职。请先填写其任职结束日期。")
+                    _(
+                        "同一时间只能有一位%(kind)s：%(person)s 自 %(start)s 起任该职。请先填写其任职结束日期。"
+                    )
                     % {"kind": self.get_kind_display(), "person": clash.person, "start": clash.start}
                 )

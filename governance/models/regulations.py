@@ -30,7 +30,9 @@ class Regulation(models.Model):
 
 
 class Clause(models.Model):
-    regulation = models.ForeignKey(Regulation, verbose_name=_("制度"), on_delete=models.CASCADE, related_name="clauses")
+    regulation = models.ForeignKey(
+        Regulation, verbose_name=_("制度"), on_delete=models.CASCADE, related_name="clauses"
+    )
     number = models.CharField(_("条款号"), max_length=40, help_text=_("如：四（四）、第五条3"))
     heading = models.CharField(_("标题"), max_length=200, blank=True)
     text = models.TextField(_("条文"), blank=True)

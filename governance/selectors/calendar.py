@@ -35,7 +35,8 @@ class AcademicCalendar:
 def academic_calendar() -> AcademicCalendar:
     """The whole calendar in two queries; it is small (a handful of rows per year)."""
     semesters = tuple(
-        Term(str(s), s.start, s.end) for s in Semester.objects.select_related("academic_year").order_by("start")
+        Term(str(s), s.start, s.end)
+        for s in Semester.objects.select_related("academic_year").order_by("start")
     )
     years = tuple(Term(y.name, y.start, y.end) for y in AcademicYear.objects.order_by("start"))
     return AcademicCalendar(semesters=semesters, academic_years=years, anchor=settings.BIWEEKLY_ANCHOR)

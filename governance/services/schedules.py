@@ -27,6 +27,14 @@ DEFAULT_SCHEDULES: list[DefaultSchedule] = [
         day_of_week="1",
         description="检查当前及下一年度的法定节假日数据是否已录入；缺失时邮件提醒党委办公室。",
     ),
+    DefaultSchedule(
+        name="工作提醒邮件（每天 08:00）",
+        task="governance.tasks.send_reminders",
+        minute="0",
+        hour="8",
+        description="给每位领导发送一封汇总邮件：即将到期和已逾期的工作，注明依据条款和办理链接；每项只提醒一次。"
+        "同时重发此前未能发出的提醒。",
+    ),
 ]
 
 
@@ -46,6 +54,8 @@ def ensure_periodic_tasks(schedules: list[DefaultSchedule] | None = None) -> int
             month_of_year="*",
             timezone="Asia/Shanghai",
         )
-        PeriodicTask.objects.create(name=item.name, task=item.task, crontab=crontab, description=item.description)
+        PeriodicTask.objects.create(
+            name=item.name, task=item.task, crontab=crontab, description=item.description
+        )
         created += 1
     return created

@@ -65,7 +65,12 @@ class WorkdayCalendar:
             is_holiday, name = chinese_calendar.get_holiday_detail(day)
         except NotImplementedError:
             return DayInfo(day, day.weekday() < 5, "", Source.FALLBACK)
-        return DayInfo(day, not is_holiday, _holiday_name(name) if is_holiday or day.weekday() >= 5 else "", Source.PACKAGE)
+        return DayInfo(
+            day,
+            not is_holiday,
+            _holiday_name(name) if is_holiday or day.weekday() >= 5 else "",
+            Source.PACKAGE,
+        )
 
     def is_workday(self, day: dt.date) -> bool:
         return self.day(day).is_workday

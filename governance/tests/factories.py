@@ -71,7 +71,9 @@ class OrganizationFactory(DjangoModelFactory):
     code = factory.Sequence(lambda n: f"org{n}")
     kind = Organization.Kind.COLLEGE
     parent = factory.LazyFunction(
-        lambda: OrganizationFactory(name="示例大学", code="uni", kind=Organization.Kind.UNIVERSITY, parent=None)
+        lambda: OrganizationFactory(
+            name="示例大学", code="uni", kind=Organization.Kind.UNIVERSITY, parent=None
+        )
     )
 
 

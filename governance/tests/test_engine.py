@@ -40,7 +40,7 @@ def rule(**kw) -> RuleSpec:
     return RuleSpec(**base)
 
 
-def team_tenures(secretary_start=D(2020, 1, 1)) -> list[Tenure]:
+def team_tenures(secretary_start: dt.date = dt.date(2020, 1, 1)) -> list[Tenure]:  # noqa: B008
     return [
         Tenure(SECRETARY, 1, "secretary", secretary_start, None),
         Tenure(DEAN, 1, "president", D(2020, 1, 1), None),

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("pack", help="规则包代码（如 000、001）或 YAML 文件路径")
         parser.add_argument("--org", help="采用该制度的组织代码；学校层面的制度默认为学校")
-        parser.add_argument("--with-sub-units", action="store_true", help="二级单位参照执行（下级班子也承担义务）")
+        parser.add_argument(
+            "--with-sub-units", action="store_true", help="二级单位参照执行（下级班子也承担义务）"
+        )
 
     def handle(self, *args, **options):
         organization = None

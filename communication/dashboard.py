@@ -1,0 +1,73 @@
+"""The communication part of a leader's home page: upcoming meetings, agenda items waiting for their opinion,
+their 四必谈 pairs before the next democratic life meeting, and absences they cover. Reads only; a bounded number
+of queries whatever the data size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from communication.models import Meeting, MeetingKind, Opinion
+from communication.selectors import absences_covered_by, opinions_awaiting, organizations_of, sibitan_matrix
+from governance.models import Person
+
+UPCOMING_DAYS = 30
+MAX_ITEMS = 8
+
+
+@dataclass
+class SibitanSummary:
+    meeting: Meeting
+    done: int
+    required: int
+    missing: list[Person] = field(default_factory=list)
+
+
+@dataclass
+class CommunicationPanel:
+    meetings: list[Meeting]
+    opinions: list[Opinion]
+    opinions_total: int
+    sibitan: list[SibitanSummary]
+    covering: list
+
+
+def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
+    meetings = list(
+        Meeting.objects.filter(date__gte=today, date__lte=today + dt.timedelta(days=UPCOMING_DAYS))
+        .filter(Q(chair=person) | Q(attendees=person) | Q(observers=person))
+        .distinct()
+        .select_related("organization")
+        .order_by("date", "start_time")[:MAX_ITEMS]
+    )
+    awaiting = opinions_awaiting(person)
+    opinions = list(awaiting[:MAX_ITEMS])
+    orgs = organizations_of(person, today)
+    sibitan = []
+    upcoming_dl = (
+        Meeting.objects.filter(
+            kind=MeetingKind.DEMOCRATIC_LIFE,
+            organization_id__in=orgs,
+            date__gte=today,
+            preparation_start__lte=today,
+        )
+        .select_related("organization")
+        .order_by("date")[:2]
+    )
+    for meeting in upcoming_dl:
+        matrix = sibitan_matrix(meeting)
+        if person.pk not in {m.pk for m in matrix.members}:
+            continue
+        mine = [m for m in matrix.members if m.pk != person.pk]
+        missing = [m for m in mine if not matrix.talks_between(person, m)]
+        sibitan.append(SibitanSummary(meeting, len(mine) - len(missing), len(mine), missing))
+    covering = list(absences_covered_by(person, today=today)[:MAX_ITEMS])
+    return CommunicationPanel(
+        meetings=meetings,
+        opinions=opinions,
+        opinions_total=len(opinions) if len(opinions) < MAX_ITEMS else awaiting.count(),
+        sibitan=sibitan,
+        covering=covering,
+    )

@@ -1,0 +1,232 @@
+"""Evidence and event sources the obligation engine counts (governance.engine.evidence), registered in
+CommunicationConfig.ready().
+
+- "communication.meeting" (会议): one record per meeting; people = chair + attendees (not observers);
+  organization_id = the organization that held it; attrs {"kind": <MeetingKind value>}.
+- "communication.talk" (谈心谈话): one record per talk; people = participants; organization_id None;
+  attrs {"formal": bool, "topics": [TalkTopic values], "channel": <TalkChannel value>, "meeting_id": id | None}.
+  Talks belong to no organization, so an `organizations` filter alone matches none of them.
+- Event source "communication.meeting": democratic life meetings (民主生活会, 000 四（二）) — or the kind named in the
+  rule's event params — as Event(date, preparation_start, organization_id), for "before the event" rules.
+
+Each gather runs two queries whatever the range: the rows, then the people of those rows through the M2M table.
+No record carries a talk's notes or a meeting's minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+
+from governance.engine.evidence import Event, EvidenceRecord
+
+MEETING = "communication.meeting"
+TALK = "communication.talk"
+
+
+def _people_and_orgs(
+    people: Iterable[int] | None, organizations: Iterable[int] | None
+) -> tuple[list[int] | None, list[int] | None]:
+    return (None if people is None else list(people), None if organizations is None else list(organizations))
+
+
+_PK_PLACEHOLDER = 2147483647
+
+
+def _url_maker(path_name: str):
+    """reverse() once, then fill in each pk: a gather may build thousands of links."""
+    template = reverse(path_name, args=[_PK_PLACEHOLDER])
+    return lambda pk: template.replace(str(_PK_PLACEHOLDER), str(pk))
+
+
+def _record_query(path_name: str, params: Mapping[str, Any]) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    url = reverse(path_name)
+    return f"{url}?{query}" if query else url
+
+
+class MeetingEvidence:
+    code = MEETING
+    label = "会议"
+
+    def _meetings(
+        self, *, start: dt.date, end: dt.date, people: list[int] | None, organizations: list[int] | None
+    ) -> QuerySet:
+        from communication.models import Meeting
+
+        qs = Meeting.objects.filter(date__gte=start, date__lte=end)
+        if people is None and organizations is None:
+            return qs
+        match = Q(pk__in=[])
+        if people is not None:
+            through = Meeting.attendees.through
+            match |= Q(chair_id__in=people) | Q(
+                Exists(through.objects.filter(meeting_id=OuterRef("pk"), person_id__in=people))
+            )
+        if organizations is not None:
+            match |= Q(organization_id__in=organizations)
+        return qs.filter(match)
+
+    def gather(
+        self,
+        *,
+        start: dt.date,
+        end: dt.date,
+        people: Iterable[int] | None = None,
+        organizations: Iterable[int] | None = None,
+    ) -> list[EvidenceRecord]:
+        from communication.models import Meeting
+
+        people_ids, org_ids = _people_and_orgs(people, organizations)
+        meetings = self._meetings(start=start, end=end, people=people_ids, organizations=org_ids)
+        rows = list(
+            meetings.values_list("pk", "date", "title", "kind", "organization_id", "chair_id").order_by(
+                "date", "pk"
+            )
+        )
+        if not rows:
+            return []
+        attendees: dict[int, set[int]] = defaultdict(set)
+        through = Meeting.attendees.through
+        for meeting_id, person_id in through.objects.filter(meeting_id__in=meetings.values("pk")).values_list(
+            "meeting_id", "person_id"
+        ):
+            attendees[meeting_id].add(person_id)
+        url = _url_maker("communication:meeting_detail")
+        return [
+            EvidenceRecord(
+                key=f"{MEETING}:{pk}",
+                source=MEETING,
+                date=date,
+                title=title,
+                url=url(pk),
+                people=frozenset(attendees.get(pk, set()) | {chair_id}),
+                organization_id=organization_id,
+                attrs={"kind": kind},
+            )
+            for pk, date, title, kind, organization_id, chair_id in rows
+        ]
+
+    def record_url(
+        self, *, rule_code: str, subject_person_id: int | None, counterpart_person_id: int | None
+    ) -> str:
+        """The office's meeting form, its kind and organization prefilled from the rule (and the subject's team)."""
+        return _record_query("communication:meeting_create", {"rule": rule_code, "for": subject_person_id})
+
+    def events(
+        self, *, start: dt.date, end: dt.date, organizations: Iterable[int] | None, params: Mapping[str, Any]
+    ) -> list[Event]:
+        """Meetings (by default 民主生活会) whose preparation [preparation_start, date] overlaps [start, end]."""
+        from communication.models import Meeting, MeetingKind
+
+        kind = params.get("kind", MeetingKind.DEMOCRATIC_LIFE)
+        kinds = list(kind) if isinstance(kind, list | tuple | set | frozenset) else [kind]
+        qs = Meeting.objects.filter(kind__in=kinds, date__gte=start).filter(
+            Q(preparation_start__lte=end) | Q(preparation_start__isnull=True, date__lte=end)
+        )
+        if organizations is not None:
+            qs = qs.filter(organization_id__in=list(organizations))
+        url = _url_maker("communication:meeting_detail")
+        return [
+            Event(
+                key=f"{MEETING}:{pk}",
+                date=date,
+                preparation_start=preparation_start or date,
+                title=title,
+                organization_id=organization_id,
+                url=url(pk),
+            )
+            for pk, date, preparation_start, title, organization_id in qs.values_list(
+                "pk", "date", "preparation_start", "title", "organization_id"
+            ).order_by("date", "pk")
+        ]
+
+
+class TalkEvidence:
+    code = TALK
+    label = "谈心谈话"
+
+    def gather(
+        self,
+        *,
+        start: dt.date,
+        end: dt.date,
+        people: Iterable[int] | None = None,
+        organizations: Iterable[int] | None = None,
+    ) -> list[EvidenceRecord]:
+        from communication.models import Talk
+
+        people_ids, org_ids = _people_and_orgs(people, organizations)
+        talks = Talk.objects.filter(date__gte=start, date__lte=end)
+        through = Talk.participants.through
+        if people_ids is not None:
+            talks = talks.filter(
+                Exists(through.objects.filter(talk_id=OuterRef("pk"), person_id__in=people_ids))
+            )
+        elif org_ids is not None:
+            # Talks belong to no organization: an organization filter alone matches none.
+            return []
+        rows = list(
+            talks.values_list(
+                "pk", "date", "formal", "topics", "channel", "democratic_life_meeting_id"
+            ).order_by("date", "pk")
+        )
+        if not rows:
+            return []
+        participants: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for talk_id, person_id, name in (
+            through.objects.filter(talk_id__in=talks.values("pk"))
+            .values_list("talk_id", "person_id", "person__name")
+            .order_by("talk_id", "person__name")
+        ):
+            participants[talk_id].append((person_id, name))
+        url = _url_maker("communication:talk_detail")
+        records = []
+        for pk, date, formal, topics, channel, meeting_id in rows:
+            people_of_talk = participants.get(pk, [])
+            kind = "正式谈心" if formal else ("沟通交流" if channel == "communication" else "谈心谈话")
+            records.append(
+                EvidenceRecord(
+                    key=f"{TALK}:{pk}",
+                    source=TALK,
+                    date=date,
+                    title=f"{kind}：{'、'.join(name for _, name in people_of_talk)}",
+                    url=url(pk),
+                    people=frozenset(pid for pid, _ in people_of_talk),
+                    organization_id=None,
+                    attrs={
+                        "formal": bool(formal),
+                        "topics": list(topics or []),
+                        "channel": channel,
+                        "meeting_id": meeting_id,
+                    },
+                )
+            )
+        return records
+
+    def record_url(
+        self, *, rule_code: str, subject_person_id: int | None, counterpart_person_id: int | None
+    ) -> str:
+        """The talk form with the counterpart chosen and the rule's conditions (formal, channel) prefilled."""
+        return _record_query(
+            "communication:talk_create",
+            {"with": counterpart_person_id, "for": subject_person_id, "rule": rule_code},
+        )
+
+
+meeting_evidence = MeetingEvidence()
+talk_evidence = TalkEvidence()
+
+
+def register_sources() -> None:
+    from governance.engine import evidence
+
+    evidence.register(meeting_evidence)
+    evidence.register(talk_evidence)
+    evidence.register_events(meeting_evidence)

@@ -1,0 +1,285 @@
+"""Forms check the shape of what a user typed; the services decide whether it may be done."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communication.models import AbsenceKind, Meeting, MeetingKind, OpinionStance, TalkChannel, TalkTopic
+from governance.models import Area, Organization, Person
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.name}（{obj.title}）" if obj.title else obj.name
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.name}（{obj.title}）" if obj.title else obj.name
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError/DomainError on the form: on its field when the form has that field, else at
+    the top of the form. The user's input stays in the bound form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+# --- Talks --------------------------------------------------------------------------------------------------------
+
+
+class TalkForm(forms.Form):
+    """What a leader fills in to record their own talk: they are a participant automatically."""
+
+    participants = PeopleChoiceField(
+        label=_("谈话对象"),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请选择谈话对象。")},
+    )
+    date = forms.DateField(label=_("谈话日期"), widget=DATE_WIDGET)
+    formal = forms.BooleanField(
+        label=_("正式谈心"), required=False, help_text=_("如党委书记与院长的正式谈心（000 四（五））")
+    )
+    channel = forms.ChoiceField(
+        label=_("形式"), choices=TalkChannel.choices, initial=TalkChannel.TALK, widget=forms.RadioSelect
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("谈话内容"), choices=TalkTopic.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(
+        label=_("谈话要点"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("仅谈话双方和党委办公室可见。"),
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("计入民主生活会“四必谈”"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        help_text=_("民主生活会前的谈心谈话可关联该会议（000 四（二））"),
+    )
+
+    def __init__(self, *args, people=None, meetings=None, participants_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["participants"].queryset = people
+        if meetings is not None:
+            self.fields["meeting"].queryset = meetings
+        if participants_label:
+            self.fields["participants"].label = participants_label
+        self.fields["date"].initial = timezone.localdate()
+
+
+# --- Meetings -----------------------------------------------------------------------------------------------------
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
+    organization = forms.ModelChoiceField(
+        label=_("召开单位"), queryset=Organization.objects.filter(is_active=True)
+    )
+    title = forms.CharField(label=_("会议名称"), max_length=200)
+    date = forms.DateField(label=_("会议日期"), widget=DATE_WIDGET)
+    start_time = forms.TimeField(label=_("开始时间"), widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=_("结束时间"), required=False, widget=TIME_WIDGET)
+    place = forms.CharField(label=_("地点"), max_length=100, required=False)
+    chair = PersonChoiceField(label=_("主持人"), queryset=Person.objects.all())
+    attendees = PeopleChoiceField(label=_("参会人员"), queryset=Person.objects.all(), required=False)
+    observers = PeopleChoiceField(label=_("列席人员"), queryset=Person.objects.all(), required=False)
+    agenda = forms.CharField(label=_("议题"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    minutes = forms.CharField(label=_("会议纪要"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    confidential = forms.BooleanField(
+        label=_("保密"), required=False, initial=True, help_text=_("沟通交流会议实行保密制度（001 三（八））")
+    )
+    topics_announced_on = forms.DateField(
+        label=_("议题预告日期"), required=False, widget=DATE_WIDGET, help_text=_("务虚会必填（000 四（三））")
+    )
+    preparation_start = forms.DateField(
+        label=_("谈心谈话开始日期"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("民主生活会必填（000 四（二））"),
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            for name in ("chair", "attendees", "observers"):
+                self.fields[name].queryset = people
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("文件"))
+    name = forms.CharField(label=_("附件名称"), max_length=200, required=False, help_text=_("留空则用文件名"))
+
+
+# --- Agenda items -------------------------------------------------------------------------------------------------
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("议题名称"), max_length=200)
+    organization = forms.ModelChoiceField(
+        label=_("所属单位"), queryset=Organization.objects.filter(is_active=True)
+    )
+    meeting_kind = forms.ChoiceField(
+        label=_("拟提交会议"),
+        choices=[
+            (k, label)
+            for k, label in MeetingKind.choices
+            if k
+            in (
+                MeetingKind.PARTY_COMMITTEE,
+                MeetingKind.JOINT,
+                MeetingKind.ADMINISTRATIVE,
+                MeetingKind.SECRETARY_SPECIAL,
+                MeetingKind.COORDINATION,
+            )
+        ],
+    )
+    proposer = PersonChoiceField(label=_("提出人"), queryset=Person.objects.all())
+    description = forms.CharField(
+        label=_("议题说明"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    is_major = forms.BooleanField(label=_("属于“三重一大”事项"), required=False)
+    areas = forms.ModelMultipleChoiceField(
+        label=_("涉及分管领域"),
+        queryset=Area.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("“三重一大”议题须听取分管这些领域的班子成员的意见（001 三（三））"),
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["proposer"].queryset = people
+
+
+class OpinionForm(forms.Form):
+    stance = forms.ChoiceField(
+        label=_("意见"),
+        choices=[(v, label) for v, label in OpinionStance.choices if v != OpinionStance.PENDING],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择意见：同意、不同意或提出意见建议。")},
+    )
+    comment = forms.CharField(
+        label=_("具体意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("不同意或提出意见建议时必填"),
+    )
+
+
+class ResolveForm(forms.Form):
+    resolution_note = forms.CharField(
+        label=_("取得共识情况"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写进一步交换意见、取得共识的情况。")},
+    )
+
+
+class ScheduleForm(forms.Form):
+    meeting = forms.ModelChoiceField(
+        label=_("上会会议"),
+        queryset=Meeting.objects.none(),
+        error_messages={"required": _("请选择会议。")},
+        empty_label=_("请选择会议"),
+    )
+
+    def __init__(self, *args, meetings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if meetings is not None:
+            self.fields["meeting"].queryset = meetings
+
+
+class ConsulteeForm(forms.Form):
+    person = PersonChoiceField(label=_("补充征求对象"), queryset=Person.objects.all())
+    reason = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["person"].queryset = people
+
+
+class DecideForm(forms.Form):
+    decision = forms.CharField(label=_("会议决定"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- Absences -----------------------------------------------------------------------------------------------------
+
+
+class AbsenceForm(forms.Form):
+    person = PersonChoiceField(label=_("外出人员"), queryset=Person.objects.all())
+    kind = forms.ChoiceField(label=_("外出类型"), choices=AbsenceKind.choices, initial=AbsenceKind.TRIP)
+    start = forms.DateField(label=_("开始日期"), widget=DATE_WIDGET)
+    end = forms.DateField(label=_("结束日期"), widget=DATE_WIDGET)
+    destination = forms.CharField(label=_("地点"), max_length=200, required=False)
+    reason = forms.CharField(label=_("事由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notified = PeopleChoiceField(
+        label=_("已通报"),
+        queryset=Person.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("党政主要领导外出须相互通报（001 三（七））"),
+    )
+    leave_approved_by = PersonChoiceField(
+        label=_("准假领导"),
+        queryset=Person.objects.all(),
+        required=False,
+        help_text=_("班子其他成员外出须向主要领导请假（001 三（七））"),
+    )
+
+    def __init__(self, *args, people=None, self_person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            for name in ("person", "notified", "leave_approved_by"):
+                self.fields[name].queryset = people
+        if self_person is not None:
+            # A leader reports their own absence.
+            self.fields["person"].queryset = Person.objects.filter(pk=self_person.pk)
+            self.fields["person"].initial = self_person.pk
+            self.fields["person"].widget = forms.HiddenInput()
+
+    def clean(self):
+        cleaned = super().clean()
+        start: dt.date | None = cleaned.get("start")
+        end: dt.date | None = cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("结束日期不能早于开始日期。"))
+        return cleaned
+
+
+class HandoverForm(forms.Form):
+    covering = PersonChoiceField(label=_("代管人"), queryset=Person.objects.all(), required=False)
+    duties = forms.CharField(label=_("代管工作"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["covering"].queryset = people
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("covering") and not (cleaned.get("duties") or "").strip():
+            self.add_error("duties", _("请填写代管的工作。"))
+        if (cleaned.get("duties") or "").strip() and not cleaned.get("covering"):
+            self.add_error("covering", _("请选择代管人。"))
+        return cleaned
+
+
+HandoverFormSet = forms.formset_factory(HandoverForm, extra=2, max_num=10)

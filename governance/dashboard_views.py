@@ -1,0 +1,125 @@
+"""The office overview (leaders × rules) and its drill-down. The leader's dashboard is part of the home page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.http import Http404, HttpResponseRedirect
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from governance.models import LeadershipTeam, ObligationRule, Organization, Person
+from governance.roles import is_office
+from governance.selectors.dashboard import office_overview, row_for
+from governance.selectors.obligations import evaluate_obligations
+from governance.services.obligations import ExcuseError, obligation_excuse
+
+
+class OfficeRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    raise_exception = False
+
+    def test_func(self) -> bool:
+        return is_office(self.request.user)
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("仅党委办公室可以查看。")
+        return super().handle_no_permission()
+
+
+def _today(request) -> dt.date:
+    value = request.GET.get("on")
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    return timezone.localdate()
+
+
+class OverviewView(OfficeRequiredMixin, TemplateView):
+    template_name = "governance/overview.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        code = self.request.GET.get("org") or ""
+        organization = Organization.objects.filter(code=code).first() if code else None
+        ctx["overview"] = office_overview(today=_today(self.request), organization=organization)
+        ctx["selected_org"] = code
+        return ctx
+
+
+class OverviewCellView(OfficeRequiredMixin, TemplateView):
+    """Drill-down: one rule for one person (or the team), with the records that counted and excusing."""
+
+    template_name = "governance/overview_cell.html"
+
+    def _load(self):
+        params = self.request.GET if self.request.method == "GET" else self.request.POST
+        try:
+            team = LeadershipTeam.objects.select_related("organization__parent").get(
+                pk=int(params.get("team", ""))
+            )
+        except (ValueError, LeadershipTeam.DoesNotExist):
+            raise Http404("没有这个领导班子。") from None
+        # The rule was adopted by the team's organization, or by an ancestor for its sub-units (参照执行).
+        owners = [team.organization, *team.organization.ancestors()]
+        rule = (
+            ObligationRule.objects.select_related("clause__regulation")
+            .filter(code=params.get("rule", ""), organization__in=owners)
+            .first()
+        )
+        if rule is None:
+            raise Http404("没有这条规则。")
+        person = None
+        if params.get("person"):
+            person = Person.objects.filter(pk=params.get("person")).first()
+            if person is None:
+                raise Http404("没有这位人员。")
+        return team, rule, person
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        team, rule, person = self._load()
+        today = _today(self.request)
+        result = evaluate_obligations(start=today, end=today, today=today, team_ids=[team.pk])
+        rows = [
+            row_for(ob, result, person.pk if person else None)
+            for ob in result.obligations
+            if ob.rule.code == rule.code
+            and (
+                person is None
+                and ob.subject_person_id is None
+                or person is not None
+                and person.pk in (ob.subject_person_id, ob.counterpart_person_id)
+            )
+        ]
+        ctx.update(team=team, rule=rule, person=person, rows=rows, today=today)
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        team, rule, person = self._load()
+        counterpart = Person.objects.filter(pk=request.POST.get("counterpart") or 0).first()
+        subject = Person.objects.filter(pk=request.POST.get("subject") or 0).first()
+        try:
+            period_start = dt.date.fromisoformat(request.POST.get("period_start", ""))
+            obligation_excuse(
+                rule=rule,
+                period_start=period_start,
+                team=team,
+                person=subject,
+                counterpart=counterpart,
+                reason=request.POST.get("reason", ""),
+                by=request.user,
+            )
+        except ValueError:
+            messages.error(request, "周期开始日期无效。")
+        except ExcuseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已登记免于考核，该周期不再计为逾期。")
+        return HttpResponseRedirect(request.get_full_path())

@@ -1,0 +1,212 @@
+"""What a leader's dashboard and the office overview show, shaped for templates. Reads only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from governance.engine import evidence as evidence_registry
+from governance.engine.obligations import STATUS_COLOURS, STATUS_LABELS, Obligation, Status
+from governance.models import LeadershipTeam, Organization, Person, Position
+from governance.selectors.obligations import Evaluation, evaluate_obligations, obligations_for_person
+
+PERIOD_HEADINGS = OrderedDict(
+    [
+        ("week", "本周"),
+        ("biweek", "本双周"),
+        ("month", "本月"),
+        ("quarter", "本季度"),
+        ("half_year", "本半年"),
+        ("semester", "本学期"),
+        ("academic_year", "本学年"),
+        ("calendar_year", "本年度"),
+        ("before_event", "民主生活会前"),
+    ]
+)
+STATUS_ORDER = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.ON_TRACK: 2, Status.EXCUSED: 3, Status.MET: 4}
+
+
+@dataclass
+class Row:
+    obligation: Obligation
+    title: str
+    clause_ref: str
+    citation: str
+    with_whom: str
+    team: str
+    period_label: str
+    period_start: dt.date
+    period_end: dt.date
+    due: dt.date
+    done: str
+    required: str
+    unit: str
+    status: str
+    status_label: str
+    colour: str
+    excuse_reason: str
+    record_url: str
+    evidence: list = field(default_factory=list)
+
+    @property
+    def days_left(self) -> int:
+        return self.obligation.days_left
+
+
+def _fmt(value) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def record_url_for(ob: Obligation, viewer_id: int | None) -> str:
+    """The page that records what satisfies `ob`, prefilled for the viewer (the other person of a pair)."""
+    try:
+        source = evidence_registry.get_source(ob.rule.evidence_source)
+    except LookupError:
+        return ""
+    counterpart = ob.counterpart_person_id
+    subject = ob.subject_person_id
+    if viewer_id is not None and viewer_id == counterpart:
+        subject, counterpart = counterpart, subject
+    url = source.record_url(
+        rule_code=ob.rule.code, subject_person_id=subject, counterpart_person_id=counterpart
+    )
+    if ob.rule.evidence_params.get("kind") and "kind=" not in url and "?" not in url:
+        url += "?" + urlencode({"kind": ob.rule.evidence_params["kind"]})
+    return url
+
+
+def row_for(ob: Obligation, result: Evaluation, viewer_id: int | None) -> Row:
+    other = ob.counterpart_person_id if viewer_id != ob.counterpart_person_id else ob.subject_person_id
+    with_whom = result.person_name(other) if ob.counterpart_person_id else ""
+    return Row(
+        obligation=ob,
+        title=ob.rule.title,
+        clause_ref=ob.rule.clause_ref,
+        citation=ob.rule.clause_citation,
+        with_whom=with_whom,
+        team=ob.team.name,
+        period_label=ob.period.label,
+        period_start=ob.period.start,
+        period_end=ob.period.end,
+        due=ob.due,
+        done=_fmt(ob.done),
+        required=_fmt(ob.required),
+        unit=ob.rule.unit,
+        status=ob.status.value,
+        status_label=STATUS_LABELS[ob.status],
+        colour=STATUS_COLOURS[ob.status],
+        excuse_reason=ob.excuse_reason,
+        record_url=record_url_for(ob, viewer_id) if ob.status not in (Status.MET, Status.EXCUSED) else "",
+        evidence=ob.evidence,
+    )
+
+
+@dataclass
+class Dashboard:
+    person: Person
+    today: dt.date
+    groups: list[tuple[str, list[Row]]]
+    counts: dict[str, int]
+
+    @property
+    def attention(self) -> int:
+        return self.counts.get(Status.OVERDUE, 0) + self.counts.get(Status.DUE_SOON, 0)
+
+
+def leader_dashboard(person: Person, *, today: dt.date) -> Dashboard:
+    """A leader's obligations on `today`, grouped by period (本周, 本学期 …), most urgent first."""
+    result = obligations_for_person(person, today=today)
+    grouped: dict[str, list[Row]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    for ob in result.obligations:
+        grouped[ob.rule.period].append(row_for(ob, result, person.pk))
+        counts[ob.status] += 1
+    groups = [
+        (PERIOD_HEADINGS[k], sorted(grouped[k], key=lambda r: (STATUS_ORDER[r.obligation.status], r.due)))
+        for k in PERIOD_HEADINGS
+        if grouped.get(k)
+    ]
+    return Dashboard(person=person, today=today, groups=groups, counts=dict(counts))
+
+
+@dataclass
+class Cell:
+    rows: list[Row]
+    status: str
+    colour: str
+    label: str
+    url: str
+
+
+@dataclass
+class Overview:
+    organization: Organization | None
+    organizations: list[Organization]
+    rules: list[tuple[str, str, str]]  # (code, title, clause_ref)
+    lines: list[tuple[str, str, list[Cell | None]]]  # (team name, person name or 班子整体, cells by rule)
+    today: dt.date
+
+
+def _worst(rows: list[Row]) -> str:
+    return min((r.obligation.status for r in rows), key=lambda s: STATUS_ORDER[s])
+
+
+def office_overview(*, today: dt.date, organization: Organization | None = None) -> Overview:
+    """Leaders × rules for the current period, for the whole university or one organization's team."""
+    organizations = list(Organization.objects.filter(team__isnull=False).order_by("order", "code"))
+    team_ids = None
+    if organization is not None:
+        team_ids = list(LeadershipTeam.objects.filter(organization=organization).values_list("id", flat=True))
+    result = evaluate_obligations(start=today, end=today, today=today, team_ids=team_ids)
+    rules: dict[str, tuple[str, str, str]] = {}
+    cells: dict[tuple[int, int | None], dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+    for ob in result.obligations:
+        rules.setdefault(ob.rule.code, (ob.rule.code, ob.rule.title, ob.rule.clause_ref))
+        if ob.subject_person_id is None:
+            cells[(ob.team.id, None)][ob.rule.code].append(row_for(ob, result, None))
+            continue
+        for pid in {ob.subject_person_id, ob.counterpart_person_id} - {None}:
+            cells[(ob.team.id, pid)][ob.rule.code].append(row_for(ob, result, pid))
+    positions = (
+        Position.objects.active_on(today)
+        .filter(team_id__in=[k[0] for k in cells])
+        .select_related("person")
+        .order_by("team__organization__order", "team_id", "order", "start")
+    )
+    order: list[tuple[int, int | None]] = []
+    names: dict[int | None, str] = {None: "班子整体"}
+    for team_id in dict.fromkeys(k[0] for k in cells):
+        if (team_id, None) in cells:
+            order.append((team_id, None))
+    for pos in positions:
+        key = (pos.team_id, pos.person_id)
+        names[pos.person_id] = f"{pos.person.name}（{pos.display_title}）"
+        if key in cells and key not in order:
+            order.append(key)
+    for key in cells:  # people who left mid-period but still owe it
+        if key not in order:
+            order.append(key)
+            names.setdefault(key[1], result.person_name(key[1]))
+    order.sort(key=lambda k: (result.teams[k[0]].name, k[1] is not None))
+    rule_list = list(rules.values())
+    lines = []
+    for team_id, pid in order:
+        row_cells: list[Cell | None] = []
+        for code, _title, _ref in rule_list:
+            rows = cells[(team_id, pid)].get(code)
+            if not rows:
+                row_cells.append(None)
+                continue
+            worst = _worst(rows)
+            met = sum(1 for r in rows if r.obligation.status == Status.MET)
+            label = STATUS_LABELS[worst] if len(rows) == 1 else f"{met}/{len(rows)} 已完成"
+            query = urlencode({"rule": code, "team": team_id, **({"person": pid} if pid else {})})
+            row_cells.append(
+                Cell(rows, worst, STATUS_COLOURS[worst], label, reverse("overview_cell") + "?" + query)
+            )
+        lines.append((result.teams[team_id].name, names.get(pid, ""), row_cells))
+    return Overview(organization, organizations, rule_list, lines, today)

@@ -1,0 +1,230 @@
+"""A person's iCalendar feed: their meetings and obligation deadlines, at a secret address without login.
+
+The address is /calendar/<token>.ics (governance.feeds). Whoever holds it sees the person's schedule, so the feed
+carries as little as it can: a confidential meeting (001 三（八）) shows only its kind, time and place; no
+meeting's minutes or agenda are ever read from the database here. Regenerating the token kills the old address.
+
+RFC 5545: meetings are DATE-TIME values in Asia/Shanghai with a VTIMEZONE; deadlines are all-day DATE values.
+UIDs are stable ("meeting-<id>@<host>", one per obligation key), so calendar apps update events in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+
+from governance.engine.obligations import STATUS_LABELS, Obligation, Status
+from governance.models import CalendarFeedToken, Person
+from governance.models.reminders import new_feed_token
+from governance.selectors.obligations import Evaluation, obligations_for_person
+from governance.services.reminders import chinese_date, counterpart_of, record_link, site_host, site_link
+
+CALENDAR_NAME = "党委办公室 · 我的日程"
+PRODID = "-//党委办公室//领导班子工作平台//ZH"
+TZID = "Asia/Shanghai"
+# What the feed covers: deadlines over the coming ~four months, meetings a little into the past as well.
+FUTURE_DAYS = 120
+PAST_DAYS = 60
+REFRESH = dt.timedelta(hours=1)
+
+
+def meeting_model():
+    """communication.Meeting, or None on a site without the communication app."""
+    try:
+        from communication.models import Meeting
+    except ImportError:
+        return None
+    return Meeting
+
+
+# --- the token: writes ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, person: Person) -> CalendarFeedToken:
+    """Give `person` a new feed address; the old one (if any) stops working at once."""
+    feed, _created = CalendarFeedToken.objects.select_for_update().get_or_create(person=person)
+    if not _created:
+        feed.token = new_feed_token()
+        feed.created = timezone.now()
+        feed.revoked_at = None
+        feed.save(update_fields=["token", "created", "revoked_at"])
+    return feed
+
+
+def calendar_feed_revoke(*, person: Person) -> bool:
+    """Stop `person`'s feed address. True if there was an active one."""
+    return bool(
+        CalendarFeedToken.objects.filter(person=person, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    )
+
+
+# --- reads ------------------------------------------------------------------------------------------------------
+
+
+def feed_for_person(person: Person) -> CalendarFeedToken | None:
+    """The person's active feed, or None."""
+    return CalendarFeedToken.objects.filter(person=person, revoked_at__isnull=True).first()
+
+
+def feed_person(token: str) -> Person | None:
+    """Whose feed `token` opens: None for an unknown or revoked token, or a person whose account is disabled."""
+    feed = (
+        CalendarFeedToken.objects.select_related("person__user")
+        .filter(token=token, revoked_at__isnull=True)
+        .first()
+    )
+    if feed is None:
+        return None
+    user = feed.person.user
+    if user is not None and not user.is_active:
+        return None
+    return feed.person
+
+
+def feed_url(feed: CalendarFeedToken) -> str:
+    return site_link(reverse("calendar:feed", args=[feed.token]))
+
+
+def _person_meetings(person: Person, start: dt.date, end: dt.date) -> list:
+    """The person's meetings (chair, attendee or observer) dated in [start, end], in one query, without minutes."""
+    meeting = meeting_model()
+    if meeting is None:
+        return []
+    attendees = meeting.attendees.through.objects.filter(meeting_id=OuterRef("pk"), person_id=person.pk)
+    observers = meeting.observers.through.objects.filter(meeting_id=OuterRef("pk"), person_id=person.pk)
+    return list(
+        meeting.objects.filter(date__gte=start, date__lte=end)
+        .annotate(is_attendee=Exists(attendees), is_observer=Exists(observers))
+        .filter(Q(chair_id=person.pk) | Q(is_attendee=True) | Q(is_observer=True))
+        .only("id", "kind", "title", "date", "start_time", "end_time", "place", "confidential", "chair_id")
+        .order_by("date", "start_time", "pk")
+    )
+
+
+def _meeting_event(
+    meeting, person: Person, *, stamp: dt.datetime, host: str, tz: ZoneInfo
+) -> icalendar.Event:
+    kind = meeting.get_kind_display()
+    if meeting.chair_id == person.pk:
+        role = "主持"
+    elif meeting.is_attendee:
+        role = "参会"
+    else:
+        role = "列席"
+    start = dt.datetime.combine(meeting.date, meeting.start_time, tzinfo=tz)
+    end = dt.datetime.combine(meeting.date, meeting.end_time, tzinfo=tz) if meeting.end_time else None
+    lines = [f"会议类型：{kind}", f"您的身份：{role}"]
+    if meeting.confidential:
+        lines.append("保密会议：详情请登录系统查看。")
+    try:
+        url = site_link(meeting.get_absolute_url())
+    except NoReverseMatch:  # the communication app's pages are not wired yet
+        url = None
+    event = icalendar.Event.new(
+        uid=f"meeting-{meeting.pk}@{host}",
+        stamp=stamp,
+        start=start,
+        end=end,
+        summary=kind if meeting.confidential else meeting.title,
+        location=meeting.place or None,
+        description="\n".join(lines),
+        url=url,
+        categories=["会议"],
+    )
+    if meeting.confidential:
+        event.add("CLASS", "CONFIDENTIAL")
+    return event
+
+
+def _obligation_uid(ob: Obligation, host: str) -> str:
+    return (
+        f"obligation-{ob.rule.code}-t{ob.team.id}-{ob.period.start:%Y%m%d}"
+        f"-{ob.subject_person_id or 0}-{ob.counterpart_person_id or 0}@{host}"
+    )
+
+
+def _obligation_event(
+    ob: Obligation, person: Person, names: Evaluation, *, stamp: dt.datetime, host: str
+) -> icalendar.Event:
+    counterpart_id = counterpart_of(ob, person.pk)
+    summary = f"截止：{ob.rule.title}" + (
+        f"（与 {names.person_name(counterpart_id)}）" if counterpart_id else ""
+    )
+    url = record_link(ob, person_id=person.pk, counterpart_id=counterpart_id)
+    done = f"{ob.done.normalize():f}"
+    required = f"{ob.required.normalize():f}"
+    description = "\n".join(
+        [
+            f"依据{ob.rule.clause_citation}",
+            f"状态：{STATUS_LABELS[ob.status]}（已完成 {done}/{required} {ob.rule.unit}）",
+            f"周期：{ob.period.label}（{chinese_date(ob.period.start)}至{chinese_date(ob.period.end)}）",
+            f"班子：{ob.team.name}",
+            f"办理：{url}",
+        ]
+    )
+    return icalendar.Event.new(
+        uid=_obligation_uid(ob, host),
+        stamp=stamp,
+        start=ob.due,
+        end=ob.due + dt.timedelta(days=1),
+        summary=summary,
+        description=description,
+        url=url,
+        transparency="TRANSPARENT",
+        categories=["工作截止"],
+    )
+
+
+def _person_obligations(person: Person, today: dt.date) -> tuple[list[Obligation], Evaluation]:
+    """Deadlines from today to FUTURE_DAYS ahead, plus what the dashboard shows today (an overdue period that
+    ended before today stays on it). Excused periods are left out."""
+    ahead = obligations_for_person(
+        person, today=today, start=today, end=today + dt.timedelta(days=FUTURE_DAYS)
+    )
+    now = obligations_for_person(person, today=today)
+    found: dict[str, Obligation] = {}
+    for ob in [*now.obligations, *ahead.obligations]:
+        if ob.status != Status.EXCUSED:
+            found.setdefault(ob.key, ob)
+    names = Evaluation([], {**ahead.people, **now.people}, {**ahead.teams, **now.teams})
+    return sorted(found.values(), key=lambda o: (o.due, o.rule.code, o.key)), names
+
+
+def calendar_feed_ical(person: Person, *, today: dt.date | None = None) -> bytes:
+    """The person's feed as iCalendar bytes. A constant number of queries, whatever the number of events."""
+    today = today or timezone.localdate()
+    host = site_host()
+    tz = ZoneInfo(TZID)
+    stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
+    with translation.override(settings.LANGUAGE_CODE):
+        cal = icalendar.Calendar.new(
+            prodid=PRODID,
+            name=CALENDAR_NAME,
+            uid=f"calendar-person-{person.pk}@{host}",
+            method="PUBLISH",
+            calscale="GREGORIAN",
+            refresh_interval=REFRESH,
+        )
+        cal.add("X-WR-TIMEZONE", TZID)
+        cal.add("X-PUBLISHED-TTL", icalendar.vDuration(REFRESH))
+        meetings = _person_meetings(
+            person, today - dt.timedelta(days=PAST_DAYS), today + dt.timedelta(days=FUTURE_DAYS)
+        )
+        for meeting in meetings:
+            cal.add_component(_meeting_event(meeting, person, stamp=stamp, host=host, tz=tz))
+        obligations, names = _person_obligations(person, today)
+        for ob in obligations:
+            cal.add_component(_obligation_event(ob, person, names, stamp=stamp, host=host))
+        # VTIMEZONE for the DATE-TIME values (meetings); Shanghai has kept +08:00 without DST since 1992.
+        cal.add_missing_timezones(first_date=dt.date(2000, 1, 1), last_date=dt.date(2100, 1, 1))
+    return cal.to_ical()
