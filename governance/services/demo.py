@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
+from django.utils import timezone
 
 from governance import roles
 from governance.models import (
@@ -254,6 +255,8 @@ class DemoResult:
     updated: Counter[str] = field(default_factory=Counter)
     logins: list[DemoLogin] = field(default_factory=list)
     regulations: list[RegulationLoadResult] = field(default_factory=list)
+    policies: list[str] = field(default_factory=list)  # "规则包 … → 组织：新增 n 条"
+    records: int = 0  # demo meetings and talks created this run
 
     @property
     def changed(self) -> bool:
@@ -421,4 +424,25 @@ def demo_seed() -> DemoResult:
     _seed_people(result, orgs, teams, users)
     _seed_calendar(result)
     result.regulations = regulations_load_all()
+    _adopt_policies(result, orgs)
     return result
+
+
+# The demo adopts the university's regulation (001) for the university team and the college regulation (000)
+# for 文学院, then records a semester of meetings and talks so the dashboards have something true to show.
+DEMO_POLICIES = (("001", UNIVERSITY_CODE), ("000", "wxy"))
+
+
+def _adopt_policies(result: DemoResult, orgs: dict[str, Organization]) -> None:
+    from communication.demo import demo_records_seed
+    from governance.services.policies import policy_load
+
+    for pack, org_code in DEMO_POLICIES:
+        loaded = policy_load(name=pack, organization=orgs[org_code])
+        result.policies.append(
+            f"规则包“{loaded.pack.title}” → {orgs[org_code].name}：新增 {len(loaded.created)} 条，"
+            f"更新 {len(loaded.updated)} 条，未变 {len(loaded.unchanged)} 条"
+        )
+    result.records = demo_records_seed(
+        university=orgs[UNIVERSITY_CODE], college=orgs["wxy"], today=timezone.localdate()
+    )

@@ -50,6 +50,13 @@ def november_2026():
         yield
 
 
+@pytest.fixture(autouse=True)
+def in_term():
+    """The demo's meetings and talks are made relative to today, inside the current semester."""
+    with time_machine.travel(dt.datetime(2026, 11, 22, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        yield
+
+
 @pytest.fixture
 def seeded():
     return demo_seed()
@@ -174,7 +181,7 @@ def test_each_leader_login_belongs_to_the_person_holding_the_post(seeded):
     )
 
 
-def test_it_loads_every_regulation_but_adopts_no_obligation_rules(seeded):
+def test_it_loads_every_regulation_and_adopts_001_for_the_university_and_000_for_one_college(seeded):
     assert list(Regulation.objects.values_list("code", flat=True)) == [
         "000",
         "001",
@@ -183,7 +190,15 @@ def test_it_loads_every_regulation_but_adopts_no_obligation_rules(seeded):
         "003-supervision",
         "004",
     ]
-    assert not ObligationRule.objects.exists()
+    adopted = set(ObligationRule.objects.values_list("organization__code", "pack__code").distinct())
+    assert adopted == {("jcu", "001"), ("wxy", "000")}
+
+
+def test_the_demo_has_meetings_and_talks_so_dashboards_show_real_statuses(seeded):
+    from communication.models import Meeting, Talk
+
+    assert Meeting.objects.filter(organization__code="wxy", kind="coordination").exists()
+    assert Talk.objects.exists()
 
 
 def test_running_it_twice_changes_nothing(seeded):
