@@ -17,6 +17,7 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 VAR_DIR ?= var
 PYTEST_ARGS ?=
+CHROMIUM ?= /usr/bin/chromium
 
 # uv uses the machine's Python 3.11 and never downloads an interpreter (only PyPI is reachable).
 export UV_PYTHON_DOWNLOADS := never
@@ -67,7 +68,7 @@ compilemessages: venv gettext
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser here.
 browser:
 	@missing=""; \
-	[ -x /usr/bin/chromium ] || missing="chromium"; \
+	[ -x $(CHROMIUM) ] || missing="chromium"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing ..."; \
@@ -80,14 +81,15 @@ browser:
 run: venv compilemessages
 	$(MANAGE) migrate --noinput
 	@mkdir -p $(VAR_DIR)
-	@{ echo; echo "================================================================"; \
+	@$(MANAGE) seed_demo > $(VAR_DIR)/run-banner.txt || { cat $(VAR_DIR)/run-banner.txt; exit 1; }
+	@{ echo "================================================================"; \
 	   echo " 党委办公室门户 / Portal:  http://127.0.0.1:$(PORT)/"; \
 	   echo " 管理后台 / Admin:         http://127.0.0.1:$(PORT)/admin/"; \
-	   echo "================================================================"; } > $(VAR_DIR)/run-banner.txt
-	$(MANAGE) seed_demo | tee -a $(VAR_DIR)/run-banner.txt
-	@echo " Ctrl-C 停止 web、worker、beat / stops all three" >> $(VAR_DIR)/run-banner.txt
+	   echo " Ctrl-C 停止 web、worker、beat / stops all three"; \
+	   echo "================================================================"; } >> $(VAR_DIR)/run-banner.txt
 	@cat $(VAR_DIR)/run-banner.txt
-	WEB_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+	@# honcho exits 130 after Ctrl-C: that is how this target is meant to end.
+	WEB_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile || [ $$? -eq 130 ]
 
 # --- quality ------------------------------------------------------------------------------------------------
 # pytest exits 5 when it collected no test: that is a failure here, never a green run.

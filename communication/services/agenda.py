@@ -200,7 +200,11 @@ def agenda_item_create(
 def agenda_item_open_consultation(*, item: AgendaItem, by) -> list[Opinion]:
     """Create an opinion row, pending, for everyone who must be heard; safe to run again (e.g. after the item's
     areas change): new consultees are added, and people no longer required stay on as optional."""
-    item = AgendaItem.objects.select_for_update().select_related("organization", "meeting").get(pk=item.pk)
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("organization", "meeting")
+        .get(pk=item.pk)
+    )
     if item.status == AgendaItemStatus.DECIDED:
         raise DomainError("该议题已作出决定，无需再征求意见。")
     consultees = agenda_item_required_consultees(item)
@@ -284,7 +288,7 @@ def opinion_record(*, item: AgendaItem, person: Person, stance: str, comment: st
 @transaction.atomic
 def opinion_resolve(*, opinion: Opinion, note: str, by) -> Opinion:
     """The office records that a disagreement was settled (进一步交换意见、取得共识), with how."""
-    opinion = Opinion.objects.select_for_update().select_related("item").get(pk=opinion.pk)
+    opinion = Opinion.objects.select_for_update(of=("self",)).select_related("item").get(pk=opinion.pk)
     if not opinion.is_unresolved_disagreement:
         raise DomainError("该意见不是尚未取得共识的不同意见。")
     note = (note or "").strip()
@@ -322,7 +326,9 @@ def agenda_item_schedule(*, item: AgendaItem, meeting: Meeting, by) -> AgendaIte
         # Consultation never opened: open it now (kept even if scheduling is refused — the office sees who to ask).
         agenda_item_open_consultation(item=item, by=by)
     with transaction.atomic():
-        item = AgendaItem.objects.select_for_update().select_related("organization").get(pk=item.pk)
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",)).select_related("organization").get(pk=item.pk)
+        )
         if item.status == AgendaItemStatus.DECIDED:
             raise DomainError("该议题已作出决定。")
         item.meeting = meeting

@@ -44,12 +44,6 @@ def _closed_port() -> int:
 
 
 @pytest.fixture
-def office_user(db):
-    # UserFactory's groups hook directly: OfficeUserFactory's class-level `groups` shadows it (see the report).
-    return UserFactory(username="office", is_staff=True, groups=[OFFICE])
-
-
-@pytest.fixture
 def site_url(settings):
     settings.SITE_URL = "https://portal.example.edu.cn"
     return settings.SITE_URL

@@ -59,7 +59,9 @@ class Command(BaseCommand):
         for line in result.policies:
             self.stdout.write(f"  {line}")
         if result.records:
-            self.stdout.write(f"  演示会议、谈话记录：新建 {result.records} 条（相对今天生成，含一次缺开的碰头会）")
+            self.stdout.write(
+                f"  演示会议、谈话记录：新建 {result.records} 条（相对今天生成，含一次缺开的碰头会）"
+            )
         else:
             self.stdout.write("  演示会议、谈话记录：已存在或今天不在学期内，未新建")
 

@@ -1,0 +1,170 @@
+"""The office takes a college's agenda item through pre-meeting consultation (000 四（一）: 党政联席会议题会前听取院长、
+副院长的意见；意见不一致的议题暂缓上会) to its meeting: who is still to be heard, a disagreement that holds it back,
+the consensus reached, and the item put on the 党政联席会 once everyone has agreed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from playwright.sync_api import Page, expect
+
+from communication import services
+from communication.models import MeetingKind
+from communication.tests.factories import (
+    COLLEGE_KINDS,
+    CollegeFactory,
+    MeetingFactory,
+    make_team,
+    office_user,
+)
+from governance.services.policies import policy_load
+from governance.tests.factories import PASSWORD, SemesterFactory, UniversityFactory
+
+pytestmark = pytest.mark.browser
+TITLE = "2027年学院教学科研经费预算安排"
+REGULATION = "《关于建立学院党政领导经常性沟通机制的暂行办法》"
+
+
+@pytest.fixture
+def wednesday(settings):
+    """Wednesday 25 November 2026 in Beijing, for the live server's thread too; the clock ticks, and the cookies
+    last as long as the browser so its real clock never sees them expire."""
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
+        yield
+
+
+@pytest.fixture
+def item(transactional_db, wednesday):
+    """文学院 (pack 000) proposes its budget to Friday's 党政联席会; the office opened the consultation."""
+    SemesterFactory()
+    college = CollegeFactory(name="文学院", code="wxy", parent=UniversityFactory())
+    secretary, *_rest = make_team(
+        college, COLLEGE_KINDS, names=["李书记", "王院长", "赵副院长", "钱副院长", "孙副书记"]
+    )
+    policy_load(name="000", organization=college)
+    office = office_user(username="bangongshi")
+    MeetingFactory(
+        kind=MeetingKind.JOINT,
+        organization=college,
+        title="党政联席会",
+        date=dt.date(2026, 11, 27),
+        start_time=dt.time(15, 0),
+        chair=secretary,
+    )
+    item = services.agenda_item_create(
+        created_by=office,
+        organization=college,
+        title=TITLE,
+        meeting_kind=MeetingKind.JOINT,
+        proposer=secretary,
+        description="含实验室建设、学科竞赛和教师培训经费。",
+    )
+    services.agenda_item_open_consultation(item=item, by=office)
+    return item
+
+
+def _log_in(page: Page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{base_url}/")
+
+
+def _message(page: Page, text: str):
+    # The office also sees the calendar banner (no 2027 holidays yet), itself an alert.
+    return page.locator(".alert-dismissible").filter(has_text=text)
+
+
+def _opinion_card(page: Page, name: str):
+    return page.locator(".card").filter(has=page.locator(".card-header", has_text=name))
+
+
+def _record_opinion(page: Page, name: str, stance: str, comment: str = "") -> None:
+    card = _opinion_card(page, name)
+    card.get_by_label(stance, exact=True).check()
+    if comment:
+        card.get_by_label("具体意见").fill(comment)
+    card.get_by_role("button", name="登记意见").click()
+
+
+def test_the_office_takes_an_item_from_consultation_through_a_disagreement_to_its_meeting(
+    live_server, page, item, console_errors
+):
+    _log_in(page, live_server.url, "bangongshi")
+    page.goto(f"{live_server.url}/communication/agenda/")
+    waiting = page.locator(".card.border-warning li").filter(has_text=TITLE)
+    expect(waiting).to_contain_text("待征求意见")
+    expect(waiting).to_contain_text("待听取：王院长、赵副院长、钱副院长")
+
+    waiting.get_by_role("link", name=TITLE).click()
+
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text(TITLE)
+    expect(heading.locator(".badge")).to_have_text("待征求意见")
+    expect(page.get_by_role("status")).to_have_text(
+        f"该议题尚未听取王院长、赵副院长、钱副院长的意见，按{REGULATION}四（一），议题应在会前听取意见后再提交会议。"
+    )
+    for name in ("王院长", "赵副院长", "钱副院长"):
+        card = _opinion_card(page, name)
+        expect(card.locator(".card-header .badge")).to_have_text("待征求")
+        expect(card).to_contain_text("000 四（一）：党政联席会议题应在会前听取院长、副院长的意见")
+
+    # Too early: the meeting will not take it yet.
+    page.get_by_label("上会会议").select_option(label="2026-11-27 党政联席会")
+    page.get_by_role("button", name="安排上会").click()
+    expect(page.locator(".alert-danger")).to_contain_text("该议题尚未听取王院长、赵副院长、钱副院长的意见")
+    expect(heading.locator(".badge")).to_have_text("待征求意见")
+
+    # The dean disagrees; without saying why, the office is asked for it.
+    _record_opinion(page, "王院长", "不同意")
+    expect(_opinion_card(page, "王院长")).to_contain_text("不同意或提出意见建议时，请填写具体意见。")
+    _record_opinion(page, "王院长", "不同意", "实验室建设经费占比过高，建议压缩后再议。")
+
+    expect(_message(page, "已登记王院长的意见。")).to_be_visible()
+    expect(heading.locator(".badge")).to_have_text("暂缓上会（意见不一致）")
+    expect(page.get_by_role("status")).to_contain_text(
+        f"该议题尚有意见不一致（王院长：不同意），按{REGULATION}四（一）“意见不一致的议题暂缓上会”，"
+        "请进一步交换意见、取得共识后再提交会议。"
+    )
+    dean = _opinion_card(page, "王院长")
+    expect(dean).to_have_class(re.compile(r"\bborder-danger\b"))
+    expect(dean.locator(".card-header .badge")).to_have_text("不同意")
+
+    # The secretary and the dean talk it over; the office records the consensus, then the dean agrees.
+    dean.get_by_label("取得共识情况").fill("11月24日李书记与王院长再次沟通，实验室建设经费压缩至三成。")
+    dean.get_by_role("button", name="已取得共识").click()
+    expect(_message(page, "已登记取得共识情况。")).to_be_visible()
+    expect(_opinion_card(page, "王院长")).to_contain_text(
+        "已取得共识（2026-11-25）：11月24日李书记与王院长再次沟通，实验室建设经费压缩至三成。"
+    )
+    expect(heading.locator(".badge")).to_have_text("待征求意见")
+    _record_opinion(page, "王院长", "同意")
+    _record_opinion(page, "赵副院长", "同意")
+    expect(page.get_by_role("status")).to_have_text(
+        f"该议题尚未听取钱副院长的意见，按{REGULATION}四（一），议题应在会前听取意见后再提交会议。"
+    )
+    _record_opinion(page, "钱副院长", "提出意见建议", "学科竞赛经费请单列。")
+
+    expect(heading.locator(".badge")).to_have_text("可以上会")
+    expect(page.get_by_role("status")).to_have_count(0)
+    for name, stance in (("王院长", "同意"), ("赵副院长", "同意"), ("钱副院长", "提出意见建议")):
+        expect(_opinion_card(page, name).locator(".card-header .badge")).to_have_text(stance)
+
+    page.get_by_label("上会会议").select_option(label="2026-11-27 党政联席会")
+    page.get_by_role("button", name="安排上会").click()
+
+    expect(_message(page, "议题已安排上会。")).to_be_visible()
+    expect(heading.locator(".badge")).to_have_text("已安排上会")
+    expect(page.get_by_role("link", name="2026-11-27 党政联席会")).to_be_visible()
+    page.goto(f"{live_server.url}/communication/agenda/")
+    expect(page.locator(".card.border-warning")).to_have_count(0)
+    expect(page.locator("tr").filter(has_text=TITLE)).to_contain_text("已安排上会")
+    assert console_errors == []

@@ -1,0 +1,143 @@
+"""The office checks how 文学院 carries out its regulation (000): it finds the missed coordination meeting cycle
+(四（四）: 原则上每两周召开一次) in red, looks at the records behind it, and excuses the cycle with a reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from playwright.sync_api import Page, expect
+
+from communication.models import MeetingKind
+from communication.tests.factories import (
+    COLLEGE_KINDS,
+    CollegeFactory,
+    MeetingFactory,
+    make_team,
+    office_user,
+)
+from governance.services.policies import policy_load
+from governance.tests.factories import PASSWORD, SemesterFactory, UniversityFactory
+
+pytestmark = pytest.mark.browser
+REASON = "11月13日全院参加上级巡视反馈会，碰头会未召开"
+
+
+@pytest.fixture
+def wednesday(settings):
+    """Wednesday 25 November 2026 in Beijing, for the live server's thread too; the clock ticks, and the cookies
+    last as long as the browser so its real clock never sees them expire."""
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
+        yield
+
+
+@pytest.fixture
+def college(transactional_db, wednesday):
+    """文学院 (pack 000) missed its coordination meeting in the cycle of 2—15 November and held one on 20 November;
+    the university's team (pack 001) is on the overview too."""
+    SemesterFactory()
+    university = UniversityFactory()
+    make_team(university, ["secretary", "president"], names=["林书记", "周校长"])
+    policy_load(name="001")
+    college = CollegeFactory(name="文学院", code="wxy", parent=university)
+    people = make_team(college, COLLEGE_KINDS, names=["李书记", "王院长", "赵副院长", "钱副院长", "孙副书记"])
+    policy_load(name="000", organization=college)
+    MeetingFactory(
+        kind=MeetingKind.COORDINATION,
+        organization=college,
+        title="工作碰头会（11月20日）",
+        date=dt.date(2026, 11, 20),
+        chair=people[0],
+        attendees=people[1:],
+    )
+    office_user(username="bangongshi")
+    return college
+
+
+def _log_in(page: Page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{base_url}/")
+
+
+def _message(page: Page, text: str):
+    # The office also sees the calendar banner (no 2027 holidays yet), itself an alert.
+    return page.locator(".alert-dismissible").filter(has_text=text)
+
+
+def _coordination_cell(page: Page):
+    """文学院's 班子整体 row × 领导班子工作碰头会 (a team rule: the only cell of that column)."""
+    return page.locator("table.overview-table a[href*='rule=000-coordination-meeting']")
+
+
+def test_the_office_finds_a_missed_meeting_cycle_on_the_overview_and_excuses_it_with_a_reason(
+    live_server, page, college, console_errors
+):
+    _log_in(page, live_server.url, "bangongshi")
+    page.get_by_role("link", name="制度落实总览").click()
+    expect(page.get_by_role("heading", name="制度落实总览")).to_be_visible()
+    expect(page.locator("table.overview-table tbody th", has_text="林书记")).to_have_count(1)
+
+    page.get_by_label("组织").select_option(label="文学院")
+    page.get_by_role("button", name="筛选").click()
+
+    expect(page).to_have_url(re.compile(r"/overview/\?org=wxy$"))
+    expect(page.locator("table.overview-table tbody th", has_text="林书记")).to_have_count(0)
+    team_row = page.locator("table.overview-table tbody tr").filter(has_text="班子整体")
+    expect(team_row).to_have_count(1)
+    expect(team_row.locator("td").first).to_have_text("文学院领导班子")
+    cell = _coordination_cell(page)
+    expect(cell).to_have_text("1/2 已完成")
+    expect(cell).to_have_class(re.compile(r"\btext-bg-danger\b"))
+
+    cell.click()
+
+    expect(page.get_by_role("heading", name="领导班子工作碰头会")).to_be_visible()
+    expect(page.get_by_text("依据 《关于建立学院党政领导经常性沟通机制的暂行办法》四（四）")).to_be_visible()
+    missed = page.locator(".card").filter(has_text="已逾期")
+    expect(missed).to_contain_text("2026-11-02至11-15双周")
+    expect(missed).to_contain_text("本周期尚无计入的记录。")
+    held = page.locator(".card").filter(has_text="已完成")
+    expect(held.get_by_role("link", name="工作碰头会（11月20日）")).to_be_visible()
+    expect(held.get_by_role("button", name="登记免于考核")).to_have_count(0)
+
+    missed.get_by_role("button", name="登记免于考核").click()
+    expect(_message(page, "请填写免于考核的理由，例如“本周期会议日均为法定节假日”。")).to_be_visible()
+    expect(page.locator(".card").filter(has_text="已逾期")).to_have_count(1)
+
+    page.get_by_label("免于考核的理由").fill(REASON)
+    page.get_by_role("button", name="登记免于考核").click()
+
+    expect(_message(page, "已登记免于考核，该周期不再计为逾期。")).to_be_visible()
+    expect(page.locator(".card").filter(has_text="已逾期")).to_have_count(0)
+    page.get_by_role("navigation", name="breadcrumb").get_by_role("link", name="制度落实总览").click()
+    cell = _coordination_cell(page)
+    expect(cell).not_to_have_class(re.compile(r"\btext-bg-danger\b"))
+    college_rows = page.locator("table.overview-table tbody tr").filter(has_text="文学院领导班子")
+    expect(college_rows.locator(".text-bg-danger")).to_have_count(0)
+    assert console_errors == []
+
+
+def test_on_a_phone_the_overview_fits_the_screen_and_a_red_cell_opens_its_records(
+    live_server, page, college, console_errors
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    _log_in(page, live_server.url, "bangongshi")
+    page.goto(f"{live_server.url}/overview/?org=wxy")
+
+    cell = _coordination_cell(page)
+    expect(cell).to_have_text("1/2 已完成")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    cell.click()
+    expect(page.get_by_role("heading", name="领导班子工作碰头会")).to_be_visible()
+    expect(page.get_by_label("免于考核的理由")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert console_errors == []
