@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 
 from communication.models import Meeting, MeetingKind, Opinion
-from communication.selectors import absences_covered_by, opinions_awaiting, organizations_of, sibitan_matrix
+from communication.selectors import absences_covered_by, opinions_awaiting, organizations_of, sibitan_matrices
 from governance.models import Person
 
 UPCOMING_DAYS = 30
@@ -42,11 +42,11 @@ def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
         .select_related("organization")
         .order_by("date", "start_time")[:MAX_ITEMS]
     )
-    awaiting = opinions_awaiting(person)
-    opinions = list(awaiting[:MAX_ITEMS])
+    # The total comes with the first rows (a window count over the whole set), so the panel runs the same queries
+    # for one opinion awaited as for a hundred.
+    opinions = list(opinions_awaiting(person).annotate(total=Window(Count("pk")))[:MAX_ITEMS])
     orgs = organizations_of(person, today)
-    sibitan = []
-    upcoming_dl = (
+    upcoming_dl = list(
         Meeting.objects.filter(
             kind=MeetingKind.DEMOCRATIC_LIFE,
             organization_id__in=orgs,
@@ -56,18 +56,18 @@ def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
         .select_related("organization")
         .order_by("date")[:2]
     )
-    for meeting in upcoming_dl:
-        matrix = sibitan_matrix(meeting)
+    sibitan = []
+    for matrix in sibitan_matrices(upcoming_dl):
         if person.pk not in {m.pk for m in matrix.members}:
             continue
         mine = [m for m in matrix.members if m.pk != person.pk]
         missing = [m for m in mine if not matrix.talks_between(person, m)]
-        sibitan.append(SibitanSummary(meeting, len(mine) - len(missing), len(mine), missing))
+        sibitan.append(SibitanSummary(matrix.meeting, len(mine) - len(missing), len(mine), missing))
     covering = list(absences_covered_by(person, today=today)[:MAX_ITEMS])
     return CommunicationPanel(
         meetings=meetings,
         opinions=opinions,
-        opinions_total=len(opinions) if len(opinions) < MAX_ITEMS else awaiting.count(),
+        opinions_total=opinions[0].total if opinions else 0,
         sibitan=sibitan,
         covering=covering,
     )

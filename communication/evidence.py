@@ -54,6 +54,7 @@ def _record_query(path_name: str, params: Mapping[str, Any]) -> str:
 class MeetingEvidence:
     code = MEETING
     label = "会议"
+    office_records = True  # 000 五（二）: 党委办公室负责……记录存档
 
     def _meetings(
         self, *, start: dt.date, end: dt.date, people: list[int] | None, organizations: list[int] | None
@@ -151,6 +152,7 @@ class MeetingEvidence:
 class TalkEvidence:
     code = TALK
     label = "谈心谈话"
+    office_records = False  # the participants record their own talk
 
     def gather(
         self,

@@ -322,41 +322,76 @@ def sibitan_matrix(meeting: Meeting) -> SibitanMatrix:
     """000 四（二）“四必谈” before a democratic life meeting: 党委主要负责同志与班子成员及党委委员必谈，班子成员及党委
     委员相互之间必谈 — every unordered pair of the team on the meeting date must have talked between the start of
     the preparation and the meeting. Two queries whatever the team's size or the number of talks."""
-    members = []
-    main_ids: set[int] = set()
-    seen: set[int] = set()
-    for position in team_positions(meeting.organization_id, meeting.date):
-        if position.kind in MAIN_LEADER_KINDS:
-            main_ids.add(position.person_id)
-        if position.person_id not in seen:
-            seen.add(position.person_id)
-            members.append(position.person)
-    start = meeting.preparation_start or meeting.date
-    end = meeting.date
-    member_ids = [p.pk for p in members]
-    pairs: dict[tuple[int, int], list[TalkRef]] = {
-        (min(a, b), max(a, b)): [] for a, b in itertools.combinations(member_ids, 2)
-    }
+    return sibitan_matrices([meeting])[0]
+
+
+def sibitan_matrices(meetings: list[Meeting]) -> list[SibitanMatrix]:
+    """The 四必谈 matrix of each meeting, in the same order: two queries whatever the number of meetings, members
+    or talks (positions of every team concerned, then the talk participants in the union of the windows)."""
+    if not meetings:
+        return []
+    first_day = min(m.date for m in meetings)
+    last_day = max(m.date for m in meetings)
+    positions = list(
+        Position.objects.overlapping(first_day, last_day)
+        .filter(team__organization_id__in={m.organization_id for m in meetings})
+        .select_related("person", "team")
+        .order_by("order")
+    )
+    positions.sort(key=lambda p: (p.kind not in MAIN_LEADER_KINDS, p.order, p.person.name, p.pk))
+    teams: list[tuple[list[Person], set[int]]] = []
+    for meeting in meetings:
+        members: list[Person] = []
+        main_ids: set[int] = set()
+        seen: set[int] = set()
+        for position in positions:
+            if position.team.organization_id != meeting.organization_id or not position.is_active_on(
+                meeting.date
+            ):
+                continue
+            if position.kind in MAIN_LEADER_KINDS:
+                main_ids.add(position.person_id)
+            if position.person_id not in seen:
+                seen.add(position.person_id)
+                members.append(position.person)
+        teams.append((members, main_ids))
+    windows = [(m.preparation_start or m.date, m.date) for m in meetings]
+    all_ids = {p.pk for members, _main in teams for p in members}
     through = Talk.participants.through
-    by_talk: dict[int, tuple[dt.date, list[int]]] = {}
+    by_talk: dict[int, tuple[dt.date, set[int]]] = {}
     rows = (
-        through.objects.filter(talk__date__gte=start, talk__date__lte=end, person_id__in=member_ids)
+        through.objects.filter(
+            talk__date__gte=min(w[0] for w in windows),
+            talk__date__lte=max(w[1] for w in windows),
+            person_id__in=all_ids,
+        )
         .values_list("talk_id", "talk__date", "person_id")
         .order_by("talk__date", "talk_id")
     )
     for talk_id, date, person_id in rows:
-        by_talk.setdefault(talk_id, (date, []))[1].append(person_id)
-    for talk_id, (date, people) in by_talk.items():
-        for a, b in itertools.combinations(sorted(set(people)), 2):
-            pairs[(a, b)].append(TalkRef(talk_id, date))
-    return SibitanMatrix(
-        meeting=meeting,
-        members=members,
-        main_leader_ids=frozenset(main_ids),
-        pairs=pairs,
-        start=start,
-        end=end,
-    )
+        by_talk.setdefault(talk_id, (date, set()))[1].add(person_id)
+    matrices = []
+    for meeting, (members, main_ids), (start, end) in zip(meetings, teams, windows, strict=True):
+        member_ids = [p.pk for p in members]
+        pairs: dict[tuple[int, int], list[TalkRef]] = {
+            (min(a, b), max(a, b)): [] for a, b in itertools.combinations(member_ids, 2)
+        }
+        for talk_id, (date, people) in by_talk.items():
+            if not start <= date <= end:
+                continue
+            for a, b in itertools.combinations(sorted(people & set(member_ids)), 2):
+                pairs[(a, b)].append(TalkRef(talk_id, date))
+        matrices.append(
+            SibitanMatrix(
+                meeting=meeting,
+                members=members,
+                main_leader_ids=frozenset(main_ids),
+                pairs=pairs,
+                start=start,
+                end=end,
+            )
+        )
+    return matrices
 
 
 def democratic_life_meetings_visible(user: Any) -> QuerySet[Meeting]:

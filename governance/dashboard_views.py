@@ -88,7 +88,7 @@ class OverviewCellView(OfficeRequiredMixin, TemplateView):
         today = _today(self.request)
         result = evaluate_obligations(start=today, end=today, today=today, team_ids=[team.pk])
         rows = [
-            row_for(ob, result, person.pk if person else None)
+            row_for(ob, result, person.pk if person else None, for_office=True)
             for ob in result.obligations
             if ob.rule.code == rule.code
             and (
@@ -98,7 +98,14 @@ class OverviewCellView(OfficeRequiredMixin, TemplateView):
                 and person.pk in (ob.subject_person_id, ob.counterpart_person_id)
             )
         ]
-        ctx.update(team=team, rule=rule, person=person, rows=rows, today=today)
+        ctx.update(
+            team=team,
+            rule=rule,
+            person=person,
+            rows=rows,
+            today=today,
+            back_org=self.request.GET.get("org", ""),
+        )
         return ctx
 
     def post(self, request, *args, **kwargs):

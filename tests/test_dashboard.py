@@ -238,12 +238,6 @@ def test_the_formal_talk_link_ticks_the_formal_box_the_rule_asks_for(client, col
     assert ticked(page, "formal") == ["on"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The 去登记 link of a team meeting rule (001 一（二） 碰头会) opens the office-only meeting form: the "
-    "leader gets 403 无权访问. Proposed fix in the report: no record link to leaders for meetings, which the office "
-    "records.",
-)
 def test_every_record_link_on_a_leaders_dashboard_opens_a_page_the_leader_may_use(client, university):
     _university, (secretary, _president, _vice) = university
 
@@ -253,11 +247,6 @@ def test_every_record_link_on_a_leaders_dashboard_opens_a_page_the_leader_may_us
     assert {rule: client.get(link).status_code for rule, link in links.items()} == dict.fromkeys(links, 200)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A team meeting's 'due' is its agreed day (Monday 23 November for 001 一（二）), and the row keeps "
-    "saying '11月23日前完成' after that day while the cycle runs to 29 November. Proposed template fix in the report.",
-)
 def test_a_meeting_whose_agreed_day_has_passed_is_not_shown_as_to_be_done_before_that_day(client, university):
     _university, (secretary, *_rest) = university
 
@@ -454,12 +443,6 @@ def test_the_dashboard_runs_as_many_queries_for_twelve_people_and_200_records_as
     assert "待我发表意见的议题 20" in side_panel(page)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="leader_panel() counts the opinions awaited only once 8 are listed (+1 query) and builds the 四必谈 "
-    "matrix meeting by meeting (+2 queries for the second democratic life meeting): 3 more queries than with "
-    "one of each. Bounded, but not constant; proposed fix in the report.",
-)
 @pytest.mark.parametrize("small_team", ["000"], indirect=True)
 def test_the_side_panel_runs_as_many_queries_for_twenty_opinions_and_two_democratic_life_meetings_as_for_one(
     client, small_team, django_assert_max_num_queries

@@ -319,11 +319,6 @@ def test_a_persons_cell_lists_the_talks_with_the_other_person(client, office, co
     assert period.links == {"正式谈心：李书记、王院长": f"/communication/talks/{talk.pk}/"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The drill-down's breadcrumb links to the unfiltered overview: an office worker who filtered to one "
-    "college comes back to every team. Proposed template fix in the report.",
-)
 def test_the_way_back_from_a_cell_keeps_the_organization_filter(client, office, college):
     client.force_login(office)
     cell = matrix(get(client, reverse("overview") + "?org=wxy")).cell(
@@ -407,12 +402,6 @@ def test_excusing_the_missed_cycle_clears_the_red_cell(client, office, college):
     assert "已逾期" not in [p.status for p in periods(get(client, cell.url))]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="current_view() keeps the period before the current one only while it is overdue: once excused it "
-    "disappears from the drill-down, so the office can no longer see that it was excused, or why (the model says "
-    "an excused period 'shows why'). Proposed fix in the report.",
-)
 def test_an_excused_missed_cycle_stays_in_the_drill_down_with_its_reason(client, office, college):
     client.force_login(office)
     coordination = matrix(get(client, reverse("overview"))).cell(

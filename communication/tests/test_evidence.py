@@ -169,6 +169,23 @@ def test_record_links_lead_to_the_prefilled_forms():
     ) == (f"{reverse('communication:meeting_create')}?rule=000-retreat-meeting&for=3")
 
 
+def test_meetings_are_recorded_by_the_office_so_a_leader_gets_no_link_to_the_office_form():
+    def path(source: str, *, for_office: bool) -> str:
+        return registry.record_path(
+            source,
+            rule_code="001-coordination-meeting",
+            subject_person_id=3,
+            counterpart_person_id=7,
+            for_office=for_office,
+        )
+
+    assert path("communication.meeting", for_office=False) == ""
+    assert path("communication.meeting", for_office=True).startswith(reverse("communication:meeting_create"))
+    # Leaders record their own talks.
+    assert path("communication.talk", for_office=False).startswith(reverse("communication:talk_create"))
+    assert path("no.such.source", for_office=True) == ""
+
+
 # --- Events: democratic life meetings -------------------------------------------------------------------------------
 
 

@@ -57,6 +57,9 @@ class EvidenceRecord:
 class EvidenceSource(Protocol):
     code: str  # "communication.talk"
     label: str  # "谈心谈话" (verbose, Chinese)
+    # True when the office keeps these records (meetings: 001 三（八）, 000 五（二） 记录存档): a leader is told that,
+    # not sent to a form only the office may use. False when the people concerned record their own (talks).
+    office_records: bool
 
     def gather(
         self,
@@ -78,6 +81,24 @@ class EvidenceSource(Protocol):
 
 
 _SOURCES: dict[str, EvidenceSource] = {}
+
+
+def record_path(
+    source_code: str,
+    *,
+    rule_code: str,
+    subject_person_id: int | None,
+    counterpart_person_id: int | None,
+    for_office: bool,
+) -> str:
+    """The page where this user records evidence for a rule, or "" when there is none for them (an unknown source,
+    or one the office keeps when the user is a leader)."""
+    source = _SOURCES.get(source_code)
+    if source is None or (source.office_records and not for_office):
+        return ""
+    return source.record_url(
+        rule_code=rule_code, subject_person_id=subject_person_id, counterpart_person_id=counterpart_person_id
+    )
 
 
 def register(source: EvidenceSource) -> None:

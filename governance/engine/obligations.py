@@ -47,6 +47,8 @@ BEFORE_EVENT = "before_event"
 # A period that ended unmet stays on the dashboard (as overdue) for this long, then only the office overview's
 # history and the --from/--to listing show it.
 STALE_AFTER_DAYS = 92
+# Ended periods that stay in view after their end (within STALE_AFTER_DAYS): the unmet ones and the excused ones.
+KEPT_AFTER_END = frozenset({Status.OVERDUE, Status.EXCUSED})
 
 
 @dataclass(frozen=True)
@@ -386,7 +388,8 @@ def _obligations_in_period(
 
 def current_view(obligations: Sequence[Obligation], today: dt.date) -> list[Obligation]:
     """What a dashboard shows on `today`: each obligation's current period, plus the one before it when that
-    ended unmet (so an overdue semester talk still shows in the winter break)."""
+    ended unmet (so an overdue semester talk still shows in the winter break) or was excused (so the office and the
+    leader still see that it was, and why)."""
     groups: dict[tuple, list[Obligation]] = defaultdict(list)
     for ob in obligations:
         groups[(ob.rule.code, ob.team.id, ob.subject_person_id, ob.counterpart_person_id)].append(ob)
@@ -402,12 +405,12 @@ def current_view(obligations: Sequence[Obligation], today: dt.date) -> list[Obli
             previous = started[-2] if len(started) > 1 else None
             if (
                 previous
-                and previous.status == Status.OVERDUE
+                and previous.status in KEPT_AFTER_END
                 and previous.period.end >= today - dt.timedelta(days=STALE_AFTER_DAYS)
             ):
                 shown.append(previous)
         elif last.period.end >= today - dt.timedelta(days=STALE_AFTER_DAYS) and (
-            last.status == Status.OVERDUE or last.period.end >= today - dt.timedelta(days=1)
+            last.status in KEPT_AFTER_END or last.period.end >= today - dt.timedelta(days=1)
         ):
             shown.append(last)
     order = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.ON_TRACK: 2, Status.EXCUSED: 3, Status.MET: 4}

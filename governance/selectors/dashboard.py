@@ -50,6 +50,7 @@ class Row:
     colour: str
     excuse_reason: str
     record_url: str
+    office_records: bool = False
     evidence: list = field(default_factory=list)
 
     @property
@@ -61,25 +62,34 @@ def _fmt(value) -> str:
     return str(int(value)) if value == int(value) else f"{value:.1f}"
 
 
-def record_url_for(ob: Obligation, viewer_id: int | None) -> str:
-    """The page that records what satisfies `ob`, prefilled for the viewer (the other person of a pair)."""
-    try:
-        source = evidence_registry.get_source(ob.rule.evidence_source)
-    except LookupError:
-        return ""
+def record_url_for(ob: Obligation, viewer_id: int | None, *, for_office: bool) -> str:
+    """The page that records what satisfies `ob`, prefilled for the viewer (the other person of a pair); "" when
+    the viewer has none (a leader, for records the office keeps)."""
     counterpart = ob.counterpart_person_id
     subject = ob.subject_person_id
     if viewer_id is not None and viewer_id == counterpart:
         subject, counterpart = counterpart, subject
-    url = source.record_url(
-        rule_code=ob.rule.code, subject_person_id=subject, counterpart_person_id=counterpart
+    url = evidence_registry.record_path(
+        ob.rule.evidence_source,
+        rule_code=ob.rule.code,
+        subject_person_id=subject,
+        counterpart_person_id=counterpart,
+        for_office=for_office,
     )
-    if ob.rule.evidence_params.get("kind") and "kind=" not in url and "?" not in url:
+    if url and ob.rule.evidence_params.get("kind") and "kind=" not in url and "?" not in url:
         url += "?" + urlencode({"kind": ob.rule.evidence_params["kind"]})
     return url
 
 
-def row_for(ob: Obligation, result: Evaluation, viewer_id: int | None) -> Row:
+def _office_records(ob: Obligation) -> bool:
+    try:
+        return evidence_registry.get_source(ob.rule.evidence_source).office_records
+    except LookupError:
+        return False
+
+
+def row_for(ob: Obligation, result: Evaluation, viewer_id: int | None, *, for_office: bool = False) -> Row:
+    """One line of a dashboard or drill-down; `for_office` when the office is looking (it records everything)."""
     other = ob.counterpart_person_id if viewer_id != ob.counterpart_person_id else ob.subject_person_id
     with_whom = result.person_name(other) if ob.counterpart_person_id else ""
     return Row(
@@ -100,7 +110,12 @@ def row_for(ob: Obligation, result: Evaluation, viewer_id: int | None) -> Row:
         status_label=STATUS_LABELS[ob.status],
         colour=STATUS_COLOURS[ob.status],
         excuse_reason=ob.excuse_reason,
-        record_url=record_url_for(ob, viewer_id) if ob.status not in (Status.MET, Status.EXCUSED) else "",
+        record_url=(
+            record_url_for(ob, viewer_id, for_office=for_office)
+            if ob.status not in (Status.MET, Status.EXCUSED)
+            else ""
+        ),
+        office_records=_office_records(ob),
         evidence=ob.evidence,
     )
 
@@ -167,10 +182,10 @@ def office_overview(*, today: dt.date, organization: Organization | None = None)
     for ob in result.obligations:
         rules.setdefault(ob.rule.code, (ob.rule.code, ob.rule.title, ob.rule.clause_ref))
         if ob.subject_person_id is None:
-            cells[(ob.team.id, None)][ob.rule.code].append(row_for(ob, result, None))
+            cells[(ob.team.id, None)][ob.rule.code].append(row_for(ob, result, None, for_office=True))
             continue
         for pid in {ob.subject_person_id, ob.counterpart_person_id} - {None}:
-            cells[(ob.team.id, pid)][ob.rule.code].append(row_for(ob, result, pid))
+            cells[(ob.team.id, pid)][ob.rule.code].append(row_for(ob, result, pid, for_office=True))
     positions = (
         Position.objects.active_on(today)
         .filter(team_id__in=[k[0] for k in cells])
@@ -204,7 +219,15 @@ def office_overview(*, today: dt.date, organization: Organization | None = None)
             worst = _worst(rows)
             met = sum(1 for r in rows if r.obligation.status == Status.MET)
             label = STATUS_LABELS[worst] if len(rows) == 1 else f"{met}/{len(rows)} 已完成"
-            query = urlencode({"rule": code, "team": team_id, **({"person": pid} if pid else {})})
+            query = urlencode(
+                {
+                    "rule": code,
+                    "team": team_id,
+                    **({"person": pid} if pid else {}),
+                    # The drill-down's way back returns to the same filtered overview.
+                    **({"org": organization.code} if organization is not None else {}),
+                }
+            )
             row_cells.append(
                 Cell(rows, worst, STATUS_COLOURS[worst], label, reverse("overview_cell") + "?" + query)
             )

@@ -75,15 +75,17 @@ def site_host() -> str:
 
 
 def record_link(ob: Obligation, *, person_id: int, counterpart_id: int | None) -> str:
-    """Where `person_id` records what resolves `ob` (the evidence source's page), or their dashboard."""
-    try:
-        source = evidence_registry.get_source(ob.rule.evidence_source)
-        path = source.record_url(
-            rule_code=ob.rule.code, subject_person_id=person_id, counterpart_person_id=counterpart_id
-        )
-    except LookupError:
+    """Where `person_id` records what resolves `ob` (the evidence source's page), or their dashboard when the office
+    keeps such records (meetings) or the source is unknown."""
+    path = evidence_registry.record_path(
+        ob.rule.evidence_source,
+        rule_code=ob.rule.code,
+        subject_person_id=person_id,
+        counterpart_person_id=counterpart_id,
+        for_office=False,
+    )
+    if not path and ob.rule.evidence_source not in evidence_registry.sources():
         logger.warning("no evidence source %r for rule %s", ob.rule.evidence_source, ob.rule.code)
-        path = ""
     return site_link(path or "/")
 
 

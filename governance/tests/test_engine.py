@@ -281,3 +281,25 @@ def test_the_current_view_keeps_the_previous_period_when_it_ended_unmet():
     today = D(2026, 9, 16)
     result = current_view(run([r], [], start=D(2026, 9, 1), end=today, today=today), today)
     assert [o.status for o in result] == [Status.OVERDUE, Status.ON_TRACK]
+
+
+def test_the_current_view_keeps_an_excused_previous_period_with_its_reason_but_not_a_met_one():
+    r = rule(
+        subject="position",
+        subject_positions=("secretary",),
+        counterpart="position",
+        counterpart_positions=("president",),
+        period="week",
+        weekday=None,
+    )
+    today = D(2026, 9, 16)  # a Wednesday; last week ran 7–13 September
+    excused = {excuse_key("r", D(2026, 9, 7), 1, SECRETARY, DEAN): "书记外出学习"}
+    result = current_view(run([r], [], start=D(2026, 9, 1), end=today, today=today, excuses=excused), today)
+    assert [(o.period.start, o.status, o.excuse_reason) for o in result] == [
+        (D(2026, 9, 14), Status.ON_TRACK, ""),
+        (D(2026, 9, 7), Status.EXCUSED, "书记外出学习"),
+    ]
+
+    met_last_week = [talk(D(2026, 9, 9), SECRETARY, DEAN)]
+    result = current_view(run([r], met_last_week, start=D(2026, 9, 1), end=today, today=today), today)
+    assert [o.period.start for o in result] == [D(2026, 9, 14)]

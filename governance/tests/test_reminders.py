@@ -78,6 +78,7 @@ class FakeSource:
 
     code: str = SOURCE
     label: str = "测试记录"
+    office_records: bool = False
     records: list[EvidenceRecord] = field(default_factory=list)
 
     def gather(self, *, start, end, people=None, organizations=None):
