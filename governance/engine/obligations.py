@@ -7,6 +7,7 @@ number of queries and hands them here; nothing in this module touches the databa
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -258,7 +259,9 @@ def evaluate(
         by_team[t.team_id].append(t)
     results: list[Obligation] = []
     for rule in rules:
-        records = [r for r in evidence.get(rule.evidence_source, ()) if r.matches(rule.evidence_params)]
+        records = RecordIndex(
+            r for r in evidence.get(rule.evidence_source, ()) if r.matches(rule.evidence_params)
+        )
         rule_events = events.get(rule.event_source, ()) if rule.period == BEFORE_EVENT else ()
         periods = rule_periods(rule, start, end, calendar=calendar, events=rule_events)
         for team_id in rule.team_ids:
@@ -281,6 +284,44 @@ def evaluate(
     return results
 
 
+class RecordIndex:
+    """A rule's matching records, by person and by organization, each sorted by date, so a period's records are
+    found by bisection instead of a scan of every record for every person, pair and period."""
+
+    def __init__(self, records: Iterable[EvidenceRecord]) -> None:
+        by_person: dict[int, list[EvidenceRecord]] = defaultdict(list)
+        by_org: dict[int, list[EvidenceRecord]] = defaultdict(list)
+        for record in sorted(records, key=lambda r: (r.date, r.key)):
+            for pid in record.people:
+                by_person[pid].append(record)
+            if record.organization_id is not None:
+                by_org[record.organization_id].append(record)
+        self._person = {k: ([r.date for r in v], v) for k, v in by_person.items()}
+        self._org = {k: ([r.date for r in v], v) for k, v in by_org.items()}
+
+    @staticmethod
+    def _slice(entry: tuple[list[dt.date], list[EvidenceRecord]] | None, start: dt.date, end: dt.date):
+        if entry is None:
+            return []
+        dates, records = entry
+        return records[bisect_left(dates, start) : bisect_right(dates, end)]
+
+    def of_organization(self, organization_id: int, start: dt.date, end: dt.date) -> list[EvidenceRecord]:
+        return self._slice(self._org.get(organization_id), start, end)
+
+    def of_person(self, person_id: int, start: dt.date, end: dt.date) -> list[EvidenceRecord]:
+        return self._slice(self._person.get(person_id), start, end)
+
+    def of_pair(self, a: int, b: int, start: dt.date, end: dt.date) -> list[EvidenceRecord]:
+        """Records both took part in: the shorter of the two people's lists, filtered by the other."""
+        mine, theirs = self._person.get(a), self._person.get(b)
+        if mine is None or theirs is None:
+            return []
+        if len(theirs[1]) < len(mine[1]):
+            a, b, mine = b, a, theirs
+        return [r for r in self._slice(mine, start, end) if b in r.people]
+
+
 def _tenures_by_person(members: Iterable[Tenure], kinds: Sequence[str] | None) -> dict[int, list[Tenure]]:
     grouped: dict[int, list[Tenure]] = defaultdict(list)
     for t in members:
@@ -294,7 +335,7 @@ def _obligations_in_period(
     team: TeamInfo,
     members: Sequence[Tenure],
     period: Period,
-    records: Sequence[EvidenceRecord],
+    records: RecordIndex,
     excuses: Mapping[ExcuseKey, str],
     today: dt.date,
     is_workday: Callable[[dt.date], bool] | None,
@@ -325,7 +366,7 @@ def _obligations_in_period(
             responsible_ids=responsible,
             required=rule.target,
             done=total,
-            evidence=sorted(counted, key=lambda r: (r.date, r.key)),
+            evidence=list(counted),  # RecordIndex keeps them in date order
             excuse_reason=excuses.get(excuse_key(rule.code, period.start, team.id, subject, counterpart), "")
             or excuses.get(excuse_key(rule.code, period.start, team.id, None, None), ""),
             expected_date=expected,
@@ -339,11 +380,7 @@ def _obligations_in_period(
             for pid, ts in _tenures_by_person(members, rule.subject_positions or None).items()
             if _window(ts, period.start, period.end)
         )
-        counted = [
-            r
-            for r in records
-            if r.organization_id == team.organization_id and period.start <= r.date <= period.end
-        ]
+        counted = records.of_organization(team.organization_id, period.start, period.end)
         make((period.start, period.end), None, None, responsible, counted)
         return out
 
@@ -355,7 +392,7 @@ def _obligations_in_period(
             window = _window(ts, period.start, period.end)
             if window is None:
                 continue
-            counted = [r for r in records if pid in r.people and window[0] <= r.date <= window[1]]
+            counted = records.of_person(pid, window[0], window[1])
             make(window, pid, None, (), counted)
         return out
 
@@ -379,9 +416,7 @@ def _obligations_in_period(
             window = (max(w1[0], w2[0]), min(w1[1], w2[1]))
             if window[0] > window[1]:
                 continue
-            counted = [
-                r for r in records if pid in r.people and cid in r.people and window[0] <= r.date <= window[1]
-            ]
+            counted = records.of_pair(pid, cid, window[0], window[1])
             make(window, pid, cid, (), counted)
     return out
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 from governance.engine import evidence as evidence_registry
 from governance.engine.obligations import (
     BEFORE_EVENT,
+    STALE_AFTER_DAYS,
     STATUS_COLOURS,
     STATUS_LABELS,
     Obligation,
@@ -26,23 +27,11 @@ from governance.engine.obligations import (
     current_view,
     evaluate,
     excuse_key,
+    rule_periods,
 )
 from governance.models import LeadershipTeam, ObligationExcuse, ObligationRule, Organization, Person, Position
 from governance.selectors.calendar import academic_calendar
 from governance.services.workdays import WorkdayCalendar
-
-# How far back the "current" view looks, so the period before the current one can still show as overdue.
-LOOKBACK_DAYS = {
-    "week": 7,
-    "biweek": 14,
-    "month": 31,
-    "quarter": 92,
-    "half_year": 184,
-    "semester": 240,
-    "academic_year": 400,
-    "calendar_year": 366,
-    BEFORE_EVENT: 120,
-}
 
 
 @dataclass
@@ -199,38 +188,53 @@ def evaluate_obligations(
     if not specs:
         return Evaluation([], {}, teams)
 
-    lookback = max(LOOKBACK_DAYS.get(s.period, 366) for s in specs)
-    gather_start = start - dt.timedelta(days=lookback) if start == end else start
+    # The current view shows each current period and the one before it while that one ended less than
+    # STALE_AFTER_DAYS ago: periods overlapping [start - STALE_AFTER_DAYS, end] are all it can show.
+    eval_start = start - dt.timedelta(days=STALE_AFTER_DAYS) if start == end else start
     positions = Position.objects.filter(team_id__in=wanted_teams).filter(
-        Q(end__isnull=True) | Q(end__gte=gather_start - dt.timedelta(days=400)),
+        Q(end__isnull=True) | Q(end__gte=eval_start - dt.timedelta(days=400)),
         start__lte=end + dt.timedelta(days=400),
     )
     tenures = [
         Tenure(p.person_id, p.team_id, p.kind, p.start, p.end)
         for p in positions.only("person_id", "team_id", "kind", "start", "end")
     ]
-    member_ids = {t.person_id for t in tenures}
     org_ids = {teams[t].organization_id for t in wanted_teams if t in teams}
+    # A person's view needs only records they took part in (pairs and individual rules) or their teams' records
+    # (team rules, by organization); a team's or the whole site's view needs every member's.
+    gather_people = set(person_ids) if person_ids is not None else {t.person_id for t in tenures}
 
     calendar = calendar or academic_calendar()
-    # Evidence and events are gathered once per source for the widest window any period could need.
-    wide_start = gather_start - dt.timedelta(days=400)
-    wide_end = end + dt.timedelta(days=400)
-    evidence: dict[str, list] = {}
-    for code in {s.evidence_source for s in specs}:
-        evidence[code] = evidence_registry.get_source(code).gather(
-            start=wide_start, end=wide_end, people=member_ids, organizations=org_ids
-        )
     events: dict[str, list] = {}
     for s in specs:
         if s.period == BEFORE_EVENT and s.event_source not in events:
             events[s.event_source] = evidence_registry.get_event_source(s.event_source).events(
-                start=wide_start, end=wide_end, organizations=org_ids, params=s.event_params
+                start=eval_start - dt.timedelta(days=400),
+                end=end + dt.timedelta(days=400),
+                organizations=org_ids,
+                params=s.event_params,
             )
+    # Each evidence source is read once, for exactly the days its rules' periods cover.
+    spans: dict[str, tuple[dt.date, dt.date]] = {}
+    for s in specs:
+        periods = rule_periods(s, eval_start, end, calendar=calendar, events=events.get(s.event_source, ()))
+        if not periods:
+            continue
+        first, last = min(p.start for p in periods), max(p.end for p in periods)
+        if s.evidence_source in spans:
+            first, last = min(first, spans[s.evidence_source][0]), max(last, spans[s.evidence_source][1])
+        spans[s.evidence_source] = (first, last)
+    evidence: dict[str, list] = {
+        code: evidence_registry.get_source(code).gather(
+            start=first, end=last, people=gather_people, organizations=org_ids
+        )
+        for code, (first, last) in spans.items()
+    }
     excuses = {
         excuse_key(code, ps, team, person, counterpart): reason
         for code, ps, team, person, counterpart, reason in ObligationExcuse.objects.filter(
-            rule__code__in=[s.code for s in specs], period_start__gte=wide_start
+            rule__code__in=[s.code for s in specs],
+            period_start__gte=min((span[0] for span in spans.values()), default=eval_start),
         ).values_list("rule__code", "period_start", "team_id", "person_id", "counterpart_id", "reason")
     }
     workdays = workdays or WorkdayCalendar()
@@ -241,7 +245,7 @@ def evaluate_obligations(
         evidence=evidence,
         events=events,
         excuses=excuses,
-        start=gather_start,
+        start=eval_start,
         end=end,
         today=today,
         calendar=calendar,
