@@ -7,12 +7,14 @@ number of queries and hands them here; nothing in this module touches the databa
 from __future__ import annotations
 
 import datetime as dt
+import json
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any
 
 from governance.engine.evidence import Event, EvidenceRecord
@@ -258,10 +260,15 @@ def evaluate(
     for t in tenures:
         by_team[t.team_id].append(t)
     results: list[Obligation] = []
+    # Rules adopted by many teams share their evidence filter: index each (source, parameters) once.
+    indexes: dict[tuple[str, str], RecordIndex] = {}
     for rule in rules:
-        records = RecordIndex(
-            r for r in evidence.get(rule.evidence_source, ()) if r.matches(rule.evidence_params)
-        )
+        index_key = (rule.evidence_source, json.dumps(rule.evidence_params, sort_keys=True, default=str))
+        records = indexes.get(index_key)
+        if records is None:
+            records = indexes[index_key] = RecordIndex(
+                r for r in evidence.get(rule.evidence_source, ()) if r.matches(rule.evidence_params)
+            )
         rule_events = events.get(rule.event_source, ()) if rule.period == BEFORE_EVENT else ()
         periods = rule_periods(rule, start, end, calendar=calendar, events=rule_events)
         for team_id in rule.team_ids:
@@ -291,7 +298,7 @@ class RecordIndex:
     def __init__(self, records: Iterable[EvidenceRecord]) -> None:
         by_person: dict[int, list[EvidenceRecord]] = defaultdict(list)
         by_org: dict[int, list[EvidenceRecord]] = defaultdict(list)
-        for record in sorted(records, key=lambda r: (r.date, r.key)):
+        for record in sorted(records, key=attrgetter("date")):  # stable: sources list them by date, then id
             for pid in record.people:
                 by_person[pid].append(record)
             if record.organization_id is not None:

@@ -1,6 +1,6 @@
 """Gathering what the obligation engine needs from the database, in a constant number of queries.
 
-rules (1) + teams (1) + organizations (1) + tenures (1) + calendar (2) + each evidence source used (≤2 each)
+rules (1) + teams (1) + organizations (1) + tenures (1) + calendar (2) + each evidence source used (≤3 each)
 + events (≤2) + excuses (1) + holiday data (≤2 a year) + people (1): the count does not grow with the data.
 """
 
@@ -9,17 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
 
 from governance.engine import evidence as evidence_registry
+from governance.engine.evidence import EvidenceRecord
 from governance.engine.obligations import (
     BEFORE_EVENT,
     STALE_AFTER_DAYS,
     STATUS_COLOURS,
     STATUS_LABELS,
+    SUBJECT_TEAM,
     Obligation,
     RuleSpec,
     TeamInfo,
@@ -200,10 +202,6 @@ def evaluate_obligations(
         for p in positions.only("person_id", "team_id", "kind", "start", "end")
     ]
     org_ids = {teams[t].organization_id for t in wanted_teams if t in teams}
-    # A person's view needs only records they took part in (pairs and individual rules) or their teams' records
-    # (team rules, by organization); a team's or the whole site's view needs every member's.
-    gather_people = set(person_ids) if person_ids is not None else {t.person_id for t in tenures}
-
     calendar = calendar or academic_calendar()
     events: dict[str, list] = {}
     for s in specs:
@@ -214,27 +212,22 @@ def evaluate_obligations(
                 organizations=org_ids,
                 params=s.event_params,
             )
-    # Each evidence source is read once, for exactly the days its rules' periods cover.
-    spans: dict[str, tuple[dt.date, dt.date]] = {}
-    for s in specs:
-        periods = rule_periods(s, eval_start, end, calendar=calendar, events=events.get(s.event_source, ()))
-        if not periods:
-            continue
-        first, last = min(p.start for p in periods), max(p.end for p in periods)
-        if s.evidence_source in spans:
-            first, last = min(first, spans[s.evidence_source][0]), max(last, spans[s.evidence_source][1])
-        spans[s.evidence_source] = (first, last)
-    evidence: dict[str, list] = {
-        code: evidence_registry.get_source(code).gather(
-            start=first, end=last, people=gather_people, organizations=org_ids
-        )
-        for code, (first, last) in spans.items()
-    }
+    evidence, first_day = _gather_evidence(
+        specs,
+        eval_start=eval_start,
+        end=end,
+        calendar=calendar,
+        events=events,
+        tenures=tenures,
+        teams=teams,
+        person_ids=person_ids,
+        everyone=team_ids is None and person_ids is None,
+    )
     excuses = {
         excuse_key(code, ps, team, person, counterpart): reason
         for code, ps, team, person, counterpart, reason in ObligationExcuse.objects.filter(
             rule__code__in=[s.code for s in specs],
-            period_start__gte=min((span[0] for span in spans.values()), default=eval_start),
+            period_start__gte=first_day or eval_start,
         ).values_list("rule__code", "period_start", "team_id", "person_id", "counterpart_id", "reason")
     }
     workdays = workdays or WorkdayCalendar()
@@ -261,6 +254,101 @@ def evaluate_obligations(
     people_ids = {i for o in obligations for i in o.people}
     people = Person.objects.select_related("user").in_bulk(people_ids) if people_ids else {}
     return Evaluation(obligations, people, teams)
+
+
+def _gather_evidence(
+    specs: list[RuleSpec],
+    *,
+    eval_start: dt.date,
+    end: dt.date,
+    calendar: Any,
+    events: dict[str, list],
+    tenures: list[Tenure],
+    teams: dict[int, TeamInfo],
+    person_ids: Iterable[int] | None,
+    everyone: bool,
+) -> tuple[dict[str, list[EvidenceRecord]], dt.date | None]:
+    """Each evidence source's records for exactly the days its rules' periods cover, and only for whom they matter.
+
+    Team rules count an organization's records; person and pair rules count the records people took part in. So a
+    read asks for organizations only if a team rule needs them and for people only if a person rule does. A
+    person's view reads only their own records; a team's view its members'. The whole site's view reads without
+    filters (a filter that lets nearly every row through costs more than it saves) the span of the rules every team
+    owes, and a rule only some teams owe (a college's yearly talk rule) adds just the days outside that span, for
+    those teams. At most two reads per source. Returns the records by source and the first day read."""
+    all_teams = frozenset(t for spec in specs for t in spec.team_ids)
+    members: dict[int, set[int]] = defaultdict(set)
+    for tenure in tenures:
+        members[tenure.team_id].add(tenure.person_id)
+    reads: dict[str, dict[bool, _Read]] = defaultdict(dict)  # source -> unfiltered? -> read
+    for spec in specs:
+        periods = rule_periods(
+            spec, eval_start, end, calendar=calendar, events=events.get(spec.event_source, ())
+        )
+        if not periods:
+            continue
+        unfiltered = everyone and frozenset(spec.team_ids) == all_teams
+        read = reads[spec.evidence_source].setdefault(unfiltered, _Read())
+        read.add(spec, min(p.start for p in periods), max(p.end for p in periods))
+    evidence: dict[str, list[EvidenceRecord]] = {}
+    first_day: dt.date | None = None
+    for code, by_kind in reads.items():
+        source = evidence_registry.get_source(code)
+        core = by_kind.get(True)
+        records: dict[str, EvidenceRecord] = {}
+        for unfiltered, read in by_kind.items():
+            first_day = read.first if first_day is None else min(first_day, read.first)
+            people: set[int] | None = None
+            organizations: set[int] | None = None
+            pieces = [(read.first, read.last)]
+            if not unfiltered:
+                people = set()
+                if read.per_person:
+                    people = set().union(*(members[t] for t in read.teams))
+                    if person_ids is not None:
+                        people &= set(person_ids)
+                organizations = (
+                    {teams[t].organization_id for t in read.teams if t in teams} if read.per_team else set()
+                )
+                if core is not None:
+                    pieces = _outside(read.first, read.last, (core.first, core.last))
+            for piece_first, piece_last in pieces:
+                for record in source.gather(
+                    start=piece_first, end=piece_last, people=people, organizations=organizations
+                ):
+                    records.setdefault(record.key, record)
+        evidence[code] = list(records.values())
+    return evidence, first_day
+
+
+@dataclass
+class _Read:
+    """One read of an evidence source: the span and teams of the rules it serves, and what those rules count."""
+
+    first: dt.date = dt.date.max
+    last: dt.date = dt.date.min
+    teams: set[int] = field(default_factory=set)
+    per_person: bool = False
+    per_team: bool = False
+
+    def add(self, spec: RuleSpec, first: dt.date, last: dt.date) -> None:
+        self.first, self.last = min(self.first, first), max(self.last, last)
+        self.teams.update(spec.team_ids)
+        if spec.subject == SUBJECT_TEAM:
+            self.per_team = True
+        else:
+            self.per_person = True
+
+
+def _outside(first: dt.date, last: dt.date, core: tuple[dt.date, dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """The parts of [first, last] outside [core]: none, one or two spans."""
+    one_day = dt.timedelta(days=1)
+    pieces = []
+    if first < core[0]:
+        pieces.append((first, min(last, core[0] - one_day)))
+    if last > core[1]:
+        pieces.append((max(first, core[1] + one_day), last))
+    return pieces
 
 
 def obligations_for_person(

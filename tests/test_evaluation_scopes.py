@@ -1,0 +1,100 @@
+"""The engine reads evidence differently for one person, one team and the whole site (governance.selectors.
+obligations._gather_evidence): whatever it reads, every view must agree on every obligation's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from communication.models import MeetingKind
+from communication.tests.factories import (
+    COLLEGE_KINDS,
+    CollegeFactory,
+    MeetingFactory,
+    TalkFactory,
+    make_team,
+)
+from governance.models import LeadershipTeam, PositionKind
+from governance.selectors.obligations import evaluate_obligations, obligations_for_person
+from governance.services.policies import policy_load
+from governance.tests.factories import AcademicYearFactory, SemesterFactory, UniversityFactory
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+TODAY = D(2026, 11, 25)
+UNIVERSITY_KINDS = [
+    PositionKind.SECRETARY,
+    PositionKind.PRESIDENT,
+    PositionKind.VICE_PRESIDENT,
+    PositionKind.DEPUTY_SECRETARY,
+]
+
+
+@pytest.fixture
+def site():
+    """A university owing pack 001 with its sub-units (semester and week rules), one college that also owes pack 000
+    (a calendar-year talk rule, reaching back before the semester) and one that does not."""
+    year = AcademicYearFactory(name="2026—2027学年", start=D(2026, 8, 24), end=D(2027, 8, 22))
+    SemesterFactory(academic_year=year, start=D(2026, 8, 31), end=D(2027, 1, 17))
+    university = UniversityFactory()
+    uni_people = make_team(university, UNIVERSITY_KINDS)
+    wxy = CollegeFactory(name="文学院", code="wxy", parent=university)
+    wxy_people = make_team(wxy, COLLEGE_KINDS)
+    lxy = CollegeFactory(name="理学院", code="lxy", parent=university)
+    lxy_people = make_team(lxy, COLLEGE_KINDS)
+    policy_load(name="001", organization=university, include_sub_units=True)
+    policy_load(name="000", organization=wxy)
+
+    secretary, dean, vice, *_rest = wxy_people
+    TalkFactory(
+        participants=[secretary, vice], date=D(2026, 3, 12)
+    )  # counts for 000 四（六） only: before term
+    TalkFactory(participants=[secretary, dean], date=D(2026, 11, 24), formal=True)
+    TalkFactory(participants=[uni_people[0], uni_people[1]], date=D(2026, 11, 23))
+    TalkFactory(participants=[lxy_people[0], lxy_people[2]], date=D(2026, 10, 9))
+    TalkFactory(
+        participants=[lxy_people[0], wxy_people[0]], date=D(2026, 10, 10)
+    )  # across teams: counts for none
+    for org, day in ((wxy, D(2026, 11, 13)), (university, D(2026, 11, 16)), (lxy, D(2026, 11, 23))):
+        MeetingFactory(kind=MeetingKind.COORDINATION, organization=org, date=day)
+    MeetingFactory(kind=MeetingKind.RETREAT, organization=wxy, date=D(2026, 9, 18))
+    return [*uni_people, *wxy_people, *lxy_people]
+
+
+def figures(obligations) -> dict[str, tuple]:
+    return {ob.key: (ob.status, ob.done, tuple(r.key for r in ob.evidence)) for ob in obligations}
+
+
+def test_the_whole_site_each_team_and_each_person_see_the_same_figures(site):
+    everyone = figures(evaluate_obligations(start=TODAY, end=TODAY, today=TODAY).obligations)
+
+    by_team: dict[str, tuple] = {}
+    for team_id in LeadershipTeam.objects.values_list("pk", flat=True):
+        by_team |= figures(
+            evaluate_obligations(start=TODAY, end=TODAY, today=TODAY, team_ids=[team_id]).obligations
+        )
+    assert by_team == everyone
+
+    for person in site:
+        mine = figures(obligations_for_person(person, today=TODAY).obligations)
+        assert mine, person.name
+        assert mine == {key: everyone[key] for key in mine}
+
+
+def test_the_yearly_college_rule_counts_a_talk_from_before_the_semester_in_every_view(site):
+    secretary, vice = site[4], site[6]
+
+    def yearly_talk(obligations) -> tuple:
+        (ob,) = [
+            o
+            for o in obligations
+            if o.rule.code == "000-main-leaders-member-talk"
+            and {o.subject_person_id, o.counterpart_person_id} == {secretary.pk, vice.pk}
+        ]
+        return ob.status, ob.done, [r.date for r in ob.evidence]
+
+    whole_site = yearly_talk(evaluate_obligations(start=TODAY, end=TODAY, today=TODAY).obligations)
+    assert whole_site == ("met", 1, [D(2026, 3, 12)])
+    assert yearly_talk(obligations_for_person(secretary, today=TODAY).obligations) == whole_site
+    assert yearly_talk(obligations_for_person(vice, today=TODAY).obligations) == whole_site
