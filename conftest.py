@@ -9,6 +9,15 @@ import pytest
 from governance.tests.factories import LeaderUserFactory, OfficeUserFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached pages and the data version belong to one test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()

@@ -21,3 +21,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+# The benchmark's own file cache: the data version and cached pages belong to the benchmark's database, not to
+# the development server's under var/.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "bench" / "cache"),  # noqa: F405
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}

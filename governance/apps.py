@@ -8,3 +8,6 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .services import freshness
+
+        freshness.connect()

@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -14,6 +15,7 @@ from governance.models import LeadershipTeam, ObligationRule, Organization, Pers
 from governance.roles import is_office
 from governance.selectors.dashboard import office_overview, row_for
 from governance.selectors.obligations import evaluate_obligations
+from governance.services.freshness import cached_fragment
 from governance.services.obligations import ExcuseError, obligation_excuse
 
 
@@ -47,9 +49,18 @@ class OverviewView(OfficeRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         code = self.request.GET.get("org") or ""
-        organization = Organization.objects.filter(code=code).first() if code else None
-        ctx["overview"] = office_overview(today=_today(self.request), organization=organization)
-        ctx["selected_org"] = code
+        today = _today(self.request)
+
+        def render() -> str:
+            organization = Organization.objects.filter(code=code).first() if code else None
+            overview = office_overview(today=today, organization=organization)
+            return render_to_string(
+                "governance/includes/overview_body.html",
+                {"overview": overview, "selected_org": code},
+                request=self.request,
+            )
+
+        ctx["overview_body"] = cached_fragment("overview", code, today, render=render)
         return ctx
 
 

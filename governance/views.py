@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,6 +21,7 @@ from governance.roles import is_leader, is_office
 from governance.selectors.calendar import current_semester
 from governance.selectors.dashboard import leader_dashboard
 from governance.selectors.people import leader_home
+from governance.services.freshness import cached_fragment
 from governance.services.workdays import WorkdayCalendar, years_in_use
 
 
@@ -62,13 +64,19 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 {"year": year, "source": str(calendar.source_for_year(year))} for year in years_in_use(today)
             ]
         elif is_leader(user):
-            context["semester"] = current_semester(today)
-            context["home"] = leader_home(user, on=today)
-            if context["home"] is not None:
-                person = context["home"].person
-                context["dashboard"] = leader_dashboard(person, today=today)
-                context["communication"] = leader_panel(person, today=today)
+            context["leader_home"] = cached_fragment(
+                "leader-home", user.pk, today, render=lambda: self._render_leader_home(user, today)
+            )
         return context
+
+    def _render_leader_home(self, user, today) -> str:
+        """The leader's page body: positions, obligations (the dashboard) and the communication panel."""
+        home = leader_home(user, on=today)
+        context = {"today": today, "semester": current_semester(today), "home": home}
+        if home is not None:
+            context["dashboard"] = leader_dashboard(home.person, today=today)
+            context["communication"] = leader_panel(home.person, today=today)
+        return render_to_string("governance/includes/leader_home.html", context, request=self.request)
 
 
 class FamilyRegulationsView(LoginRequiredMixin, ListView):
