@@ -11,16 +11,23 @@ and again after the commit (so a page another request cached from the old data w
 open is never served). Writes that bypass model signals (`QuerySet.update()`, `bulk_create`) on these models must
 call `data_changed()` themselves.
 
+The key also holds a stamp of the code and templates (`code_release()`), so a deploy never serves a page rendered by
+the templates it replaced.
+
 The cache is Redis in production and a file cache under var/ in the embedded default, so the web server, the worker
 and management commands (seed_demo, load_policy) all see the same stamp.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
+import os
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -65,11 +72,42 @@ def data_changed() -> None:
         logger.exception("could not mark cached pages out of date")
 
 
+@functools.cache
+def code_release() -> str:
+    """A stamp of the code and templates this process runs: a deploy (or an edit under `make run`) makes earlier
+    fragments unreachable, since their HTML came from other templates. Computed once per process from the files'
+    sizes and modification times; processes running the same files agree, so they share their fragments."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    base = str(settings.BASE_DIR)
+    skip = {
+        ".venv",
+        ".uv",
+        "var",
+        "node_modules",
+        ".git",
+        "tests",
+        "bench",
+        "__pycache__",
+        "static",
+        "migrations",
+    }
+    for root, dirs, files in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith((".py", ".html", ".txt", ".mo")):
+                stat = os.stat(os.path.join(root, name))
+                digest.update(
+                    f"{os.path.relpath(os.path.join(root, name), base)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode()
+                )
+    return digest.hexdigest()[:12]
+
+
 def cached_fragment(name: str, *parts: object, render: Callable[[], str]) -> str:
-    """`render()`'s result, cached under `name`, the data version, the language and `parts` (whose page it is, the
-    date, filters). Computed afresh when the cache cannot be reached."""
+    """`render()`'s result, cached under `name`, the data version, the code release, the language and `parts` (whose
+    page it is, the date, filters). Computed afresh when the cache cannot be reached."""
     try:
-        key = ":".join(["governance:fragment", name, data_version(), get_language() or "", *map(str, parts)])
+        stamp = [data_version(), code_release(), get_language() or ""]
+        key = ":".join(["governance:fragment", name, *stamp, *map(str, parts)])
         html = cache.get(key)
     except Exception:
         logger.exception("cache unavailable; rendering %s without it", name)

@@ -64,6 +64,7 @@ def test_an_unchanged_home_page_is_served_from_the_cache(client, college):
         second = client.get(reverse("home")).content.decode()
 
     assert without_csrf_tokens(second) == without_csrf_tokens(first)
+    assert "{#" not in first  # no template comment leaks into the page
     assert len(again.captured_queries) <= 5  # session, user, groups: none of the obligations' queries
 
 
@@ -177,3 +178,31 @@ def test_a_page_is_still_served_when_the_cache_is_down(client, college, monkeypa
     client.force_login(secretary.user)
 
     assert "我的工作要求" in client.get(reverse("home")).content.decode()
+
+
+def test_a_deploy_never_serves_a_page_rendered_by_the_templates_it_replaced(client, college, monkeypatch):
+    _college, (secretary, *_rest) = college
+    client.force_login(secretary.user)
+    client.get(reverse("home"))
+
+    monkeypatch.setattr(freshness, "code_release", lambda: "the-next-release")
+    with CaptureQueriesContext(connection) as after_deploy:
+        page = client.get(reverse("home")).content.decode()
+
+    assert len(after_deploy.captured_queries) > 5  # computed afresh
+    assert "我的工作要求" in page
+
+
+def test_the_code_stamp_changes_when_a_template_changes(tmp_path, settings):
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<p>一</p>", encoding="utf-8")
+    settings.BASE_DIR = tmp_path
+    freshness.code_release.cache_clear()
+    try:
+        before = freshness.code_release()
+        template.write_text("<p>一二</p>", encoding="utf-8")
+        freshness.code_release.cache_clear()
+        assert freshness.code_release() != before
+    finally:
+        freshness.code_release.cache_clear()
