@@ -139,6 +139,11 @@ class Meeting(models.Model):
             models.Index(fields=["date"], name="comm_meeting_date"),
             models.Index(fields=["organization", "kind", "date"], name="comm_meeting_org_kind_date"),
             models.Index(fields=["kind", "date"], name="comm_meeting_kind_date"),
+            # The admin changelist, newest first (Meta.ordering, then -pk): all colleges, and one.
+            models.Index(fields=["-date", "-start_time", "-id"], name="comm_meeting_admin_list"),
+            models.Index(
+                fields=["organization", "-date", "-start_time", "-id"], name="comm_meeting_admin_org_list"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -461,6 +466,9 @@ class Talk(models.Model):
         indexes = [
             models.Index(fields=["date"], name="comm_talk_date"),
             models.Index(fields=["formal", "date"], name="comm_talk_formal_date"),
+            # The admin changelist, newest first (Meta.ordering): unfiltered, and by channel (formal: above).
+            models.Index(fields=["-date", "-id"], name="comm_talk_admin_list"),
+            models.Index(fields=["channel", "-date", "-id"], name="comm_talk_admin_channel_list"),
         ]
 
     def __str__(self) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from communication import services
-from communication.models import AgendaItemStatus, MeetingKind, Opinion, OpinionStance
+from communication.models import AgendaItemStatus, MeetingKind, Opinion, OpinionStance, Talk, TalkChannel
 from communication.tests.factories import (
     AbsenceFactory,
     AgendaItemFactory,
@@ -20,6 +22,7 @@ from communication.tests.factories import (
     make_team,
 )
 from governance.models import PositionKind
+from governance.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +76,136 @@ def test_the_talk_changelist_runs_a_constant_number_of_queries(client, office, d
         TalkFactory(participants=[LeaderFactory(), LeaderFactory()])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("admin:communication_talk_changelist"))
+
+
+def _listed(response) -> list:
+    return list(response.context["cl"].result_list)
+
+
+def test_the_talk_changelist_shows_every_rows_participants_with_as_many_queries_for_a_full_page_as_for_one(
+    client, office, django_assert_max_num_queries
+):
+    client.force_login(office)
+    url = reverse("admin:communication_talk_changelist")
+    TalkFactory(participants=[PersonFactory(user=None), PersonFactory(user=None)])
+    with django_assert_max_num_queries(20) as one_row:
+        client.get(url)
+    for i in range(25):
+        people = [PersonFactory(user=None, name=f"甲{i}"), PersonFactory(user=None, name=f"乙{i}")]
+        TalkFactory(participants=people, date=dt.date(2026, 10, 1) + dt.timedelta(days=i))
+    with django_assert_max_num_queries(len(one_row.captured_queries)):
+        response = client.get(url)
+    page = _listed(response)
+    assert len(page) == 20
+    body = response.content.decode()
+    for talk in page:
+        assert "、".join(sorted(p.name for p in talk.participants.all())) in body
+
+
+def test_the_talk_changelist_lists_the_newest_talks_first_a_page_at_a_time(client, office):
+    for i in range(25):
+        TalkFactory(
+            participants=[PersonFactory(user=None), PersonFactory(user=None)], date=dt.date(2026, 1, 1 + i)
+        )
+    same_day = [
+        TalkFactory(participants=[PersonFactory(user=None)], date=dt.date(2026, 2, 1)) for _ in range(2)
+    ]
+    client.force_login(office)
+    response = client.get(reverse("admin:communication_talk_changelist"))
+    page = _listed(response)
+    assert [t.pk for t in page[:2]] == [same_day[1].pk, same_day[0].pk]
+    assert [t.date for t in page] == sorted((t.date for t in page), reverse=True)
+    assert response.context["cl"].result_count == 27
+    second = _listed(client.get(reverse("admin:communication_talk_changelist") + "?p=2"))
+    assert len(page) + len(second) == 27
+    assert max(t.date for t in second) <= min(t.date for t in page)
+
+
+def test_searching_talks_by_a_participants_name_lists_each_matching_talk_once(client, office):
+    wang = PersonFactory(user=None, name="王书记")
+    wang_deputy = PersonFactory(user=None, name="王副书记")
+    zhang = PersonFactory(user=None, name="张院长")
+    both = TalkFactory(participants=[wang, wang_deputy])
+    with_zhang = TalkFactory(participants=[wang, zhang])
+    TalkFactory(participants=[zhang, PersonFactory(user=None, name="李院长")])
+    client.force_login(office)
+    url = reverse("admin:communication_talk_changelist")
+
+    def found(q: str) -> list[int]:
+        response = client.get(url, {"q": q})
+        assert response.status_code == 200
+        return sorted(t.pk for t in _listed(response))
+
+    assert found("王") == sorted([both.pk, with_zhang.pk])
+    assert found("副书记") == [both.pk]
+    assert found("王 院长") == []  # every word in one participant's name, as Django's own search does
+    assert found('"王副书记"') == [both.pk]
+    assert found("赵") == []
+    assert len(found("")) == 3
+
+
+def test_the_talk_filters_narrow_the_list(client, office):
+    formal = TalkFactory(participants=[PersonFactory(user=None)], formal=True)
+    exchange = TalkFactory(participants=[PersonFactory(user=None)], channel=TalkChannel.COMMUNICATION)
+    TalkFactory(participants=[PersonFactory(user=None)])
+    client.force_login(office)
+    url = reverse("admin:communication_talk_changelist")
+    assert [t.pk for t in _listed(client.get(url, {"formal__exact": "1"}))] == [formal.pk]
+    assert [t.pk for t in _listed(client.get(url, {"channel__exact": "communication"}))] == [exchange.pk]
+
+
+def test_the_talk_changelist_still_offers_bulk_delete_of_the_ticked_talks(client, office, talk):
+    other = TalkFactory(participants=[PersonFactory(user=None), PersonFactory(user=None)])
+    client.force_login(office)
+    url = reverse("admin:communication_talk_changelist")
+    body = client.get(url).content.decode()
+    for pk in (talk.pk, other.pk):
+        assert f'<input type="checkbox" name="_selected_action" value="{pk}" class="action-select"' in body
+    confirm = client.post(url, {"action": "delete_selected", "_selected_action": [talk.pk]})
+    assert confirm.status_code == 200
+    assert "post" in confirm.content.decode()
+    done = client.post(url, {"action": "delete_selected", "_selected_action": [talk.pk], "post": "yes"})
+    assert done.status_code == 302
+    assert list(Talk.objects.values_list("pk", flat=True)) == [other.pk]
+
+
+def test_the_meeting_changelist_filtered_to_one_college_lists_only_its_meetings_and_links_back_to_the_filter(
+    client, office
+):
+    college, other_college = CollegeFactory(), CollegeFactory()
+    ours = [MeetingFactory(organization=college, date=dt.date(2026, 11, d)) for d in (2, 9, 16)]
+    MeetingFactory(organization=other_college)
+    client.force_login(office)
+    url = reverse("admin:communication_meeting_changelist")
+    response = client.get(url, {"organization__id__exact": college.pk})
+    assert [m.pk for m in _listed(response)] == [m.pk for m in reversed(ours)]
+    change = reverse("admin:communication_meeting_change", args=[ours[0].pk])
+    assert (
+        f'href="{change}?_changelist_filters=organization__id__exact%3D{college.pk}"'
+        in response.content.decode()
+    )
+    unfiltered = client.get(url).content.decode()
+    assert f'href="{change}"' in unfiltered
+
+
+def test_the_meeting_changelist_lists_the_newest_first_with_as_many_queries_for_a_full_page_as_for_one(
+    client, office, django_assert_max_num_queries
+):
+    client.force_login(office)
+    url = reverse("admin:communication_meeting_changelist")
+    MeetingFactory()
+    with django_assert_max_num_queries(20) as one_row:
+        client.get(url)
+    morning = MeetingFactory(date=dt.date(2026, 11, 25), start_time=dt.time(9, 0))
+    afternoon = MeetingFactory(date=dt.date(2026, 11, 25), start_time=dt.time(15, 0))
+    for d in range(1, 25):
+        MeetingFactory(date=dt.date(2026, 10, d))
+    with django_assert_max_num_queries(len(one_row.captured_queries)):
+        response = client.get(url)
+    page = _listed(response)
+    assert len(page) == 20
+    assert [m.pk for m in page[:2]] == [afternoon.pk, morning.pk]
+    assert [m.date for m in page] == sorted((m.date for m in page), reverse=True)
 
 
 def test_editing_opinions_in_the_admin_keeps_the_items_status_in_step(client, office):
