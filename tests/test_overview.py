@@ -243,7 +243,7 @@ def test_each_cell_shows_the_status_of_the_current_period_and_the_overdue_one_be
     team = "文学院领导班子"
     coordination = shown.cell(team, "班子整体", "领导班子工作碰头会")
     assert (coordination.label, coordination.colour) == (
-        "1/2 已完成",
+        "1 项已逾期",
         "danger",
     )  # 2—15 Nov missed, 20 Nov held
     retreat = shown.cell(team, "班子整体", "领导班子务虚会")
@@ -256,7 +256,7 @@ def test_each_cell_shows_the_status_of_the_current_period_and_the_overdue_one_be
         shown.cell(team, "李书记（党委书记）", "领导班子工作碰头会") is None
     )  # a team rule: on the team's row
     talks = shown.cell(team, "赵副院长（副校长/副院长）", "党政主要领导与班子成员及党委委员谈心")
-    assert (talks.label, talks.colour) == ("0/2 已完成", "warning")  # with the secretary and with the dean
+    assert (talks.label, talks.colour) == ("2 项即将到期", "warning")  # with the secretary and with the dean
 
 
 def test_the_office_filters_the_matrix_to_one_organization(client, office, college):

@@ -17,6 +17,8 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from governance.engine.evidence import Event, EvidenceRecord
 from governance.engine.periods import Period, PeriodKind, periods_between
 
@@ -29,12 +31,13 @@ class Status(StrEnum):
     EXCUSED = "excused"
 
 
+# Lazy: shown in the reader's language on pages; commands and emails render them in Chinese (LANGUAGE_CODE).
 STATUS_LABELS = {
-    Status.MET: "已完成",
-    Status.ON_TRACK: "进行中",
-    Status.DUE_SOON: "即将到期",
-    Status.OVERDUE: "已逾期",
-    Status.EXCUSED: "已免于考核",
+    Status.MET: _("已完成"),
+    Status.ON_TRACK: _("进行中"),
+    Status.DUE_SOON: _("即将到期"),
+    Status.OVERDUE: _("已逾期"),
+    Status.EXCUSED: _("已免于考核"),
 }
 # Traffic-light colour for pages: green / amber / red, grey for excused.
 STATUS_COLOURS = {

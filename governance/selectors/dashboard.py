@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from governance.engine import evidence as evidence_registry
 from governance.engine.obligations import STATUS_COLOURS, STATUS_LABELS, Obligation, Status
@@ -16,15 +18,15 @@ from governance.selectors.obligations import Evaluation, evaluate_obligations, o
 
 PERIOD_HEADINGS = OrderedDict(
     [
-        ("week", "本周"),
-        ("biweek", "本双周"),
-        ("month", "本月"),
-        ("quarter", "本季度"),
-        ("half_year", "本半年"),
-        ("semester", "本学期"),
-        ("academic_year", "本学年"),
-        ("calendar_year", "本年度"),
-        ("before_event", "民主生活会前"),
+        ("week", _("本周")),
+        ("biweek", _("本双周")),
+        ("month", _("本月")),
+        ("quarter", _("本季度")),
+        ("half_year", _("本半年")),
+        ("semester", _("本学期")),
+        ("academic_year", _("本学年")),
+        ("calendar_year", _("本年度")),
+        ("before_event", _("民主生活会前")),
     ]
 )
 STATUS_ORDER = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.ON_TRACK: 2, Status.EXCUSED: 3, Status.MET: 4}
@@ -193,7 +195,7 @@ def office_overview(*, today: dt.date, organization: Organization | None = None)
         .order_by("team__organization__order", "team_id", "order", "start")
     )
     order: list[tuple[int, int | None]] = []
-    names: dict[int | None, str] = {None: "班子整体"}
+    names: dict[int | None, str] = {None: gettext("班子整体")}
     for team_id in dict.fromkeys(k[0] for k in cells):
         if (team_id, None) in cells:
             order.append((team_id, None))
@@ -218,7 +220,16 @@ def office_overview(*, today: dt.date, organization: Organization | None = None)
                 continue
             worst = _worst(rows)
             met = sum(1 for r in rows if r.obligation.status == Status.MET)
-            label = STATUS_LABELS[worst] if len(rows) == 1 else f"{met}/{len(rows)} 已完成"
+            if len(rows) == 1:
+                label = STATUS_LABELS[worst]
+            elif worst in (Status.OVERDUE, Status.DUE_SOON):
+                # What needs the office's attention first: how many are late, or about to be.
+                label = gettext("%(n)d 项%(status)s") % {
+                    "n": sum(1 for r in rows if r.obligation.status == worst),
+                    "status": STATUS_LABELS[worst],
+                }
+            else:
+                label = gettext("%(met)d/%(total)d 已完成") % {"met": met, "total": len(rows)}
             query = urlencode(
                 {
                     "rule": code,

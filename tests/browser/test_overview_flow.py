@@ -95,7 +95,7 @@ def test_the_office_finds_a_missed_meeting_cycle_on_the_overview_and_excuses_it_
     expect(team_row).to_have_count(1)
     expect(team_row.locator("td").first).to_have_text("文学院领导班子")
     cell = _coordination_cell(page)
-    expect(cell).to_have_text("1/2 已完成")
+    expect(cell).to_have_text("1 项已逾期")
     expect(cell).to_have_class(re.compile(r"\btext-bg-danger\b"))
 
     cell.click()
@@ -134,7 +134,7 @@ def test_on_a_phone_the_overview_fits_the_screen_and_a_red_cell_opens_its_record
     page.goto(f"{live_server.url}/overview/?org=wxy")
 
     cell = _coordination_cell(page)
-    expect(cell).to_have_text("1/2 已完成")
+    expect(cell).to_have_text("1 项已逾期")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     cell.click()
     expect(page.get_by_role("heading", name="领导班子工作碰头会")).to_be_visible()

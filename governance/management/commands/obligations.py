@@ -65,7 +65,7 @@ class Command(BaseCommand):
         for row in rows:
             who = row["subject"] + (f" ↔ {row['counterpart_name']}" if row["counterpart_name"] else "")
             self.stdout.write(
-                f"{STATUS_LABELS[row['status']]:<6} {row['clause']:<12} {row['title']}  {who}  "
+                f"{str(STATUS_LABELS[row['status']]):<6} {row['clause']:<12} {row['title']}  {who}  "
                 f"{row['period_start']}～{row['period_end']}  {row['done']}/{row['required']}{row['unit']}"
                 + (f"  （{row['excuse_reason']}）" if row["excuse_reason"] else "")
             )
