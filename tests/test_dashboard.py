@@ -8,10 +8,8 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +17,6 @@ from django.urls import reverse
 from communication import services
 from communication.models import MeetingKind
 from communication.tests.factories import (
-    COLLEGE_KINDS,
     AbsenceFactory,
     CollegeFactory,
     DemocraticLifeMeetingFactory,
@@ -31,47 +28,14 @@ from communication.tests.factories import (
 )
 from governance.models import PositionKind
 from governance.services.policies import policy_load
-from governance.tests.factories import SemesterFactory, UniversityFactory
+from governance.tests.factories import UniversityFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_wednesday")]
 D = dt.date
 TODAY = D(2026, 11, 25)  # a Wednesday in the 2026—2027 autumn semester (2026-08-31 — 2027-01-17)
 CITATION_001 = "《广西师范大学校领导班子成员沟通交流制度》"
 CITATION_000 = "《关于建立学院党政领导经常性沟通机制的暂行办法》"
 EMPTY_STATE = "目前没有适用于您的制度要求。党委办公室载入本单位的制度规则包后，这里会列出每一项要求。"
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        yield
-
-
-@pytest.fixture
-def semester(db):
-    return SemesterFactory()
-
-
-@pytest.fixture
-def university(semester):
-    """The university's team under pack 001: 林书记 (secretary), 周校长 (president), 吴副校长 (vice-president)."""
-    university = UniversityFactory()
-    people = make_team(
-        university,
-        [PositionKind.SECRETARY, PositionKind.PRESIDENT, PositionKind.VICE_PRESIDENT],
-        names=["林书记", "周校长", "吴副校长"],
-    )
-    policy_load(name="001")
-    return university, people
-
-
-@pytest.fixture
-def college(university):
-    """文学院's team under pack 000: 李书记, 王院长, 赵副院长, 钱副院长, 孙副书记."""
-    college = CollegeFactory(name="文学院", code="wxy", parent=university[0])
-    people = make_team(college, COLLEGE_KINDS, names=["李书记", "王院长", "赵副院长", "钱副院长", "孙副书记"])
-    policy_load(name="000", organization=college)
-    return college, people
 
 
 # What the page shows ------------------------------------------------------------------------------------------

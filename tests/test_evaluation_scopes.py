@@ -18,7 +18,7 @@ from communication.tests.factories import (
 from governance.models import LeadershipTeam, PositionKind
 from governance.selectors.obligations import evaluate_obligations, obligations_for_person
 from governance.services.policies import policy_load
-from governance.tests.factories import AcademicYearFactory, SemesterFactory, UniversityFactory
+from governance.tests.factories import UniversityFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -32,11 +32,10 @@ UNIVERSITY_KINDS = [
 
 
 @pytest.fixture
-def site():
+def site(semester):
     """A university owing pack 001 with its sub-units (semester and week rules), one college that also owes pack 000
-    (a calendar-year talk rule, reaching back before the semester) and one that does not."""
-    year = AcademicYearFactory(name="2026—2027学年", start=D(2026, 8, 24), end=D(2027, 8, 22))
-    SemesterFactory(academic_year=year, start=D(2026, 8, 31), end=D(2027, 1, 17))
+    (a calendar-year talk rule, reaching back before the semester) and one that does not, in the autumn semester of
+    tests/conftest.py."""
     university = UniversityFactory()
     uni_people = make_team(university, UNIVERSITY_KINDS)
     wxy = CollegeFactory(name="文学院", code="wxy", parent=university)

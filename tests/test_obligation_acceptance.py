@@ -21,20 +21,15 @@ from communication.tests.factories import (
 )
 from governance.models import ObligationRule, PositionKind
 from governance.services.policies import PolicyPackError, policy_load
-from governance.tests.factories import AcademicYearFactory, SemesterFactory, UniversityFactory
+from governance.tests.factories import UniversityFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 
 
 @pytest.fixture
-def fall_semester():
-    year = AcademicYearFactory(name="2026—2027学年", start=D(2026, 8, 24), end=D(2027, 8, 22))
-    return SemesterFactory(academic_year=year, start=D(2026, 8, 31), end=D(2027, 1, 17))
-
-
-@pytest.fixture
-def college(fall_semester):
+def college(semester):
+    """文学院 under pack 000 in the autumn semester (tests/conftest.py), its leaders with their login names."""
     college = CollegeFactory(name="文学院", code="wxy", parent=UniversityFactory())
     people = make_team(college, COLLEGE_KINDS, names=["李书记", "王院长", "赵副院长", "钱副院长", "孙副书记"])
     for person, username in zip(
@@ -153,7 +148,7 @@ def test_secretary_and_dean_without_a_formal_talk_see_it_due_soon_near_the_end_a
     assert mid[0]["status"] == "on_track"
 
 
-def test_pack_001_secretary_president_talks_in_weeks_one_two_and_four_leave_week_three_overdue(fall_semester):
+def test_pack_001_secretary_president_talks_in_weeks_one_two_and_four_leave_week_three_overdue(semester):
     university = UniversityFactory()
     secretary, president, vice = make_team(
         university, [PositionKind.SECRETARY, PositionKind.PRESIDENT, PositionKind.VICE_PRESIDENT]

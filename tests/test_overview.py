@@ -7,17 +7,14 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from communication.models import MeetingKind
 from communication.tests.factories import (
-    COLLEGE_KINDS,
     CollegeFactory,
     MeetingFactory,
     TalkFactory,
@@ -28,50 +25,29 @@ from governance.models import ObligationExcuse, PositionKind
 from governance.services.policies import policy_load
 from governance.tests.factories import SemesterFactory, UniversityFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_wednesday")]
 D = dt.date
 NO_REASON = "请填写免于考核的理由，例如“本周期会议日均为法定节假日”。"
 EXCUSED = "已登记免于考核，该周期不再计为逾期。"
 
 
-@pytest.fixture(autouse=True)
-def _today():
-    """Wednesday 25 November 2026, in the autumn semester (2026-08-31 — 2027-01-17)."""
-    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        yield
-
-
 @pytest.fixture
-def university(db):
-    SemesterFactory()
-    university = UniversityFactory()
-    people = make_team(
-        university,
-        [PositionKind.SECRETARY, PositionKind.PRESIDENT, PositionKind.VICE_PRESIDENT],
-        names=["林书记", "周校长", "吴副校长"],
-    )
-    policy_load(name="001")
-    return university, people
-
-
-@pytest.fixture
-def college(university):
-    """文学院 under pack 000. Its coordination meeting (every other Friday, 000 四（四）) was missed in the cycle of
-    2—15 November and held on 20 November; its secretary and dean had their formal talk (四（五）) in October."""
-    college = CollegeFactory(name="文学院", code="wxy", parent=university[0])
-    people = make_team(college, COLLEGE_KINDS, names=["李书记", "王院长", "赵副院长", "钱副院长", "孙副书记"])
-    policy_load(name="000", organization=college)
+def college(college):
+    """文学院 under pack 000 (tests/conftest.py). Its coordination meeting (every other Friday, 000 四（四）) was
+    missed in the cycle of 2—15 November and held on 20 November; its secretary and dean had their formal talk
+    (四（五）) in October."""
+    organization, people = college
     secretary, dean = people[0], people[1]
     MeetingFactory(
         kind=MeetingKind.COORDINATION,
-        organization=college,
+        organization=organization,
         title="工作碰头会（11月20日）",
         date=D(2026, 11, 20),
         chair=secretary,
         attendees=people[1:],
     )
     TalkFactory(participants=[secretary, dean], date=D(2026, 10, 20), formal=True)
-    return college, people
+    return college
 
 
 @pytest.fixture
@@ -288,9 +264,9 @@ def test_a_team_cell_lists_each_period_with_the_meetings_that_counted(client, of
     college, _people = college
     meeting = college.meetings.get()
     client.force_login(office)
-    cell = matrix(get(client, reverse("overview"))).cell("文学院领导班子", "班子整体", "领导班子工作碰头会")
+    url = _coordination_cell(client).url
 
-    page = get(client, cell.url)
+    page = get(client, url)
 
     assert '<h1 class="h4">领导班子工作碰头会</h1>' in page
     assert "依据 《关于建立学院党政领导经常性沟通机制的暂行办法》四（四）：" in _text(page)
@@ -341,6 +317,17 @@ def _retreat_cell(client) -> str:
     )
 
 
+def _coordination_cell(client) -> Cell:
+    return matrix(get(client, reverse("overview"))).cell("文学院领导班子", "班子整体", "领导班子工作碰头会")
+
+
+def _excuse_the_missed_cycle(client, reason: str) -> str:
+    """Excuse the coordination cycle 文学院 missed (2—15 November) from its cell's drill-down; the page it lands on."""
+    url = _coordination_cell(client).url
+    missed, _held = periods(get(client, url))
+    return client.post(url, {**missed.excuse, "reason": reason}, follow=True).content.decode()
+
+
 def test_excusing_a_period_without_a_reason_is_refused_and_saves_nothing(client, office, college):
     client.force_login(office)
     url = _retreat_cell(client)
@@ -384,34 +371,20 @@ def test_an_excused_period_shows_as_excused_with_its_reason_to_the_office_and_th
 
 def test_excusing_the_missed_cycle_clears_the_red_cell(client, office, college):
     client.force_login(office)
-    coordination = matrix(get(client, reverse("overview"))).cell(
-        "文学院领导班子", "班子整体", "领导班子工作碰头会"
-    )
-    missed, _held = periods(get(client, coordination.url))
 
-    page = client.post(
-        coordination.url,
-        {**missed.excuse, "reason": "11月13日全院参加上级巡视反馈会，碰头会未召开"},
-        follow=True,
-    ).content.decode()
+    page = _excuse_the_missed_cycle(client, "11月13日全院参加上级巡视反馈会，碰头会未召开")
 
     assert messages(page) == [EXCUSED]
     assert ObligationExcuse.objects.get().reason == "11月13日全院参加上级巡视反馈会，碰头会未召开"
-    cell = matrix(get(client, reverse("overview"))).cell("文学院领导班子", "班子整体", "领导班子工作碰头会")
+    cell = _coordination_cell(client)
     assert cell.colour != "danger"
     assert "已逾期" not in [p.status for p in periods(get(client, cell.url))]
 
 
 def test_an_excused_missed_cycle_stays_in_the_drill_down_with_its_reason(client, office, college):
     client.force_login(office)
-    coordination = matrix(get(client, reverse("overview"))).cell(
-        "文学院领导班子", "班子整体", "领导班子工作碰头会"
-    )
-    missed, _held = periods(get(client, coordination.url))
 
-    page = client.post(
-        coordination.url, {**missed.excuse, "reason": "上级巡视反馈会"}, follow=True
-    ).content.decode()
+    page = _excuse_the_missed_cycle(client, "上级巡视反馈会")
 
     assert [p.status for p in periods(page)] == ["已免于考核", "已完成"]
     assert "免于考核：上级巡视反馈会" in periods(page)[0].text

@@ -11,15 +11,12 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +27,7 @@ from governance.models import OfficeAlert
 from governance.roles import OFFICE
 from governance.tasks import calendar_coverage_check
 from governance.tests.factories import HolidayYearFactory, UserFactory
+from tests.processes import celery_process
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 # A Sunday in late November: chinesecalendar 1.11 knows 2026 but not 2027, which is 40 days away.
@@ -173,30 +171,6 @@ def _manage(env: dict[str, str], *args: str, timeout: int = 180) -> str:
     return done.stdout
 
 
-@contextmanager
-def _celery(env: dict[str, str], log: Path, *args: str) -> Iterator[subprocess.Popen]:
-    """Run `celery -A governance <args>` in its own process group; always stopped at the end."""
-    with log.open("w", encoding="utf-8") as out:
-        proc = subprocess.Popen(  # noqa: S603 - our own interpreter and celery
-            [sys.executable, "-m", "celery", "-A", "governance", *args],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            yield proc
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait(timeout=10)
-
-
 def _sent_alert_keys(db_file: Path) -> set[str]:
     with sqlite3.connect(db_file, timeout=10) as conn:
         rows = conn.execute("SELECT key FROM governance_officealert WHERE sent_at IS NOT NULL").fetchall()
@@ -268,7 +242,7 @@ def test_a_real_worker_on_the_filesystem_broker_runs_the_queued_check(embedded_s
     worker_args = ("worker", "--pool", "solo", "--concurrency", "1", "--loglevel", "INFO")
     worker_args += ("--without-mingle", "--without-gossip", "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h")
 
-    with _celery(env, worker_log, *worker_args) as worker:
+    with celery_process(env, worker_log, *worker_args) as worker:
         assert "queued" in _manage(env, "shell", "-c", ENQUEUE_AFTER_COMMIT)
         _wait_for(
             lambda: (
@@ -307,7 +281,10 @@ def test_beat_sends_the_database_schedule_to_a_worker_and_the_office_gets_one_em
     worker_args += ("--without-mingle", "--without-gossip", "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h")
     beat_args = ("beat", "--loglevel", "INFO", "--max-interval", "1", "--pidfile", str(tmp_path / "beat.pid"))
 
-    with _celery(env, worker_log, *worker_args) as worker, _celery(env, beat_log, *beat_args) as beat:
+    with (
+        celery_process(env, worker_log, *worker_args) as worker,
+        celery_process(env, beat_log, *beat_args) as beat,
+    ):
         procs = {"worker": (worker, worker_log), "beat": (beat, beat_log)}
         _wait_for(lambda: expected <= _sent_alert_keys(db_file), procs=procs, what="the scheduled check")
         # Let beat send it again: a second run must not email twice.

@@ -1,11 +1,21 @@
-"""Playwright on Debian's Chromium against pytest-django's live server. Never downloads a browser."""
+"""Playwright on Debian's Chromium against pytest-django's live server. Never downloads a browser.
+
+Also what the stories share: the Wednesday they happen on, logging in through the login page, the console's
+errors and the messages the site shows after an action."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from playwright.sync_api import expect
+
+from governance.tests.factories import PASSWORD
 
 # Playwright's sync API keeps an event loop running in the main thread, which makes Django refuse ORM calls
 # from the test body (creating the users and positions a story needs). Only the browser tests load this file.
@@ -51,3 +61,40 @@ def console_errors(page):
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+@pytest.fixture
+def wednesday(settings):
+    """Wednesday 25 November 2026, 10:00 in Beijing, for the live server's thread too (time-machine patches the
+    process's clock). The clock ticks, and the cookies last as long as the browser, so the browser's real clock
+    never sees them expire."""
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
+        yield
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    """`log_in(username)`: open the site, log in on the login page it sends to, and land on the home page."""
+
+    def log_in(username: str) -> None:
+        page.goto(f"{live_server.url}/")
+        expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        expect(page).to_have_url(f"{live_server.url}/")
+
+    return log_in
+
+
+@pytest.fixture
+def flash_message(page):
+    """`flash_message(text)`: the message the site shows after an action, such as "已登记王院长的意见。"."""
+
+    def flash_message(text: str):
+        # The office also sees the calendar banner (no 2027 holidays yet), itself an alert.
+        return page.locator(".alert-dismissible").filter(has_text=text)
+
+    return flash_message

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from playwright.sync_api import Page, expect
 
 from communication import services
@@ -22,21 +20,11 @@ from communication.tests.factories import (
     office_user,
 )
 from governance.services.policies import policy_load
-from governance.tests.factories import PASSWORD, SemesterFactory, UniversityFactory
+from governance.tests.factories import SemesterFactory, UniversityFactory
 
 pytestmark = pytest.mark.browser
 TITLE = "2027年学院教学科研经费预算安排"
 REGULATION = "《关于建立学院党政领导经常性沟通机制的暂行办法》"
-
-
-@pytest.fixture
-def wednesday(settings):
-    """Wednesday 25 November 2026 in Beijing, for the live server's thread too; the clock ticks, and the cookies
-    last as long as the browser so its real clock never sees them expire."""
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
-    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
-        yield
 
 
 @pytest.fixture
@@ -69,20 +57,6 @@ def item(transactional_db, wednesday):
     return item
 
 
-def _log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{base_url}/")
-
-
-def _message(page: Page, text: str):
-    # The office also sees the calendar banner (no 2027 holidays yet), itself an alert.
-    return page.locator(".alert-dismissible").filter(has_text=text)
-
-
 def _opinion_card(page: Page, name: str):
     return page.locator(".card").filter(has=page.locator(".card-header", has_text=name))
 
@@ -96,9 +70,9 @@ def _record_opinion(page: Page, name: str, stance: str, comment: str = "") -> No
 
 
 def test_the_office_takes_an_item_from_consultation_through_a_disagreement_to_its_meeting(
-    live_server, page, item, console_errors
+    live_server, page, item, log_in, flash_message, console_errors
 ):
-    _log_in(page, live_server.url, "bangongshi")
+    log_in("bangongshi")
     page.goto(f"{live_server.url}/communication/agenda/")
     waiting = page.locator(".card.border-warning li").filter(has_text=TITLE)
     expect(waiting).to_contain_text("待征求意见")
@@ -128,7 +102,7 @@ def test_the_office_takes_an_item_from_consultation_through_a_disagreement_to_it
     expect(_opinion_card(page, "王院长")).to_contain_text("不同意或提出意见建议时，请填写具体意见。")
     _record_opinion(page, "王院长", "不同意", "实验室建设经费占比过高，建议压缩后再议。")
 
-    expect(_message(page, "已登记王院长的意见。")).to_be_visible()
+    expect(flash_message("已登记王院长的意见。")).to_be_visible()
     expect(heading.locator(".badge")).to_have_text("暂缓上会（意见不一致）")
     expect(page.get_by_role("status")).to_contain_text(
         f"该议题尚有意见不一致（王院长：不同意），按{REGULATION}四（一）“意见不一致的议题暂缓上会”，"
@@ -141,7 +115,7 @@ def test_the_office_takes_an_item_from_consultation_through_a_disagreement_to_it
     # The secretary and the dean talk it over; the office records the consensus, then the dean agrees.
     dean.get_by_label("取得共识情况").fill("11月24日李书记与王院长再次沟通，实验室建设经费压缩至三成。")
     dean.get_by_role("button", name="已取得共识").click()
-    expect(_message(page, "已登记取得共识情况。")).to_be_visible()
+    expect(flash_message("已登记取得共识情况。")).to_be_visible()
     expect(_opinion_card(page, "王院长")).to_contain_text(
         "已取得共识（2026-11-25）：11月24日李书记与王院长再次沟通，实验室建设经费压缩至三成。"
     )
@@ -161,7 +135,7 @@ def test_the_office_takes_an_item_from_consultation_through_a_disagreement_to_it
     page.get_by_label("上会会议").select_option(label="2026-11-27 党政联席会")
     page.get_by_role("button", name="安排上会").click()
 
-    expect(_message(page, "议题已安排上会。")).to_be_visible()
+    expect(flash_message("议题已安排上会。")).to_be_visible()
     expect(heading.locator(".badge")).to_have_text("已安排上会")
     expect(page.get_by_role("link", name="2026-11-27 党政联席会")).to_be_visible()
     page.goto(f"{live_server.url}/communication/agenda/")

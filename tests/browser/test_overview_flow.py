@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from playwright.sync_api import Page, expect
 
 from communication.models import MeetingKind
@@ -20,20 +18,10 @@ from communication.tests.factories import (
     office_user,
 )
 from governance.services.policies import policy_load
-from governance.tests.factories import PASSWORD, SemesterFactory, UniversityFactory
+from governance.tests.factories import SemesterFactory, UniversityFactory
 
 pytestmark = pytest.mark.browser
 REASON = "11月13日全院参加上级巡视反馈会，碰头会未召开"
-
-
-@pytest.fixture
-def wednesday(settings):
-    """Wednesday 25 November 2026 in Beijing, for the live server's thread too; the clock ticks, and the cookies
-    last as long as the browser so its real clock never sees them expire."""
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
-    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
-        yield
 
 
 @pytest.fixture
@@ -59,29 +47,15 @@ def college(transactional_db, wednesday):
     return college
 
 
-def _log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{base_url}/")
-
-
-def _message(page: Page, text: str):
-    # The office also sees the calendar banner (no 2027 holidays yet), itself an alert.
-    return page.locator(".alert-dismissible").filter(has_text=text)
-
-
 def _coordination_cell(page: Page):
     """文学院's 班子整体 row × 领导班子工作碰头会 (a team rule: the only cell of that column)."""
     return page.locator("table.overview-table a[href*='rule=000-coordination-meeting']")
 
 
 def test_the_office_finds_a_missed_meeting_cycle_on_the_overview_and_excuses_it_with_a_reason(
-    live_server, page, college, console_errors
+    page, college, log_in, flash_message, console_errors
 ):
-    _log_in(page, live_server.url, "bangongshi")
+    log_in("bangongshi")
     page.get_by_role("link", name="制度落实总览").click()
     expect(page.get_by_role("heading", name="制度落实总览")).to_be_visible()
     expect(page.locator("table.overview-table tbody th", has_text="林书记")).to_have_count(1)
@@ -110,13 +84,13 @@ def test_the_office_finds_a_missed_meeting_cycle_on_the_overview_and_excuses_it_
     expect(held.get_by_role("button", name="登记免于考核")).to_have_count(0)
 
     missed.get_by_role("button", name="登记免于考核").click()
-    expect(_message(page, "请填写免于考核的理由，例如“本周期会议日均为法定节假日”。")).to_be_visible()
+    expect(flash_message("请填写免于考核的理由，例如“本周期会议日均为法定节假日”。")).to_be_visible()
     expect(page.locator(".card").filter(has_text="已逾期")).to_have_count(1)
 
     page.get_by_label("免于考核的理由").fill(REASON)
     page.get_by_role("button", name="登记免于考核").click()
 
-    expect(_message(page, "已登记免于考核，该周期不再计为逾期。")).to_be_visible()
+    expect(flash_message("已登记免于考核，该周期不再计为逾期。")).to_be_visible()
     expect(page.locator(".card").filter(has_text="已逾期")).to_have_count(0)
     page.get_by_role("navigation", name="breadcrumb").get_by_role("link", name="制度落实总览").click()
     cell = _coordination_cell(page)
@@ -127,10 +101,10 @@ def test_the_office_finds_a_missed_meeting_cycle_on_the_overview_and_excuses_it_
 
 
 def test_on_a_phone_the_overview_fits_the_screen_and_a_red_cell_opens_its_records(
-    live_server, page, college, console_errors
+    live_server, page, college, log_in, console_errors
 ):
     page.set_viewport_size({"width": 390, "height": 844})
-    _log_in(page, live_server.url, "bangongshi")
+    log_in("bangongshi")
     page.goto(f"{live_server.url}/overview/?org=wxy")
 
     cell = _coordination_cell(page)

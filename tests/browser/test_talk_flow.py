@@ -5,32 +5,18 @@ a few clicks, and sees the dashboard catch up; then records this week's and sees
 from __future__ import annotations
 
 import datetime as dt
-import re
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from playwright.sync_api import Page, expect
 
 from communication.models import MeetingKind
 from communication.tests.factories import MeetingFactory, make_team
 from governance.models import PositionKind
 from governance.services.policies import policy_load
-from governance.tests.factories import PASSWORD, SemesterFactory, UniversityFactory
+from governance.tests.factories import SemesterFactory, UniversityFactory
 
 pytestmark = pytest.mark.browser
 CITATION = "依据 《广西师范大学校领导班子成员沟通交流制度》"
-
-
-@pytest.fixture
-def wednesday(settings):
-    """Wednesday 25 November 2026, 10:00 in Beijing, for the live server's thread too (time-machine patches the
-    process's clock). The clock ticks, and the cookies last as long as the browser, so the browser's real clock
-    never sees them expire."""
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    settings.CSRF_COOKIE_AGE = None
-    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
-        yield
 
 
 @pytest.fixture
@@ -59,15 +45,6 @@ def university(transactional_db, wednesday):
     return university
 
 
-def _log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{base_url}/")
-
-
 def _weekly_talk(page: Page, status: str):
     return page.locator(f'li.obligation[data-rule="001-secretary-president-weekly"][data-status="{status}"]')
 
@@ -79,9 +56,9 @@ def _semester_talk_with(page: Page, name: str):
 
 
 def test_the_secretary_records_last_weeks_overdue_talk_with_the_president_and_sees_the_dashboard_catch_up(
-    live_server, page, university, console_errors
+    page, university, log_in, console_errors
 ):
-    _log_in(page, live_server.url, "linshuji")
+    log_in("linshuji")
 
     overdue = _weekly_talk(page, "overdue")
     expect(overdue).to_have_count(1)
@@ -142,9 +119,9 @@ def test_the_secretary_records_last_weeks_overdue_talk_with_the_president_and_se
 
 
 def test_a_talk_dated_after_today_is_refused_and_the_form_keeps_what_was_typed(
-    live_server, page, university, console_errors
+    page, university, log_in, console_errors
 ):
-    _log_in(page, live_server.url, "linshuji")
+    log_in("linshuji")
     _weekly_talk(page, "overdue").get_by_role("link", name="去登记").click()
 
     page.get_by_label("谈话日期").fill("2026-11-26")
@@ -160,10 +137,10 @@ def test_a_talk_dated_after_today_is_refused_and_the_form_keeps_what_was_typed(
 
 
 def test_on_a_phone_the_overdue_talk_and_its_record_button_are_on_screen(
-    live_server, page, university, console_errors
+    page, university, log_in, console_errors
 ):
     page.set_viewport_size({"width": 390, "height": 844})
-    _log_in(page, live_server.url, "linshuji")
+    log_in("linshuji")
 
     overdue = _weekly_talk(page, "overdue")
     record = overdue.get_by_role("link", name="去登记")

@@ -7,22 +7,12 @@ test's SMTP sink. A second collect, and a duplicate delivery of the same task, s
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 import threading
 import time
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection, connections
+from django.db import connections
 
 from governance.engine import evidence as evidence_registry
 from governance.models import Person, ReminderDigest, ReminderSent
@@ -34,89 +24,24 @@ from governance.tests.test_reminders import FRIDAY, SOURCE, FakeSource, make_col
 pytestmark = pytest.mark.services
 
 TASK_NAME = "governance.tasks.send_digest"
-WAIT_SECONDS = 60
 
 
-def _test_database_url() -> str:
-    """pytest-django's test database (test_<name>) as a URL for the worker process."""
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
-
-
-@dataclass
-class Worker:
-    proc: subprocess.Popen
-    log: Path
-    queue: str
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def results(self) -> list[str]:
-        """The return value of every send_digest this worker finished ("True": sent; "False": nothing to do)."""
-        return re.findall(
-            rf"Task {re.escape(TASK_NAME)}\[[0-9a-f-]+\] succeeded in [0-9.]+s: (\w+)", self.output()
-        )
-
-    def wait_for(self, condition, what: str) -> None:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            if condition():
-                return
-            if self.proc.poll() is not None:
-                pytest.fail(f"the worker exited ({self.proc.returncode}):\n{self.output()}")
-            time.sleep(0.3)
-        pytest.fail(f"gave up after {WAIT_SECONDS} s waiting for {what}:\n{self.output()}")
+def _results(worker) -> list[str]:
+    """The return value of every send_digest the worker finished ("True": sent; "False": nothing to do)."""
+    return re.findall(
+        rf"Task {re.escape(TASK_NAME)}\[[0-9a-f-]+\] succeeded in [0-9.]+s: (\w+)", worker.output()
+    )
 
 
 @pytest.fixture
-def worker(transactional_db, smtp_sink, tmp_path, monkeypatch) -> Iterator[Worker]:
-    # A queue of its own, so no other worker on this Redis (a developer's `make run`) takes the task.
-    queue = f"portal-test-reminders-{uuid.uuid4().hex[:12]}"
+def worker(redis_worker, monkeypatch):
+    """The worker of conftest.py, and `send_digest.delay` sending to its queue of its own."""
     monkeypatch.setattr(
-        send_digest, "delay", lambda digest_id: send_digest.apply_async((digest_id,), queue=queue)
+        send_digest,
+        "delay",
+        lambda digest_id: send_digest.apply_async((digest_id,), queue=redis_worker.queue),
     )
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="governance.settings.test",
-        DATABASE_URL=_test_database_url(),
-        REDIS_URL=settings.REDIS_URL,
-        TEST_SMTP_PORT=str(smtp_sink.port),
-        VAR_DIR=str(tmp_path / "var"),
-        PYTHONUNBUFFERED="1",
-        PYTHONIOENCODING="utf-8",
-    )
-    log = tmp_path / "worker.log"
-    with log.open("w", encoding="utf-8") as out:
-        proc = subprocess.Popen(  # noqa: S603 - our own interpreter and celery
-            [sys.executable, "-m", "celery", "-A", "governance", "worker", "--pool", "solo", "-c", "1"]
-            + ["--loglevel", "INFO", "--queues", queue, "--hostname", f"{queue}@%h"]
-            + ["--without-mingle", "--without-gossip"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            yield Worker(proc, log, queue)
-        finally:
-            # Stopped before pytest-django flushes the test database it is connected to.
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait(timeout=10)
-            import redis
-
-            client = redis.Redis.from_url(settings.REDIS_URL)
-            client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
-            client.close()
+    return redis_worker
 
 
 @pytest.fixture
@@ -154,7 +79,7 @@ def test_a_real_worker_sends_the_digest_queued_after_commit_once(worker, dean, s
     assert reminders_collect(today=FRIDAY) == []
     # A duplicate delivery of the same task (a redelivered message, a sweep racing a retry) finds it sent.
     send_digest.delay(created[0])
-    worker.wait_for(lambda: worker.results() == ["True", "False"], "the duplicate task to finish")
+    worker.wait_for(lambda: _results(worker) == ["True", "False"], "the duplicate task to finish")
 
     time.sleep(1)
     assert len(smtp_sink.messages) == 1
