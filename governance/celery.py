@@ -6,7 +6,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings.local")
+# An empty value (a shell's leftover `export DJANGO_SETTINGS_MODULE=`) counts as unset, as setdefault would not.
+os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE") or "governance.settings.local"
 
 app = Celery("governance")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -31,6 +31,7 @@ print(json.dumps({
     "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     "transport_options": {k: str(v) for k, v in app.conf.broker_transport_options.items()},
     "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_location": settings.CACHES["default"].get("LOCATION", ""),
     "beat_scheduler": app.conf.beat_scheduler,
 }))
 """
@@ -143,6 +144,9 @@ def test_without_redis_url_the_broker_is_the_filesystem_under_var_dir(tmp_path):
     assert loaded["transport_options"]["control_folder"] == str(tmp_path / "celery" / "control")
     assert (tmp_path / "celery" / "control").is_dir()
     assert loaded["beat_scheduler"] == "django_celery_beat.schedulers:DatabaseScheduler"
+    # A file cache the web server, the worker and commands share (the data version of cached pages).
+    assert loaded["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert loaded["cache_location"] == str(tmp_path / "cache")
 
 
 def test_with_redis_url_broker_and_cache_use_that_redis(tmp_path):
@@ -154,3 +158,11 @@ def test_with_redis_url_broker_and_cache_use_that_redis(tmp_path):
     assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert not (tmp_path / "celery").exists()
     assert loaded["beat_scheduler"] == "django_celery_beat.schedulers:DatabaseScheduler"
+
+
+def test_an_empty_settings_module_variable_falls_back_to_the_local_settings(tmp_path):
+    # A shell's leftover `export DJANGO_SETTINGS_MODULE=` must not break every manage.py command.
+    done = _run(["manage.py", "check"], settings_module="", var_dir=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert "System check identified no issues" in done.stdout
