@@ -65,22 +65,22 @@ def _fmt(value) -> str:
 
 
 def record_url_for(ob: Obligation, viewer_id: int | None, *, for_office: bool) -> str:
-    """The page that records what satisfies `ob`, prefilled for the viewer (the other person of a pair); "" when
-    the viewer has none (a leader, for records the office keeps)."""
-    counterpart = ob.counterpart_person_id
-    subject = ob.subject_person_id
+    """The page where `viewer_id` records what satisfies `ob`, prefilled with them as one side (of a pair, or as the
+    one responsible for a team rule) and the other person of a pair as the other; "" when there is none for them
+    (a leader, for records the office keeps; an unknown source). The dashboard's "去登记" and the reminder emails'
+    办理 links both come from here."""
+    subject, counterpart = ob.subject_person_id, ob.counterpart_person_id
     if viewer_id is not None and viewer_id == counterpart:
         subject, counterpart = counterpart, subject
-    url = evidence_registry.record_path(
+    elif subject is None:
+        subject = viewer_id
+    return evidence_registry.record_path(
         ob.rule.evidence_source,
         rule_code=ob.rule.code,
         subject_person_id=subject,
         counterpart_person_id=counterpart,
         for_office=for_office,
     )
-    if url and ob.rule.evidence_params.get("kind") and "kind=" not in url and "?" not in url:
-        url += "?" + urlencode({"kind": ob.rule.evidence_params["kind"]})
-    return url
 
 
 def _office_records(ob: Obligation) -> bool:

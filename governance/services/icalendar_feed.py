@@ -160,7 +160,7 @@ def _obligation_event(
     summary = f"截止：{ob.rule.title}" + (
         f"（与 {names.person_name(counterpart_id)}）" if counterpart_id else ""
     )
-    url = record_link(ob, person_id=person.pk, counterpart_id=counterpart_id)
+    url = record_link(ob, person_id=person.pk)
     done = f"{ob.done.normalize():f}"
     required = f"{ob.required.normalize():f}"
     description = "\n".join(

@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from governance.engine import evidence as evidence_registry
 from governance.engine.obligations import Obligation, Status
 from governance.models import Person, ReminderDigest, ReminderKind, ReminderSent
+from governance.selectors.dashboard import record_url_for
 from governance.selectors.obligations import Evaluation, evaluate_obligations
 
 logger = logging.getLogger(__name__)
@@ -74,16 +75,10 @@ def site_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-def record_link(ob: Obligation, *, person_id: int, counterpart_id: int | None) -> str:
-    """Where `person_id` records what resolves `ob` (the evidence source's page), or their dashboard when the office
-    keeps such records (meetings) or the source is unknown."""
-    path = evidence_registry.record_path(
-        ob.rule.evidence_source,
-        rule_code=ob.rule.code,
-        subject_person_id=person_id,
-        counterpart_person_id=counterpart_id,
-        for_office=False,
-    )
+def record_link(ob: Obligation, *, person_id: int) -> str:
+    """Where `person_id` records what resolves `ob`, as an absolute link; their dashboard when the office keeps such
+    records (meetings) or the source is unknown."""
+    path = record_url_for(ob, person_id, for_office=False)
     if not path and ob.rule.evidence_source not in evidence_registry.sources():
         logger.warning("no evidence source %r for rule %s", ob.rule.evidence_source, ob.rule.code)
     return site_link(path or "/")
@@ -223,7 +218,7 @@ def _item(ob: Obligation, person_id: int, evaluation: Evaluation, today: dt.date
         unit=ob.rule.unit,
         counterpart_id=counterpart_id,
         counterpart_name=evaluation.person_name(counterpart_id),
-        url=record_link(ob, person_id=person_id, counterpart_id=counterpart_id),
+        url=record_link(ob, person_id=person_id),
     )
 
 
