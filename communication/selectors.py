@@ -38,8 +38,12 @@ def team_positions(organization: Organization | int, on: dt.date) -> list[Positi
         .select_related("person")
         .order_by("order")
     )
-    positions.sort(key=lambda p: (p.kind not in MAIN_LEADER_KINDS, p.order, p.person.name, p.pk))
+    positions.sort(key=_main_leaders_first)
     return positions
+
+
+def _main_leaders_first(position: Position) -> tuple:
+    return (position.kind not in MAIN_LEADER_KINDS, position.order, position.person.name, position.pk)
 
 
 def team_members(organization: Organization | int, on: dt.date) -> list[Person]:
@@ -338,7 +342,7 @@ def sibitan_matrices(meetings: list[Meeting]) -> list[SibitanMatrix]:
         .select_related("person", "team")
         .order_by("order")
     )
-    positions.sort(key=lambda p: (p.kind not in MAIN_LEADER_KINDS, p.order, p.person.name, p.pk))
+    positions.sort(key=_main_leaders_first)
     teams: list[tuple[list[Person], set[int]]] = []
     for meeting in meetings:
         members: list[Person] = []

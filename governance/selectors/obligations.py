@@ -1,6 +1,7 @@
 """Gathering what the obligation engine needs from the database, in a constant number of queries.
 
-rules (1) + teams (1) + organizations (1) + tenures (1) + calendar (2) + each evidence source used (≤3 each)
+rules (1) + teams (1) + organizations (1) + tenures (1) + calendar (2) + each evidence source used (≤3 queries a
+read, at most three reads: the span every team owes, and the days either side of it for rules only some teams owe)
 + events (≤2) + excuses (1) + holiday data (≤2 a year) + people (1): the count does not grow with the data.
 """
 
