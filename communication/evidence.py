@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from governance.engine.evidence import Event, EvidenceRecord
 
@@ -57,7 +58,7 @@ def _record_query(path_name: str, params: Mapping[str, Any]) -> str:
 
 class MeetingEvidence:
     code = MEETING
-    label = "会议"
+    label = gettext_lazy("会议")
     office_records = True  # 000 五（二）: 党委办公室负责……记录存档
 
     def _meetings(
@@ -155,7 +156,7 @@ class MeetingEvidence:
 
 class TalkEvidence:
     code = TALK
-    label = "谈心谈话"
+    label = gettext_lazy("谈心谈话")
     office_records = False  # the participants record their own talk
 
     def gather(
@@ -205,16 +206,25 @@ class TalkEvidence:
         records = []
         append = records.append
         no_one: list[tuple[str, int]] = []
+        # "正式谈心：张三、李四" — the words in the active language, looked up once, not once per talk.
+        formal_kind, communication_kind, talk_kind = (
+            gettext("正式谈心"),
+            gettext("沟通交流"),
+            gettext("谈心谈话"),
+        )
+        colon, comma = pgettext("before a list of names", "："), pgettext("between names", "、")
         # This loop runs once per talk of a whole university's year in the reminder job: kept lean on purpose.
         for pk, date, formal, topics, channel, meeting_id in rows:
             people_of_talk = sorted(participants.get(pk, no_one))  # by name, as the title lists them
-            kind = "正式谈心" if formal else ("沟通交流" if channel == "communication" else "谈心谈话")
+            kind = (
+                formal_kind if formal else (communication_kind if channel == "communication" else talk_kind)
+            )
             append(
                 EvidenceRecord(
                     key=f"{TALK}:{pk}",
                     source=TALK,
                     date=date,
-                    title=kind + "：" + "、".join([name for name, _ in people_of_talk]),
+                    title=kind + colon + comma.join([name for name, _ in people_of_talk]),
                     url=url(pk),
                     people=frozenset([pid for _, pid in people_of_talk]),
                     organization_id=None,

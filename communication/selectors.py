@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from communication.models import (
     Absence,
@@ -95,6 +97,17 @@ def current_team_people(on: dt.date) -> QuerySet[Person]:
 # --- Agenda items -----------------------------------------------------------------------------------------------
 
 
+# An agenda item's badge: its words (the status labels, plus one for an item not yet sent for opinions) and colour.
+BADGES = {
+    "decided": (AgendaItemStatus.DECIDED.label, "text-bg-secondary"),
+    "held_back": (AgendaItemStatus.HELD_BACK.label, "text-bg-danger"),
+    "scheduled": (AgendaItemStatus.SCHEDULED.label, "text-bg-primary"),
+    "not_opened": (_("未发起征求意见"), "text-bg-light border"),
+    "consulting": (AgendaItemStatus.CONSULTING.label, "text-bg-warning"),
+    "ready": (AgendaItemStatus.READY.label, "text-bg-success"),
+}
+
+
 @dataclass(frozen=True)
 class Readiness:
     """Whether an agenda item may go to its meeting, and if not, why (000 四（一）; 001 三（三））."""
@@ -109,31 +122,29 @@ class Readiness:
         return self.opened and not self.pending and not self.disagreements
 
     @property
-    def badge(self) -> str:
-        """The list's badge: 可以上会 / 待征求意见 / 暂缓上会（意见不一致） (and 已安排上会 / 已决定 / 未发起征求)."""
+    def badge_key(self) -> str:
+        """Which badge the list shows: decided, held_back, scheduled, not_opened, consulting or ready."""
         status = self.item.status
         if status == AgendaItemStatus.DECIDED:
-            return "已决定"
+            return "decided"
         if self.disagreements:
-            return "暂缓上会（意见不一致）"
+            return "held_back"
         if status == AgendaItemStatus.SCHEDULED:
-            return "已安排上会"
+            return "scheduled"
         if not self.opened:
-            return "未发起征求意见"
+            return "not_opened"
         if self.pending:
-            return "待征求意见"
-        return "可以上会"
+            return "consulting"
+        return "ready"
+
+    @property
+    def badge(self) -> str:
+        """The list's badge: 可以上会 / 待征求意见 / 暂缓上会（意见不一致） (and 已安排上会 / 已决定 / 未发起征求意见)."""
+        return str(BADGES[self.badge_key][0])
 
     @property
     def badge_class(self) -> str:
-        return {
-            "已决定": "text-bg-secondary",
-            "暂缓上会（意见不一致）": "text-bg-danger",
-            "已安排上会": "text-bg-primary",
-            "未发起征求意见": "text-bg-light border",
-            "待征求意见": "text-bg-warning",
-            "可以上会": "text-bg-success",
-        }[self.badge]
+        return BADGES[self.badge_key][1]
 
     @property
     def pending_names(self) -> str:
@@ -141,7 +152,11 @@ class Readiness:
 
     @property
     def disagreement_text(self) -> str:
-        return "；".join(f"{o.person.name}：{o.get_stance_display()}" for o in self.disagreements)
+        return pgettext("between opinions", "；").join(
+            pgettext("an opinion", "%(name)s：%(stance)s")
+            % {"name": o.person.name, "stance": o.get_stance_display()}
+            for o in self.disagreements
+        )
 
 
 def readiness(item: AgendaItem) -> Readiness:

@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from governance.models import LeadershipTeam, ObligationRule, Organization, Person
@@ -135,9 +136,9 @@ class OverviewCellView(OfficeRequiredMixin, TemplateView):
                 by=request.user,
             )
         except ValueError:
-            messages.error(request, "周期开始日期无效。")
+            messages.error(request, _("周期开始日期无效。"))
         except ExcuseError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "已登记免于考核，该周期不再计为逾期。")
+            messages.success(request, _("已登记免于考核，该周期不再计为逾期。"))
         return HttpResponseRedirect(request.get_full_path())

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from communication.models import Absence, Handover
 from communication.permissions import person_of
@@ -32,7 +33,7 @@ def absence_record(
     if not is_office(created_by_user):
         me = person_of(created_by_user)
         if me is None or me.pk != person.pk:
-            raise DomainError({"person": "只能登记本人的外出报备。"})
+            raise DomainError({"person": _("只能登记本人的外出报备。")})
     absence = Absence(
         person=person,
         kind=kind,
@@ -47,9 +48,9 @@ def absence_record(
     rows = [(covering, (duties or "").strip()) for covering, duties in handovers if covering is not None]
     for covering, duties in rows:
         if covering.pk == person.pk:
-            raise DomainError({"handovers": "代管人不能是外出人员本人。"})
+            raise DomainError({"handovers": _("代管人不能是外出人员本人。")})
         if not duties:
-            raise DomainError({"handovers": f"请填写{covering.name}代管的工作。"})
+            raise DomainError({"handovers": _("请填写%(name)s代管的工作。") % {"name": covering.name}})
     absence.save()
     absence.notified.set([p for p in notified if p.pk != person.pk])
     for covering, duties in rows:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communication.models import (
     AgendaItem,
@@ -187,7 +188,9 @@ def agenda_item_create(
     if is_major and not areas and ruleset_for(organization) is RULESET_001:
         raise DomainError(
             {
-                "areas": "“三重一大”议题请选择涉及的分管领域，以便征求分管相关业务的班子成员意见（001 三（三））。"
+                "areas": _(
+                    "“三重一大”议题请选择涉及的分管领域，以便征求分管相关业务的班子成员意见（001 三（三））。"
+                )
             }
         )
     item.save()
@@ -206,7 +209,7 @@ def agenda_item_open_consultation(*, item: AgendaItem, by) -> list[Opinion]:
         .get(pk=item.pk)
     )
     if item.status == AgendaItemStatus.DECIDED:
-        raise DomainError("该议题已作出决定，无需再征求意见。")
+        raise DomainError(_("该议题已作出决定，无需再征求意见。"))
     consultees = agenda_item_required_consultees(item)
     existing = {o.person_id: o for o in Opinion.objects.filter(item=item)}
     required_ids = set()
@@ -240,12 +243,12 @@ def agenda_item_add_consultee(*, item: AgendaItem, person: Person, by, reason: s
     """Ask someone beyond the required consultees (000 四（一）: 个别酝酿、充分沟通; 001 三（三）: 其他相关人员).
     Their pending opinion does not hold the item back; a disagreement does."""
     if item.status == AgendaItemStatus.DECIDED:
-        raise DomainError("该议题已作出决定，无需再征求意见。")
+        raise DomainError(_("该议题已作出决定，无需再征求意见。"))
     opinion, created = Opinion.objects.get_or_create(
         item=item, person=person, defaults={"required": False, "reason": reason or "办公室补充征求意见"}
     )
     if not created:
-        raise DomainError(f"已在征求{person.name}的意见。")
+        raise DomainError(_("已在征求%(name)s的意见。") % {"name": person.name})
     if item.status == AgendaItemStatus.DRAFT:
         item.status = AgendaItemStatus.CONSULTING
         item.save(update_fields=["status", "updated_at"])
@@ -258,12 +261,12 @@ def opinion_record(*, item: AgendaItem, person: Person, stance: str, comment: st
     """Record `person`'s opinion on `item` (the office for anyone, a leader for themselves — see permissions)."""
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.status == AgendaItemStatus.DECIDED:
-        raise DomainError("该议题已作出决定，不能再登记意见。")
+        raise DomainError(_("该议题已作出决定，不能再登记意见。"))
     if stance not in (OpinionStance.AGREE, OpinionStance.DISAGREE, OpinionStance.COMMENT):
-        raise DomainError({"stance": "请选择意见：同意、不同意或提出意见建议。"})
+        raise DomainError({"stance": _("请选择意见：同意、不同意或提出意见建议。")})
     comment = (comment or "").strip()
     if stance in (OpinionStance.DISAGREE, OpinionStance.COMMENT) and not comment:
-        raise DomainError({"comment": "不同意或提出意见建议时，请填写具体意见。"})
+        raise DomainError({"comment": _("不同意或提出意见建议时，请填写具体意见。")})
     opinion = Opinion.objects.filter(item=item, person=person).first()
     if opinion is None:
         opinion = Opinion(item=item, person=person, required=False, reason="办公室补充征求意见")
@@ -290,10 +293,10 @@ def opinion_resolve(*, opinion: Opinion, note: str, by) -> Opinion:
     """The office records that a disagreement was settled (进一步交换意见、取得共识), with how."""
     opinion = Opinion.objects.select_for_update(of=("self",)).select_related("item").get(pk=opinion.pk)
     if not opinion.is_unresolved_disagreement:
-        raise DomainError("该意见不是尚未取得共识的不同意见。")
+        raise DomainError(_("该意见不是尚未取得共识的不同意见。"))
     note = (note or "").strip()
     if not note:
-        raise DomainError({"resolution_note": "请填写进一步交换意见、取得共识的情况。"})
+        raise DomainError({"resolution_note": _("请填写进一步交换意见、取得共识的情况。")})
     opinion.resolution_note = note
     opinion.resolved_at = timezone.now()
     opinion.resolved_by = by
@@ -309,13 +312,21 @@ def not_ready_message(state: Readiness) -> str:
     parts = []
     if state.disagreements:
         parts.append(
-            f"该议题尚有意见不一致（{state.disagreement_text}），按《{title}》{ruleset.clause}"
-            f"“{ruleset.hold_back_quote}”，请进一步交换意见、取得共识后再提交会议。"
+            _(
+                "该议题尚有意见不一致（%(disagreements)s），按《%(title)s》%(clause)s“%(quote)s”，"
+                "请进一步交换意见、取得共识后再提交会议。"
+            )
+            % {
+                "disagreements": state.disagreement_text,
+                "title": title,
+                "clause": ruleset.clause,
+                "quote": ruleset.hold_back_quote,
+            }
         )
     if state.pending:
         parts.append(
-            f"该议题尚未听取{state.pending_names}的意见，按《{title}》{ruleset.clause}，"
-            f"议题应在会前听取意见后再提交会议。"
+            _("该议题尚未听取%(names)s的意见，按《%(title)s》%(clause)s，议题应在会前听取意见后再提交会议。")
+            % {"names": state.pending_names, "title": title, "clause": ruleset.clause}
         )
     return "".join(parts)
 
@@ -330,7 +341,7 @@ def agenda_item_schedule(*, item: AgendaItem, meeting: Meeting, by) -> AgendaIte
             AgendaItem.objects.select_for_update(of=("self",)).select_related("organization").get(pk=item.pk)
         )
         if item.status == AgendaItemStatus.DECIDED:
-            raise DomainError("该议题已作出决定。")
+            raise DomainError(_("该议题已作出决定。"))
         item.meeting = meeting
         clean_or_refuse(item)  # the meeting is of the kind and organization the item is meant for
         state = readiness(
@@ -349,7 +360,7 @@ def agenda_item_schedule(*, item: AgendaItem, meeting: Meeting, by) -> AgendaIte
 def agenda_item_decide(*, item: AgendaItem, by, decision: str = "") -> AgendaItem:
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.status != AgendaItemStatus.SCHEDULED:
-        raise DomainError("只有已安排上会的议题才能登记会议决定。")
+        raise DomainError(_("只有已安排上会的议题才能登记会议决定。"))
     item.status = AgendaItemStatus.DECIDED
     item.decision = (decision or "").strip()
     item.save(update_fields=["status", "decision", "updated_at"])

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from communication.models import Meeting, MeetingAttachment
 from governance.models import Organization, Person
@@ -58,7 +59,7 @@ def meeting_create(
     both = {p.pk for p in attendees} & {p.pk for p in observers}
     if both:
         names = "、".join(p.name for p in attendees if p.pk in both)
-        raise DomainError({"observers": f"{names}已是参会人员，不必再列为列席人员。"})
+        raise DomainError({"observers": _("%(names)s已是参会人员，不必再列为列席人员。") % {"names": names}})
     meeting.save()
     meeting.attendees.set(attendees)
     meeting.observers.set(observers)
@@ -71,7 +72,7 @@ def meeting_attachment_add(
 ) -> MeetingAttachment:
     """Store a file for `meeting` in private storage (never a public URL)."""
     if file.size is not None and file.size > MAX_ATTACHMENT_BYTES:
-        raise DomainError({"file": "附件不能超过 50 MB。"})
+        raise DomainError({"file": _("附件不能超过 50 MB。")})
     attachment = MeetingAttachment(
         meeting=meeting, file=file, name=(name or "").strip() or file.name, uploaded_by=uploaded_by
     )

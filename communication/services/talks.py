@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communication.models import Meeting, Talk, TalkChannel, TalkTopic
 from communication.permissions import person_of
@@ -39,16 +40,16 @@ def talk_record(
     if not is_office(recorded_by_user):
         me = person_of(recorded_by_user)
         if me is None:
-            raise DomainError("您的账号尚未关联人员信息，无法登记谈心谈话，请联系党委办公室。")
+            raise DomainError(_("您的账号尚未关联人员信息，无法登记谈心谈话，请联系党委办公室。"))
         if me.pk not in people:
-            raise DomainError({"participants": "只能登记本人参加的谈心谈话。"})
+            raise DomainError({"participants": _("只能登记本人参加的谈心谈话。")})
     if len(people) < 2:
-        raise DomainError({"participants": "谈心谈话至少需要两名参与人，请选择谈话对象。"})
+        raise DomainError({"participants": _("谈心谈话至少需要两名参与人，请选择谈话对象。")})
     if date and date > timezone.localdate():
-        raise DomainError({"date": "谈话日期不能晚于今天。"})
+        raise DomainError({"date": _("谈话日期不能晚于今天。")})
     chosen = set(topics or ())
     if chosen - set(TalkTopic.values):
-        raise DomainError({"topics": "谈话内容只能从“思想、工作、学习、作风”中选择。"})
+        raise DomainError({"topics": _("谈话内容只能从“思想、工作、学习、作风”中选择。")})
     topic_list = [t for t in TalkTopic.values if t in chosen]
     talk = Talk(
         date=date,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 from django.urls import reverse
@@ -420,6 +421,30 @@ def test_the_office_schedules_from_the_item_page_and_sees_the_refusal(client, jo
     assert "该议题尚有意见不一致（张院长：不同意）" in body
     assert f'value="{meeting.pk}" selected' in body
     assert AgendaItem.objects.get(pk=item.pk).meeting is None
+
+
+def test_an_office_worker_who_chose_english_reads_the_refusal_and_the_badge_in_english(
+    client, joint_item, office
+):
+    item, meeting, p = joint_item
+    all_agree_except_dean(item, p, office)
+    client.force_login(office)
+    client.cookies["django_language"] = "en"
+
+    body = client.post(
+        reverse("communication:agenda_item_detail", args=[item.pk]),
+        {"action": "schedule", "meeting": meeting.pk},
+    ).content.decode()
+    listing = client.get(reverse("communication:agenda_item_list")).content.decode()
+
+    # The regulation's title, clause and words stay as the regulation wrote them; the sentence around them is English.
+    assert (
+        f"Opinions on this item still disagree (张院长: Disagree). Under 《{TITLE_000}》 四（一） "
+        "“意见不一致的议题暂缓上会”, exchange views further and reach consensus before submitting it to the meeting."
+    ) in html.unescape(body)
+    assert "请进一步交换意见" not in body
+    assert "Held back from the meeting (no consensus)" in listing
+    assert "暂缓上会（意见不一致）" not in listing
 
 
 def test_the_office_records_an_opinion_on_the_item_page(client, joint_item, office):

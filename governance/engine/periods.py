@@ -1,6 +1,6 @@
 """Period arithmetic on plain dates: no database here, so it is tested directly.
 
-A period is a closed date range [start, end] with a Chinese label. Semesters and academic years come from the
+A period is a closed date range [start, end] with a label in the active language. Semesters and academic years come from the
 office's academic calendar; callers pass them in as `Term` values (see governance.selectors.calendar).
 """
 
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,7 +37,13 @@ PERIOD_KIND_LABELS = {
     PeriodKind.CALENDAR_YEAR: _("每年"),
 }
 
-QUARTER_NAMES = ("一", "二", "三", "四")
+# The labels are built in the active language (zh-hans unless a user switched): "2026年第48周", "Week 48, 2026".
+QUARTER_LABELS = (
+    _("%(year)s年第一季度"),
+    _("%(year)s年第二季度"),
+    _("%(year)s年第三季度"),
+    _("%(year)s年第四季度"),
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -77,7 +84,12 @@ def monday_of(day: dt.date) -> dt.date:
 def week_of(day: dt.date) -> Period:
     start = monday_of(day)
     iso_year, iso_week, _weekday = day.isocalendar()
-    return Period(start, start + dt.timedelta(days=6), PeriodKind.WEEK, f"{iso_year}年第{iso_week}周")
+    return Period(
+        start,
+        start + dt.timedelta(days=6),
+        PeriodKind.WEEK,
+        gettext("%(year)s年第%(week)s周") % {"year": iso_year, "week": iso_week},
+    )
 
 
 def biweek_of(day: dt.date, anchor: dt.date) -> Period:
@@ -89,35 +101,50 @@ def biweek_of(day: dt.date, anchor: dt.date) -> Period:
     index = (day - base).days // 14
     start = base + dt.timedelta(days=14 * index)
     end = start + dt.timedelta(days=13)
-    return Period(start, end, PeriodKind.BIWEEK, f"{start:%Y-%m-%d}至{end:%m-%d}双周")
+    label = gettext("%(start)s至%(end)s双周") % {"start": f"{start:%Y-%m-%d}", "end": f"{end:%m-%d}"}
+    return Period(start, end, PeriodKind.BIWEEK, label)
 
 
 def month_of(day: dt.date) -> Period:
     start = day.replace(day=1)
     nxt = (start + dt.timedelta(days=32)).replace(day=1)
-    return Period(start, nxt - dt.timedelta(days=1), PeriodKind.MONTH, f"{day.year}年{day.month}月")
+    return Period(
+        start,
+        nxt - dt.timedelta(days=1),
+        PeriodKind.MONTH,
+        pgettext("month period", "%(year)s年%(month)s月") % {"year": day.year, "month": day.month},
+    )
 
 
 def quarter_of(day: dt.date) -> Period:
     q = (day.month - 1) // 3
     start = dt.date(day.year, 3 * q + 1, 1)
     end = month_of(dt.date(day.year, 3 * q + 3, 1)).end
-    return Period(start, end, PeriodKind.QUARTER, f"{day.year}年第{QUARTER_NAMES[q]}季度")
+    return Period(start, end, PeriodKind.QUARTER, str(QUARTER_LABELS[q]) % {"year": day.year})
 
 
 def half_year_of(day: dt.date) -> Period:
     if day.month <= 6:
         return Period(
-            dt.date(day.year, 1, 1), dt.date(day.year, 6, 30), PeriodKind.HALF_YEAR, f"{day.year}年上半年"
+            dt.date(day.year, 1, 1),
+            dt.date(day.year, 6, 30),
+            PeriodKind.HALF_YEAR,
+            gettext("%(year)s年上半年") % {"year": day.year},
         )
     return Period(
-        dt.date(day.year, 7, 1), dt.date(day.year, 12, 31), PeriodKind.HALF_YEAR, f"{day.year}年下半年"
+        dt.date(day.year, 7, 1),
+        dt.date(day.year, 12, 31),
+        PeriodKind.HALF_YEAR,
+        gettext("%(year)s年下半年") % {"year": day.year},
     )
 
 
 def calendar_year_of(day: dt.date) -> Period:
     return Period(
-        dt.date(day.year, 1, 1), dt.date(day.year, 12, 31), PeriodKind.CALENDAR_YEAR, f"{day.year}年"
+        dt.date(day.year, 1, 1),
+        dt.date(day.year, 12, 31),
+        PeriodKind.CALENDAR_YEAR,
+        pgettext("calendar year period", "%(year)s年") % {"year": day.year},
     )
 
 

@@ -158,6 +158,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Our zh_Hans formats first (a month and day as "11月3日"), then Django's.
+FORMAT_MODULE_PATH = ["governance.formats"]
 
 # Static files: Bootstrap comes from the xstatic-bootstrap package at install time, never from a CDN -----------
 STATIC_URL = "static/"

@@ -267,6 +267,12 @@ def test_a_leader_who_chose_english_sees_their_home_page_headings_in_english(eng
     assert "Done 0/1" in text
     assert "Meetings are recorded by the Party Committee Office" in text
     assert "with 王院长" in text
+    # Periods and dates read in English too: the two-week cycle of 碰头会 (000 四（四）) and its day.
+    assert re.search(r"Two weeks 2026-\d\d-\d\d to \d\d-\d\d", text)
+    assert re.search(
+        r" \((?:January|February|March|April|May|June|July|August|September|October|November|December) \d",
+        text,
+    )
     # The communication side panel and the positions.
     assert "Agenda items awaiting my opinion" in text
     assert "Upcoming meetings (next 30 days)" in text
@@ -281,6 +287,8 @@ def test_a_leader_who_chose_english_sees_their_home_page_headings_in_english(eng
         "现任职务",
         "分管",
         "会议由党委办公室登记",
+        "双周",
+        "月23日",
     ):
         assert chinese not in text
 
