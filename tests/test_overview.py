@@ -90,18 +90,20 @@ def matrix(page: str) -> Matrix:
     )
     titles = [_text(title) for title, _ref in headers]
     rows = {}
-    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
-        team = _text(re.search(r'<td class="small">(.*?)</td>', row)[1])
-        who = _text(re.search(r'<th scope="row" class="small">(.*?)</th>', row)[1])
-        cells = re.findall(r'<td class="text-center">(.*?)</td>', row, re.S)
-        shown = {}
-        for title, cell in zip(titles, cells, strict=True):
-            link = re.search(
-                r'<a class="badge text-bg-(\w+) text-decoration-none" href="([^"]+)">(.*?)</a>', cell
-            )
-            if link:
-                shown[title] = Cell(_text(link[3]), link[1], html.unescape(link[2]))
-        rows[(team, who)] = shown
+    # One <tbody> per leadership team: its name in a header row, then a row per person (and 班子整体).
+    for group in re.findall(r"<tbody>(.*?)</tbody>", "<tbody>" + body, re.S):
+        team = _text(re.search(r'<th scope="rowgroup" [^>]*>(.*?)</th>', group)[1])
+        for row in re.findall(r"<tr>(.*?)</tr>", group, re.S):
+            who = _text(re.search(r'<th scope="row" class="small">(.*?)</th>', row)[1])
+            cells = re.findall(r'<td class="text-center">(.*?)</td>', row, re.S)
+            shown = {}
+            for title, cell in zip(titles, cells, strict=True):
+                link = re.search(
+                    r'<a class="badge text-bg-(\w+) text-decoration-none" href="([^"]+)">(.*?)</a>', cell
+                )
+                if link:
+                    shown[title] = Cell(_text(link[3]), link[1], html.unescape(link[2]))
+            rows[(team, who)] = shown
     return Matrix([f"{_text(t)} {_text(r)}" for t, r in headers], rows)
 
 
@@ -233,6 +235,25 @@ def test_each_cell_shows_the_status_of_the_current_period_and_the_overdue_one_be
     )  # a team rule: on the team's row
     talks = shown.cell(team, "赵副院长（副校长/副院长）", "党政主要领导与班子成员及党委委员谈心")
     assert (talks.label, talks.colour) == ("2 项即将到期", "warning")  # with the secretary and with the dean
+
+
+def test_a_cell_with_nothing_late_but_not_all_done_says_it_is_on_track_not_finished(
+    client, office, college, university
+):
+    _org, (secretary, president, vice) = university
+    TalkFactory(participants=[secretary, vice], date=D(2026, 10, 9))
+    client.force_login(office)
+
+    shown = matrix(get(client, reverse("overview")))
+
+    rows = {who for team, who in shown.rows if team == "示例大学领导班子"}
+    secretary_row = next(who for who in rows if who.startswith("林书记"))
+    talks = next(
+        cell for title, cell in shown.rows[("示例大学领导班子", secretary_row)].items() if "谈心交心" in title
+    )
+    # 吴副校长 has talked with 林书记 this semester; 周校长 has until 17 January (001 三（六）): green, not "done".
+    assert talks.colour == "success"
+    assert talks.label == "进行中（已完成 1/2）"
 
 
 def test_the_office_filters_the_matrix_to_one_organization(client, office, college):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -167,6 +168,14 @@ class Overview:
     lines: list[tuple[str, str, list[Cell | None]]]  # (team name, person name or 班子整体, cells by rule)
     today: dt.date
 
+    @property
+    def groups(self) -> list[tuple[str, list[tuple[str, list[Cell | None]]]]]:
+        """The lines team by team (they come sorted by team): [(team name, [(person or 班子整体, cells)])]."""
+        return [
+            (team, [(name, cells) for _team, name, cells in lines])
+            for team, lines in itertools.groupby(self.lines, key=lambda line: line[0])
+        ]
+
 
 def _worst(rows: list[Row]) -> str:
     return min((r.obligation.status for r in rows), key=lambda s: STATUS_ORDER[s])
@@ -228,8 +237,11 @@ def office_overview(*, today: dt.date, organization: Organization | None = None)
                     "n": sum(1 for r in rows if r.obligation.status == worst),
                     "status": STATUS_LABELS[worst],
                 }
-            else:
+            elif met == len(rows):
                 label = gettext("%(met)d/%(total)d 已完成") % {"met": met, "total": len(rows)}
+            else:
+                # Nothing late, but not all done: say so, or "0/5 已完成" in green reads as finished.
+                label = gettext("进行中（已完成 %(met)d/%(total)d）") % {"met": met, "total": len(rows)}
             query = urlencode(
                 {
                     "rule": code,

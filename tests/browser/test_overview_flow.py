@@ -65,9 +65,10 @@ def test_the_office_finds_a_missed_meeting_cycle_on_the_overview_and_excuses_it_
 
     expect(page).to_have_url(re.compile(r"/overview/\?org=wxy$"))
     expect(page.locator("table.overview-table tbody th", has_text="林书记")).to_have_count(0)
-    team_row = page.locator("table.overview-table tbody tr").filter(has_text="班子整体")
-    expect(team_row).to_have_count(1)
-    expect(team_row.locator("td").first).to_have_text("文学院领导班子")
+    teams = page.locator("table.overview-table tbody")
+    expect(teams).to_have_count(1)
+    expect(teams.get_by_role("rowheader").first).to_have_text("文学院领导班子")
+    expect(teams.locator("tr").filter(has_text="班子整体")).to_have_count(1)
     cell = _coordination_cell(page)
     expect(cell).to_have_text("1 项已逾期")
     expect(cell).to_have_class(re.compile(r"\btext-bg-danger\b"))
@@ -95,7 +96,7 @@ def test_the_office_finds_a_missed_meeting_cycle_on_the_overview_and_excuses_it_
     page.get_by_role("navigation", name="breadcrumb").get_by_role("link", name="制度落实总览").click()
     cell = _coordination_cell(page)
     expect(cell).not_to_have_class(re.compile(r"\btext-bg-danger\b"))
-    college_rows = page.locator("table.overview-table tbody tr").filter(has_text="文学院领导班子")
+    college_rows = page.locator("table.overview-table tbody").filter(has_text="文学院领导班子")
     expect(college_rows.locator(".text-bg-danger")).to_have_count(0)
     assert console_errors == []
 
