@@ -172,6 +172,22 @@ def test_a_met_obligation_links_the_records_that_counted(client, university):
     assert with_vice.links == {"谈心谈话：吴副校长、林书记（10月13日）": f"/communication/talks/{talk.pk}/"}
 
 
+def test_a_line_lists_the_three_latest_records_that_counted_and_says_how_many_more(client, university):
+    _university, (secretary, _president, vice) = university
+    talks = [TalkFactory(participants=[secretary, vice], date=D(2026, 9, day)) for day in (7, 14, 21, 28, 30)]
+
+    (with_vice,) = [i for i in items(home(client, secretary)) if "与 吴副校长" in i.text]
+
+    assert list(with_vice.links) == [
+        "谈心谈话：吴副校长、林书记（9月21日）",
+        "谈心谈话：吴副校长、林书记（9月28日）",
+        "谈心谈话：吴副校长、林书记（9月30日）",
+    ]
+    assert with_vice.links["谈心谈话：吴副校长、林书记（9月30日）"] == f"/communication/talks/{talks[-1].pk}/"
+    assert with_vice.text.endswith("等，另有 2 条")
+    assert "完成 5/1次" in with_vice.text
+
+
 def test_a_pair_rules_record_link_prefills_the_other_person_for_each_of_the_two(client, university):
     _university, (secretary, president, _vice) = university
 

@@ -293,7 +293,7 @@ def test_a_team_cell_lists_each_period_with_the_meetings_that_counted(client, of
     assert "依据 《关于建立学院党政领导经常性沟通机制的暂行办法》四（四）：" in _text(page)
     missed, held = periods(page)
     assert missed.status == "已逾期"
-    assert "2026-11-02至11-15双周" in missed.text
+    assert "双周（2026年11月2日 — 2026年11月15日）" in missed.text
     assert "本周期尚无计入的记录。" in missed.text
     assert missed.excuse is not None
     assert held.status == "已完成"

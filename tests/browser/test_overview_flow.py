@@ -78,7 +78,7 @@ def test_the_office_finds_a_missed_meeting_cycle_on_the_overview_and_excuses_it_
     expect(page.get_by_role("heading", name="领导班子工作碰头会")).to_be_visible()
     expect(page.get_by_text("依据 《关于建立学院党政领导经常性沟通机制的暂行办法》四（四）")).to_be_visible()
     missed = page.locator(".card").filter(has_text="已逾期")
-    expect(missed).to_contain_text("2026-11-02至11-15双周")
+    expect(missed).to_contain_text("双周（2026年11月2日 — 2026年11月15日）")
     expect(missed).to_contain_text("本周期尚无计入的记录。")
     held = page.locator(".card").filter(has_text="已完成")
     expect(held.get_by_role("link", name="工作碰头会（11月20日）")).to_be_visible()
