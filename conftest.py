@@ -17,6 +17,18 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language (zh-hans). LocaleMiddleware activates a request's language for the
+    thread and leaves it active, so without this a test that asked for English would turn the next test's service
+    messages English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()

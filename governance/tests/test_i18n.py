@@ -269,6 +269,7 @@ def test_a_leader_who_chose_english_sees_their_home_page_headings_in_english(eng
     assert "with 王院长" in text
     # Periods and dates read in English too: the two-week cycle of 碰头会 (000 四（四）) and its day.
     assert re.search(r"Two weeks \(November \d+ – (?:November|December) \d+\)", text)
+    assert "Today is Wednesday, Nov. 25, 2026" in text
     assert re.search(
         r" \((?:January|February|March|April|May|June|July|August|September|October|November|December) \d",
         text,
