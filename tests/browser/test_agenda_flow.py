@@ -142,3 +142,41 @@ def test_the_office_takes_an_item_from_consultation_through_a_disagreement_to_it
     expect(page.locator(".card.border-warning")).to_have_count(0)
     expect(page.locator("tr").filter(has_text=TITLE)).to_contain_text("已安排上会")
     assert console_errors == []
+
+
+def test_a_vice_dean_answers_from_the_home_page_and_a_disagreement_holds_the_item_back(
+    live_server, page, item, log_in, flash_message, console_errors
+):
+    vice = item.opinions.get(person__name="赵副院长").person
+    vice.user.username = "zhaofuyuanzhang"
+    vice.user.save()
+    log_in("zhaofuyuanzhang")
+
+    waiting = page.locator(".card").filter(has=page.get_by_text("待我发表意见的议题", exact=True))
+    expect(waiting.locator(".card-header .badge")).to_have_text("1")
+    expect(waiting).to_contain_text("000 四（一）：党政联席会议题应在会前听取院长、副院长的意见")
+    waiting.get_by_role("link", name=TITLE).click()
+
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    page.get_by_label("不同意", exact=True).check()
+    page.get_by_role("button", name="提交意见").click()
+    # Disagreeing without saying why is refused; the choice made stays chosen.
+    expect(page.get_by_text("不同意或提出意见建议时，请填写具体意见。")).to_be_visible()
+    expect(page.get_by_label("不同意", exact=True)).to_be_checked()
+
+    page.get_by_label("具体意见").fill("教师培训经费偏少，建议调整后再上会。")
+    page.get_by_role("button", name="提交意见").click()
+
+    expect(flash_message("您的意见已登记。")).to_be_visible()
+    expect(page.get_by_text("目前没有等待您发表意见的议题。")).to_be_visible()
+    page.get_by_role("link", name="我的首页").click()
+    expect(waiting).to_contain_text("没有等待您意见的议题。")
+    page.context.clear_cookies()
+
+    # The office sees the item held back, with who disagreed.
+    log_in("bangongshi")
+    page.goto(f"{live_server.url}/communication/agenda/")
+    held = page.locator(".card.border-warning li").filter(has_text=TITLE)
+    expect(held.locator(".badge")).to_have_text("暂缓上会（意见不一致）")
+    expect(held).to_contain_text("赵副院长：不同意")
+    assert console_errors == []

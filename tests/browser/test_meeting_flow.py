@@ -1,0 +1,119 @@
+"""The office records 文学院's retreat meeting (务虚会): the form refuses it until the topics' announcement date is
+given (000 四（三）: 会议议题应事先设置并提前预告) and keeps what was typed; the minutes and an attachment are then
+kept confidential (001 三（八）) from a team member who did not take part, a leader of another team does not see the
+meeting at all, and the secretary's dashboard counts the meeting for this semester."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from communication.models import Meeting
+from communication.tests.factories import COLLEGE_KINDS, CollegeFactory, make_team, office_user
+from governance.services.policies import policy_load
+from governance.tests.factories import SemesterFactory, UniversityFactory
+
+pytestmark = pytest.mark.browser
+MINUTES = "会议研究了学院下一年度学科建设思路。"
+
+
+@pytest.fixture
+def college(transactional_db, wednesday, settings, tmp_path):
+    """文学院 under pack 000 (孙副书记 was away on the day); 林书记 leads the university's team."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    SemesterFactory()
+    university = UniversityFactory()
+    (outsider,) = make_team(university, ["secretary"], names=["林书记"])
+    college = CollegeFactory(name="文学院", code="wxy", parent=university)
+    people = make_team(college, COLLEGE_KINDS, names=["李书记", "王院长", "赵副院长", "钱副院长", "孙副书记"])
+    policy_load(name="000", organization=college)
+    for person, username in ((people[0], "lishuji"), (people[4], "sunfushuji"), (outsider, "linshuji")):
+        person.user.username = username
+        person.user.save()
+    office_user(username="bangongshi")
+    return college, people
+
+
+def _retreat_row(page: Page):
+    return page.locator('li.obligation[data-rule="000-retreat-meeting"]')
+
+
+def test_the_office_records_a_retreat_meeting_its_minutes_stay_confidential_and_the_dashboard_counts_it(
+    page, live_server, college, log_in, flash_message, console_errors, tmp_path
+):
+    log_in("bangongshi")
+    page.goto(f"{live_server.url}/communication/meetings/new/?kind=retreat&organization={college[0].pk}")
+
+    expect(page.get_by_role("heading", name="登记会议")).to_be_visible()
+    expect(page.get_by_label("会议类型")).to_have_value("retreat")
+    expect(page.get_by_label("主持人")).to_have_value(str(college[1][0].pk))  # 000 四（三）: 由党委书记主持
+    page.get_by_label("会议名称").fill("2026年秋季学期领导班子务虚会")
+    page.get_by_label("会议日期").fill("2026-11-24")
+    page.get_by_label("开始时间").fill("09:00")
+    page.get_by_label("地点", exact=True).fill("文学院 301 会议室")
+    page.get_by_label("参会人员").select_option(label=["王院长", "赵副院长", "钱副院长"])
+    page.get_by_label("会议纪要").fill(MINUTES)
+    page.get_by_role("button", name="保存").click()
+
+    # Refused: a retreat meeting's topics are set and announced in advance. Nothing saved, nothing typed lost.
+    expect(
+        page.get_by_text("务虚会须事先设置议题（000 四（三）“议题设置和预告制度”），请填写议题。")
+    ).to_be_visible()
+    expect(page.get_by_text("务虚会议题须提前预告（000 四（三）），请填写预告日期。")).to_be_visible()
+    expect(page.get_by_label("会议名称")).to_have_value("2026年秋季学期领导班子务虚会")
+    expect(page.get_by_label("地点", exact=True)).to_have_value("文学院 301 会议室")
+    expect(page.get_by_label("会议纪要")).to_have_value(MINUTES)
+    chosen = page.get_by_label("参会人员").evaluate("select => [...select.selectedOptions].map(o => o.text)")
+    assert sorted(chosen) == sorted(["王院长", "赵副院长", "钱副院长"])
+    assert Meeting.objects.count() == 0
+
+    page.get_by_label("议题", exact=True).fill("学院“十五五”学科建设思路")
+    page.get_by_label("议题预告日期").fill("2026-11-17")
+    page.get_by_role("button", name="保存").click()
+
+    expect(flash_message("会议已登记。")).to_be_visible()
+    expect(page.get_by_role("heading", name="2026年秋季学期领导班子务虚会")).to_be_visible()
+    expect(page.get_by_text(MINUTES)).to_be_visible()
+    minutes_file = tmp_path / "纪要.txt"
+    minutes_file.write_text(MINUTES, encoding="utf-8")
+    page.get_by_label("文件").set_input_files(str(minutes_file))
+    page.get_by_label("附件名称").fill("务虚会纪要")
+    page.get_by_role("button", name="上传附件").click()
+    expect(flash_message("附件已上传。")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="务虚会纪要").click()
+    assert download.value.suggested_filename == "务虚会纪要.txt"
+    meeting_url = page.url
+    attachment_url = page.get_by_role("link", name="务虚会纪要").get_attribute("href")
+    page.context.clear_cookies()
+
+    # A team member who did not take part sees that the meeting was held, not what was said or filed.
+    log_in("sunfushuji")
+    page.goto(meeting_url)
+    expect(page.get_by_role("heading", name="2026年秋季学期领导班子务虚会")).to_be_visible()
+    expect(page.get_by_text("会议纪要和附件仅参会、列席人员和党委办公室可见")).to_be_visible()
+    expect(page.get_by_text(MINUTES)).to_have_count(0)
+    expect(page.get_by_role("link", name="务虚会纪要")).to_have_count(0)
+    assert page.request.get(f"{live_server.url}{attachment_url}").status == 404
+    page.context.clear_cookies()
+
+    # A leader of another team does not find the meeting, nor its attachment.
+    log_in("linshuji")
+    page.goto(meeting_url)
+    expect(page.get_by_role("heading", name="页面不存在")).to_be_visible()
+    assert page.request.get(f"{live_server.url}{attachment_url}").status == 404
+    page.context.clear_cookies()
+
+    # The college's secretary chaired it: this semester's 务虚会 (000 四（三）) is met on their dashboard.
+    log_in("lishuji")
+    expect(_retreat_row(page)).to_have_attribute("data-status", "met")
+    expect(_retreat_row(page).locator(".status-badge")).to_have_text("已完成")
+    expect(
+        _retreat_row(page).get_by_role("link", name=re.compile("2026年秋季学期领导班子务虚会"))
+    ).to_be_visible()
+    # The one error logged: the 404 page the other team's leader was shown.
+    assert console_errors == [
+        "Failed to load resource: the server responded with a status of 404 (Not Found)"
+    ]
