@@ -109,6 +109,7 @@ check: venv
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
 	DEBUG=False \
 	ALLOWED_HOSTS=portal.example.edu.cn \
+	SITE_URL=https://portal.example.edu.cn \
 	DATABASE_URL=postgres://portal@127.0.0.1:5432/portal \
 		$(MANAGE) check --deploy --fail-level WARNING
 

@@ -7,7 +7,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("组织与制度")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401
         from .services import freshness
 
         freshness.connect()

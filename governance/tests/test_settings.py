@@ -68,6 +68,7 @@ def _local_env_file_sets(name: str) -> bool:
 PRODUCTION_ENV = {
     "DEBUG": "False",
     "ALLOWED_HOSTS": "portal.example.edu.cn",
+    "SITE_URL": "https://portal.example.edu.cn",
     "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
 }
 
@@ -99,6 +100,34 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("site_url", "message"),
+    [
+        (
+            "http://127.0.0.1:8000",
+            "SITE_URL 仍指向本机（http://127.0.0.1:8000）：提醒邮件和日历订阅里的链接在用户的电脑上打不开。",
+        ),
+        ("https://oa.example.edu.cn", "SITE_URL 的主机名 oa.example.edu.cn 不在 ALLOWED_HOSTS 中"),
+        (
+            "http://portal.example.edu.cn",
+            "SITE_URL 使用 http（http://portal.example.edu.cn），而本站只接受 https",
+        ),
+        ("portal.example.edu.cn", "SITE_URL（'portal.example.edu.cn'）不是完整的网址。"),
+    ],
+)
+def test_the_deployment_checks_refuse_a_site_url_that_emails_cannot_link_to(tmp_path, site_url, message):
+    done = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        settings_module="governance.settings.production",
+        var_dir=tmp_path,
+        SECRET_KEY=secrets.token_urlsafe(60),
+        **{**PRODUCTION_ENV, "SITE_URL": site_url},
+    )
+
+    assert done.returncode != 0
+    assert message in done.stderr + done.stdout
 
 
 def test_production_settings_turn_debug_off_by_default(tmp_path):
