@@ -189,6 +189,8 @@ def _pages() -> list[Page]:
             "dashboard-university-cold", "leader dashboard /, after a change", "university", "/", "cold", True
         ),
         Page("dashboard-college-cold", "leader dashboard /, after a change", "college", "/", "cold", True),
+        Page("office-home", "office home / (今日关注)", "office", "/", "overview"),
+        Page("office-home-cold", "office home /, after a change", "office", "/", "cold", True),
         Page("overview-all", "office overview /overview/ (all teams)", "office", "/overview/", "overview"),
         Page(
             "overview-all-cold",

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Window
 
 from communication.models import Meeting, MeetingKind, Opinion
-from communication.selectors import absences_covered_by, opinions_awaiting, organizations_of, sibitan_matrices
+from communication.selectors import (
+    Readiness,
+    absences_covered_by,
+    agenda_items_not_ready,
+    opinions_awaiting,
+    organizations_of,
+    sibitan_matrices,
+)
 from governance.models import Person
 
 UPCOMING_DAYS = 30
@@ -70,4 +77,30 @@ def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
         opinions_total=opinions[0].total if opinions else 0,
         sibitan=sibitan,
         covering=covering,
+    )
+
+
+OFFICE_UPCOMING_DAYS = 7
+
+
+@dataclass
+class OfficePanel:
+    """The communication part of the office's home page: agenda items that may not go to their meeting yet, and the
+    meetings of the coming week."""
+
+    not_ready: list[Readiness]
+    meetings: list[Meeting]
+    meetings_total: int
+
+
+def office_panel(*, today: dt.date) -> OfficePanel:
+    not_ready = agenda_items_not_ready()
+    meetings = list(
+        Meeting.objects.filter(date__gte=today, date__lte=today + dt.timedelta(days=OFFICE_UPCOMING_DAYS))
+        .select_related("organization")
+        .annotate(total=Window(Count("pk")))
+        .order_by("date", "start_time", "pk")[:MAX_ITEMS]
+    )
+    return OfficePanel(
+        not_ready=not_ready, meetings=meetings, meetings_total=meetings[0].total if meetings else 0
     )

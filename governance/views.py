@@ -15,11 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from communication.dashboard import leader_panel
+from communication.dashboard import leader_panel, office_panel
 from governance.models import Clause, Regulation
 from governance.roles import is_leader, is_office
 from governance.selectors.calendar import current_semester
-from governance.selectors.dashboard import leader_dashboard
+from governance.selectors.dashboard import leader_dashboard, office_attention
 from governance.selectors.people import leader_home
 from governance.services.freshness import cached_fragment
 from governance.services.workdays import WorkdayCalendar, years_in_use
@@ -63,11 +63,23 @@ class HomeView(LoginRequiredMixin, TemplateView):
             context["holiday_sources"] = [
                 {"year": year, "source": str(calendar.source_for_year(year))} for year in years_in_use(today)
             ]
+            context["office_today"] = cached_fragment(
+                "office-home", today, render=lambda: self._render_office_today(today)
+            )
         elif is_leader(user):
             context["leader_home"] = cached_fragment(
                 "leader-home", user.pk, today, render=lambda: self._render_leader_home(user, today)
             )
         return context
+
+    def _render_office_today(self, today) -> str:
+        """The office's 今日关注: what is overdue or due soon, agenda items not ready, the coming week's meetings."""
+        context = {
+            "today": today,
+            "attention": office_attention(today=today),
+            "communication": office_panel(today=today),
+        }
+        return render_to_string("governance/includes/office_today.html", context, request=self.request)
 
     def _render_leader_home(self, user, today) -> str:
         """The leader's page body: positions, obligations (the dashboard) and the communication panel."""

@@ -279,3 +279,50 @@ def office_overview(*, today: dt.date, organization: Organization | None = None)
             )
         lines.append((result.teams[team_id].name, names.get(pid, ""), row_cells))
     return Overview(organization, organizations, rule_list, lines, today)
+
+
+@dataclass
+class TeamAttention:
+    name: str
+    organization_code: str
+    overdue: int
+    due_soon: int
+
+
+@dataclass
+class OfficeAttention:
+    """What the office should look at today: obligations overdue or due soon, in all and team by team."""
+
+    overdue: int
+    due_soon: int
+    teams: list[TeamAttention]  # only teams with something overdue or due soon; most overdue first
+
+
+def office_attention(*, today: dt.date) -> OfficeAttention:
+    """The office home's summary of the overview: the same evaluation, counted per obligation (a pair's talk is one
+    obligation, though the overview shows it on both people's rows)."""
+    result = evaluate_obligations(start=today, end=today, today=today)
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for ob in result.obligations:
+        if ob.status == Status.OVERDUE:
+            counts[ob.team.id][0] += 1
+        elif ob.status == Status.DUE_SOON:
+            counts[ob.team.id][1] += 1
+    codes = dict(
+        Organization.objects.filter(pk__in=[result.teams[t].organization_id for t in counts]).values_list(
+            "pk", "code"
+        )
+    )
+    teams = [
+        TeamAttention(
+            result.teams[team_id].name,
+            codes.get(result.teams[team_id].organization_id, ""),
+            overdue,
+            due_soon,
+        )
+        for team_id, (overdue, due_soon) in counts.items()
+    ]
+    teams.sort(key=lambda t: (-t.overdue, -t.due_soon, t.name))
+    return OfficeAttention(
+        overdue=sum(t.overdue for t in teams), due_soon=sum(t.due_soon for t in teams), teams=teams
+    )

@@ -56,7 +56,7 @@ def test_the_office_finds_a_missed_meeting_cycle_on_the_overview_and_excuses_it_
     page, college, log_in, flash_message, console_errors
 ):
     log_in("bangongshi")
-    page.get_by_role("link", name="制度落实总览").click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="制度落实总览").click()
     expect(page.get_by_role("heading", name="制度落实总览")).to_be_visible()
     expect(page.locator("table.overview-table tbody th", has_text="林书记")).to_have_count(1)
 
@@ -115,4 +115,17 @@ def test_on_a_phone_the_overview_fits_the_screen_and_a_red_cell_opens_its_record
     expect(page.get_by_role("heading", name="领导班子工作碰头会")).to_be_visible()
     expect(page.get_by_label("免于考核的理由")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert console_errors == []
+
+
+def test_the_office_home_points_to_the_team_with_something_overdue(page, college, log_in, console_errors):
+    log_in("bangongshi")
+
+    attention = page.locator(".attention-obligations")
+    college_line = attention.locator("li").filter(has_text="文学院领导班子")
+    expect(college_line.locator(".text-bg-danger")).to_have_text("1 项已逾期")
+    college_line.get_by_role("link", name="文学院领导班子").click()
+
+    expect(page).to_have_url(re.compile(r"/overview/\?org=wxy$"))
+    expect(_coordination_cell(page)).to_have_text("1 项已逾期")
     assert console_errors == []
