@@ -90,3 +90,22 @@ def test_on_a_phone_the_leader_logs_out_from_the_collapsed_menu(live_server, pag
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
     expect(page.get_by_role("alert")).to_contain_text("您已安全退出。")
     assert console_errors == []
+
+
+@pytest.mark.parametrize("width", [1920, 1280, 1200])
+def test_in_english_the_office_menu_fits_the_bar_on_a_desktop(
+    live_server, page, log_in, console_errors, width
+):
+    UserFactory(username="bangongshi", first_name="张敏", last_name="", groups=(roles.OFFICE,), is_staff=True)
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in("bangongshi")
+    page.get_by_role("button", name="语言 / Language").click()
+    page.get_by_role("button", name="English").click()
+
+    expect(page.get_by_role("heading", name="Office home")).to_be_visible()
+    navigation = page.get_by_role("navigation", name="Main navigation")
+    for item in ("Implementation overview", "Administration"):
+        expect(navigation.get_by_role("link", name=item)).to_be_in_viewport()
+    expect(navigation.get_by_role("button", name="张敏")).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert console_errors == []
