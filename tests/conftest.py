@@ -12,10 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from communication.tests.factories import COLLEGE_KINDS, CollegeFactory, make_team
-from governance.models import PositionKind
-from governance.services.policies import policy_load
-from governance.tests.factories import AcademicYearFactory, SemesterFactory, UniversityFactory
+from communication.tests.factories import make_college_team, make_university_team
+from governance.tests.factories import AcademicYearFactory, SemesterFactory
 
 
 @pytest.fixture
@@ -37,20 +35,10 @@ def semester(db):
 def university(semester):
     """The university's team under pack 001: 林书记 (secretary), 周校长 (president), 吴副校长 (vice-president).
     Returns (university, people)."""
-    university = UniversityFactory()
-    people = make_team(
-        university,
-        [PositionKind.SECRETARY, PositionKind.PRESIDENT, PositionKind.VICE_PRESIDENT],
-        names=["林书记", "周校长", "吴副校长"],
-    )
-    policy_load(name="001")
-    return university, people
+    return make_university_team()
 
 
 @pytest.fixture
 def college(university):
     """文学院's team under pack 000: 李书记, 王院长, 赵副院长, 钱副院长, 孙副书记. Returns (college, people)."""
-    college = CollegeFactory(name="文学院", code="wxy", parent=university[0])
-    people = make_team(college, COLLEGE_KINDS, names=["李书记", "王院长", "赵副院长", "钱副院长", "孙副书记"])
-    policy_load(name="000", organization=college)
-    return college, people
+    return make_college_team(university[0])

@@ -19,12 +19,13 @@ from communication.tests.factories import (
     COLLEGE_KINDS,
     CollegeFactory,
     MeetingFactory,
+    make_college_team,
     make_team,
     office_user,
 )
 from governance.models import ObligationRule
 from governance.services.policies import policy_load
-from governance.tests.factories import SemesterFactory, UniversityFactory
+from governance.tests.factories import SemesterFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_wednesday")]
 D = dt.date
@@ -41,9 +42,7 @@ def college():
     held on 20 November but not in the cycle of 2—15 November; no talk between its main leaders and the members
     (四（六）, each calendar year) has been recorded, with the year ending in five weeks."""
     SemesterFactory()
-    college = CollegeFactory(name="文学院", code="wxy", parent=UniversityFactory())
-    people = make_team(college, COLLEGE_KINDS, names=["李书记", "王院长", "赵副院长", "钱副院长", "孙副书记"])
-    policy_load(name="000", organization=college)
+    college, people = make_college_team()
     MeetingFactory(
         kind=MeetingKind.COORDINATION,
         organization=college,

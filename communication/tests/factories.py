@@ -23,11 +23,13 @@ from communication.models import (
 )
 from governance import roles
 from governance.models import Organization, PositionKind
+from governance.services.policies import policy_load
 from governance.tests.factories import (
     LeadershipTeamFactory,
     OrganizationFactory,
     PersonFactory,
     PositionFactory,
+    UniversityFactory,
     UserFactory,
 )
 
@@ -77,6 +79,45 @@ COLLEGE_KINDS = [
     PositionKind.VICE_PRESIDENT,
     PositionKind.DEPUTY_SECRETARY,
 ]
+UNIVERSITY_KINDS = [PositionKind.SECRETARY, PositionKind.PRESIDENT, PositionKind.VICE_PRESIDENT]
+
+# The two teams most stories are told with, and the login of each of their leaders.
+UNIVERSITY_TEAM = {"林书记": "linshuji", "周校长": "zhouxiaozhang", "吴副校长": "wufuxiaozhang"}
+COLLEGE_TEAM = {
+    "李书记": "lishuji",
+    "王院长": "wangyuanzhang",
+    "赵副院长": "zhaofuyuanzhang",
+    "钱副院长": "qianfuyuanzhang",
+    "孙副书记": "sunfushuji",
+}
+
+
+def _named_team(organization, kinds, logins: dict[str, str]) -> list:
+    people = make_team(organization, kinds, names=list(logins))
+    for person in people:
+        person.user.username = logins[person.name]
+        person.user.save(update_fields=["username"])
+    return people
+
+
+def make_university_team(*, pack: str | None = "001") -> tuple[Organization, list]:
+    """示例大学 with 林书记 (secretary), 周校长 (president) and 吴副校长 (vice-president), logins as in UNIVERSITY_TEAM,
+    under policy pack 001 (None: no rules). Returns (university, people)."""
+    university = UniversityFactory()
+    people = _named_team(university, UNIVERSITY_KINDS, UNIVERSITY_TEAM)
+    if pack:
+        policy_load(name=pack)
+    return university, people
+
+
+def make_college_team(parent=None, *, pack: str | None = "000") -> tuple[Organization, list]:
+    """文学院 (code wxy) under `parent` (a new university if None) with 李书记, 王院长, 赵副院长, 钱副院长 and 孙副书记,
+    logins as in COLLEGE_TEAM, under policy pack 000 for the college. Returns (college, people)."""
+    college = CollegeFactory(name="文学院", code="wxy", parent=parent or UniversityFactory())
+    people = _named_team(college, COLLEGE_KINDS, COLLEGE_TEAM)
+    if pack:
+        policy_load(name=pack, organization=college)
+    return college, people
 
 
 class MeetingFactory(DjangoModelFactory):

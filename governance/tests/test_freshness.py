@@ -15,11 +15,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from communication.tests.factories import COLLEGE_KINDS, CollegeFactory, TalkFactory, make_team
+from communication.tests.factories import TalkFactory, make_college_team
 from governance.models import ReminderDigest
 from governance.services import freshness
-from governance.services.policies import policy_load
-from governance.tests.factories import OfficeUserFactory, SemesterFactory, UniversityFactory
+from governance.tests.factories import OfficeUserFactory, SemesterFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -38,10 +37,7 @@ def _noon():
 @pytest.fixture
 def college(db):
     SemesterFactory()
-    college = CollegeFactory(name="文学院", code="wxy", parent=UniversityFactory())
-    people = make_team(college, COLLEGE_KINDS, names=["李书记", "王院长", "赵副院长", "钱副院长", "孙副书记"])
-    policy_load(name="000", organization=college)
-    return college, people
+    return make_college_team()
 
 
 def without_csrf_tokens(page: str) -> str:

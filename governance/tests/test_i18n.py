@@ -19,9 +19,8 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from communication.tests.factories import COLLEGE_KINDS, CollegeFactory, make_team
-from governance.services.policies import policy_load
-from governance.tests.factories import PASSWORD, SemesterFactory, UniversityFactory, UserFactory
+from communication.tests.factories import make_college_team
+from governance.tests.factories import PASSWORD, SemesterFactory, UserFactory
 
 EN_PO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 EN_MO = EN_PO.with_suffix(".mo")
@@ -243,11 +242,7 @@ def college_secretary(db):
     """李书记, Party Secretary of 文学院 under pack 000, on Wednesday 2026-11-25 in the autumn semester."""
     with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         SemesterFactory()
-        college = CollegeFactory(name="文学院", code="wxy", parent=UniversityFactory())
-        people = make_team(
-            college, COLLEGE_KINDS, names=["李书记", "王院长", "赵副院长", "钱副院长", "孙副书记"]
-        )
-        policy_load(name="000", organization=college)
+        _college, people = make_college_team()
         yield people[0]
 
 

@@ -8,9 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from communication.models import Absence
-from communication.tests.factories import COLLEGE_KINDS, CollegeFactory, make_team
-from governance.services.policies import policy_load
-from governance.tests.factories import SemesterFactory, UniversityFactory
+from communication.tests.factories import make_college_team
+from governance.tests.factories import SemesterFactory
 
 pytestmark = pytest.mark.browser
 DUTIES = "代管本科教学和招生工作"
@@ -19,13 +18,7 @@ DUTIES = "代管本科教学和招生工作"
 @pytest.fixture
 def college(transactional_db, wednesday):
     SemesterFactory()
-    college = CollegeFactory(name="文学院", code="wxy", parent=UniversityFactory())
-    people = make_team(college, COLLEGE_KINDS, names=["李书记", "王院长", "赵副院长", "钱副院长", "孙副书记"])
-    policy_load(name="000", organization=college)
-    for person, username in ((people[2], "zhaofuyuanzhang"), (people[3], "qianfuyuanzhang")):
-        person.user.username = username
-        person.user.save()
-    return college, people
+    return make_college_team()
 
 
 def _covering_card(page: Page):

@@ -11,10 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from communication.models import MeetingKind
-from communication.tests.factories import MeetingFactory, make_team
-from governance.models import PositionKind
-from governance.services.policies import policy_load
-from governance.tests.factories import SemesterFactory, UniversityFactory
+from communication.tests.factories import MeetingFactory, make_university_team
+from governance.tests.factories import SemesterFactory
 
 pytestmark = pytest.mark.browser
 
@@ -25,15 +23,7 @@ def secretary(transactional_db, wednesday, settings, live_server):
     address is built from SITE_URL, here the live server."""
     settings.SITE_URL = live_server.url
     SemesterFactory()
-    university = UniversityFactory()
-    secretary, president, vice = make_team(
-        university,
-        [PositionKind.SECRETARY, PositionKind.PRESIDENT, PositionKind.VICE_PRESIDENT],
-        names=["林书记", "周校长", "吴副校长"],
-    )
-    secretary.user.username = "linshuji"
-    secretary.user.save()
-    policy_load(name="001")
+    university, (secretary, president, vice) = make_university_team()
     MeetingFactory(
         kind=MeetingKind.COORDINATION,
         organization=university,

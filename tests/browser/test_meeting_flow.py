@@ -11,9 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from communication.models import Meeting
-from communication.tests.factories import COLLEGE_KINDS, CollegeFactory, make_team, office_user
-from governance.services.policies import policy_load
-from governance.tests.factories import SemesterFactory, UniversityFactory
+from communication.tests.factories import make_college_team, make_university_team, office_user
+from governance.tests.factories import SemesterFactory
 
 pytestmark = pytest.mark.browser
 MINUTES = "会议研究了学院下一年度学科建设思路。"
@@ -24,16 +23,9 @@ def college(transactional_db, wednesday, settings, tmp_path):
     """文学院 under pack 000 (孙副书记 was away on the day); 林书记 leads the university's team."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     SemesterFactory()
-    university = UniversityFactory()
-    (outsider,) = make_team(university, ["secretary"], names=["林书记"])
-    college = CollegeFactory(name="文学院", code="wxy", parent=university)
-    people = make_team(college, COLLEGE_KINDS, names=["李书记", "王院长", "赵副院长", "钱副院长", "孙副书记"])
-    policy_load(name="000", organization=college)
-    for person, username in ((people[0], "lishuji"), (people[4], "sunfushuji"), (outsider, "linshuji")):
-        person.user.username = username
-        person.user.save()
+    university, _university_people = make_university_team(pack=None)
     office_user(username="bangongshi")
-    return college, people
+    return make_college_team(university)
 
 
 def _retreat_row(page: Page):

@@ -10,15 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from communication.models import MeetingKind
-from communication.tests.factories import (
-    COLLEGE_KINDS,
-    CollegeFactory,
-    MeetingFactory,
-    make_team,
-    office_user,
-)
-from governance.services.policies import policy_load
-from governance.tests.factories import SemesterFactory, UniversityFactory
+from communication.tests.factories import MeetingFactory, make_college_team, make_university_team, office_user
+from governance.tests.factories import SemesterFactory
 
 pytestmark = pytest.mark.browser
 REASON = "11月13日全院参加上级巡视反馈会，碰头会未召开"
@@ -29,12 +22,8 @@ def college(transactional_db, wednesday):
     """文学院 (pack 000) missed its coordination meeting in the cycle of 2—15 November and held one on 20 November;
     the university's team (pack 001) is on the overview too."""
     SemesterFactory()
-    university = UniversityFactory()
-    make_team(university, ["secretary", "president"], names=["林书记", "周校长"])
-    policy_load(name="001")
-    college = CollegeFactory(name="文学院", code="wxy", parent=university)
-    people = make_team(college, COLLEGE_KINDS, names=["李书记", "王院长", "赵副院长", "钱副院长", "孙副书记"])
-    policy_load(name="000", organization=college)
+    university, _university_people = make_university_team()
+    college, people = make_college_team(university)
     MeetingFactory(
         kind=MeetingKind.COORDINATION,
         organization=college,

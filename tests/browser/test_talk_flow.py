@@ -10,10 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from communication.models import MeetingKind
-from communication.tests.factories import MeetingFactory, make_team
-from governance.models import PositionKind
-from governance.services.policies import policy_load
-from governance.tests.factories import SemesterFactory, UniversityFactory
+from communication.tests.factories import MeetingFactory, make_university_team
+from governance.tests.factories import SemesterFactory
 
 pytestmark = pytest.mark.browser
 CITATION = "依据 《广西师范大学校领导班子成员沟通交流制度》"
@@ -24,15 +22,7 @@ def university(transactional_db, wednesday):
     """Pack 001 for the university's team. The coordination meetings (001 一（二）, alternate Mondays) were held, and
     nobody has recorded a talk yet."""
     SemesterFactory()  # 2026—2027 autumn: 2026-08-31 — 2027-01-17
-    university = UniversityFactory()
-    secretary, president, vice = make_team(
-        university,
-        [PositionKind.SECRETARY, PositionKind.PRESIDENT, PositionKind.VICE_PRESIDENT],
-        names=["林书记", "周校长", "吴副校长"],
-    )
-    secretary.user.username = "linshuji"
-    secretary.user.save()
-    policy_load(name="001")
+    university, (secretary, president, vice) = make_university_team()
     for monday in (dt.date(2026, 11, 9), dt.date(2026, 11, 23)):
         MeetingFactory(
             kind=MeetingKind.COORDINATION,
