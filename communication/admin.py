@@ -28,6 +28,7 @@ from communication.models import (
     Talk,
     TalkTopic,
 )
+from governance.links import pk_link_maker
 from governance.models import Person
 from governance.roles import is_office
 
@@ -63,20 +64,14 @@ class LeanChangeList(ChangeList):
         super().__init__(*args, **kwargs)
         self.row_link_query = self.preserved_filters
         self.preserved_filters = ""
-        placeholder = "0"
-        url = reverse(
+        self._change_url = pk_link_maker(
             f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-            args=(placeholder,),
             current_app=self.model_admin.admin_site.name,
+            query=self.row_link_query,
         )
-        head, _sep, tail = url.rpartition(f"/{placeholder}/")
-        self._change_url_head, self._change_url_tail = f"{head}/", f"/{tail}"
-        if self.row_link_query:
-            self._change_url_tail += f"?{self.row_link_query}"
 
     def url_for_result(self, result) -> str:
-        pk = quote(getattr(result, self.pk_attname))
-        return f"{self._change_url_head}{pk}{self._change_url_tail}"
+        return self._change_url(quote(getattr(result, self.pk_attname)))
 
     def get_queryset(self, request, exclude_parameters=None):
         return self.model_admin.get_changelist_rows(super().get_queryset(request, exclude_parameters))

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from governance.engine.evidence import Event, EvidenceRecord
+from governance.links import pk_link_maker
 
 MEETING = "communication.meeting"
 TALK = "communication.talk"
@@ -39,15 +40,6 @@ def _people_and_orgs(
     people: Iterable[int] | None, organizations: Iterable[int] | None
 ) -> tuple[list[int] | None, list[int] | None]:
     return (None if people is None else list(people), None if organizations is None else list(organizations))
-
-
-_PK_PLACEHOLDER = 2147483647
-
-
-def _url_maker(path_name: str):
-    """reverse() once, then fill in each pk: a gather may build thousands of links."""
-    template = reverse(path_name, args=[_PK_PLACEHOLDER])
-    return lambda pk: template.replace(str(_PK_PLACEHOLDER), str(pk))
 
 
 def _record_query(path_name: str, params: Mapping[str, Any]) -> str:
@@ -104,7 +96,7 @@ class MeetingEvidence:
             "meeting_id", "person_id"
         ):
             attendees[meeting_id].add(person_id)
-        url = _url_maker("communication:meeting_detail")
+        url = pk_link_maker("communication:meeting_detail")
         return [
             EvidenceRecord(
                 key=f"{MEETING}:{pk}",
@@ -138,7 +130,7 @@ class MeetingEvidence:
         )
         if organizations is not None:
             qs = qs.filter(organization_id__in=list(organizations))
-        url = _url_maker("communication:meeting_detail")
+        url = pk_link_maker("communication:meeting_detail")
         return [
             Event(
                 key=f"{MEETING}:{pk}",
@@ -201,7 +193,7 @@ class TalkEvidence:
         participants: dict[int, list[tuple[str, int]]] = defaultdict(list)
         for talk_id, person_id in pairs:
             participants[talk_id].append((names.get(person_id, ""), person_id))
-        url = _url_maker("communication:talk_detail")
+        url = pk_link_maker("communication:talk_detail")
         decoded_topics = functools.lru_cache(maxsize=None)(lambda raw: tuple(json.loads(raw) if raw else ()))
         records = []
         append = records.append
