@@ -95,14 +95,14 @@ def week_of(day: dt.date) -> Period:
 def biweek_of(day: dt.date, anchor: dt.date) -> Period:
     """The two-week cycle containing `day`, cycles counted from the Monday of `anchor`'s week.
 
-    Cycles run on across year boundaries: the anchor, not the calendar year, decides where a cycle starts.
+    Cycles run on across year boundaries: the anchor, not the calendar year, decides where a cycle starts. Its label
+    is just "双周": pages and emails show a period's dates beside its label, as they do for every period.
     """
     base = monday_of(anchor)
     index = (day - base).days // 14
     start = base + dt.timedelta(days=14 * index)
     end = start + dt.timedelta(days=13)
-    label = gettext("%(start)s至%(end)s双周") % {"start": f"{start:%Y-%m-%d}", "end": f"{end:%m-%d}"}
-    return Period(start, end, PeriodKind.BIWEEK, label)
+    return Period(start, end, PeriodKind.BIWEEK, gettext("双周"))
 
 
 def month_of(day: dt.date) -> Period:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.engine import evidence as evidence_registry
 from governance.engine.obligations import STATUS_COLOURS, STATUS_LABELS, Obligation, Status
-from governance.engine.periods import PeriodKind
 from governance.models import LeadershipTeam, Organization, Person, Position
 from governance.selectors.obligations import Evaluation, evaluate_obligations, obligations_for_person
 
@@ -64,14 +63,6 @@ class Row:
     @property
     def days_left(self) -> int:
         return self.obligation.days_left
-
-    @property
-    def period_name(self) -> str:
-        """The period's name where its dates follow it: "2026年第48周", "2026—2027学年第一学期"; a two-week
-        cycle's label already holds its dates ("2026-11-16至11-29双周"), so there it is just "双周"."""
-        if self.obligation.period.kind == PeriodKind.BIWEEK:
-            return gettext("双周")
-        return self.period_label
 
     @property
     def recent_evidence(self) -> list:

@@ -35,6 +35,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from governance.engine import evidence as evidence_registry
@@ -134,6 +135,15 @@ class ReminderItem:
     @property
     def due_label(self) -> str:
         return chinese_date(self.due)
+
+    @property
+    def period(self) -> str:
+        """The period with its dates, as the dashboard shows it: "双周（11月16日—11月29日）"."""
+        return _("%(label)s（%(start)s—%(end)s）") % {
+            "label": self.period_label,
+            "start": date_format(self.period_start, "MONTH_DAY_FORMAT"),
+            "end": date_format(self.period_end, "MONTH_DAY_FORMAT"),
+        }
 
     @property
     def when(self) -> str:

@@ -325,6 +325,7 @@ def test_it_sends_one_chinese_digest_per_person_with_their_due_soon_and_overdue_
 
     html = html_of(smtp_sink, dean.email)
     assert "已逾期" in html
+    assert "文学院领导班子 · 2026年第53周（12月28日—1月3日）" in html  # the period, with its dates
     assert "即将到期" in html
     assert f"依据《{REG_000}》四（五）" in html
     assert (
