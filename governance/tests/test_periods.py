@@ -49,9 +49,7 @@ def test_the_week_across_new_year_keeps_one_label():
 
 
 def test_two_week_cycles_are_counted_from_the_anchor_monday():
-    assert biweek_of(ANCHOR, ANCHOR) == Period(
-        D(2024, 1, 1), D(2024, 1, 14), PeriodKind.BIWEEK, "双周"
-    )
+    assert biweek_of(ANCHOR, ANCHOR) == Period(D(2024, 1, 1), D(2024, 1, 14), PeriodKind.BIWEEK, "双周")
     assert biweek_of(D(2024, 1, 15), ANCHOR).start == D(2024, 1, 15)
     # An anchor in mid-week counts from that week's Monday.
     assert biweek_of(D(2024, 1, 10), D(2024, 1, 3)).start == D(2024, 1, 1)
