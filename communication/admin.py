@@ -28,28 +28,9 @@ from communication.models import (
     Talk,
     TalkTopic,
 )
+from governance.access import OfficeOnlyAdminMixin
 from governance.links import pk_link_maker
 from governance.models import Person
-from governance.roles import is_office
-
-
-class OfficeOnlyAdminMixin:
-    """View, add, change, delete — and the history pages, which copy confidential fields — for the office only."""
-
-    def has_module_permission(self, request) -> bool:
-        return is_office(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_office(request.user)
-
-    def has_add_permission(self, request, *args) -> bool:
-        return is_office(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return is_office(request.user)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return is_office(request.user)
 
 
 class LeanChangeList(ChangeList):

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from communication import views
 
@@ -6,5 +6,19 @@ app_name = "communication"
 
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
-    path("", include("communication.urls_records")),
+    path("talks/", views.TalkListView.as_view(), name="talk_list"),
+    path("talks/new/", views.TalkCreateView.as_view(), name="talk_create"),
+    path("talks/<int:pk>/", views.TalkDetailView.as_view(), name="talk_detail"),
+    path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_create"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("meetings/<int:pk>/sibitan/", views.SibitanMatrixView.as_view(), name="sibitan_matrix"),
+    path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
+    path("agenda/", views.AgendaItemListView.as_view(), name="agenda_item_list"),
+    path("agenda/new/", views.AgendaItemCreateView.as_view(), name="agenda_item_create"),
+    path("agenda/<int:pk>/", views.AgendaItemDetailView.as_view(), name="agenda_item_detail"),
+    path("opinions/", views.OpinionAwaitingView.as_view(), name="opinion_awaiting"),
+    path("opinions/<int:pk>/", views.OpinionRespondView.as_view(), name="opinion_respond"),
+    path("absences/", views.AbsenceListView.as_view(), name="absence_list"),
+    path("absences/new/", views.AbsenceCreateView.as_view(), name="absence_create"),
 ]

@@ -1,6 +1,724 @@
+"""Pages of the communication family: its index (the regulations it is built on), meetings, agenda items, talks, the
+四必谈 matrix and absences. Thin: a form checks the input, one service
+does the work, a refused action comes back as a form error with the user's input kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from communication import selectors, services
+from communication.forms import (
+    AbsenceForm,
+    AgendaItemForm,
+    AttachmentForm,
+    ConsulteeForm,
+    DecideForm,
+    HandoverFormSet,
+    MeetingForm,
+    OpinionForm,
+    ResolveForm,
+    ScheduleForm,
+    TalkForm,
+    apply_errors,
+)
+from communication.models import (
+    AgendaItem,
+    AgendaItemStatus,
+    Meeting,
+    MeetingAttachment,
+    MeetingKind,
+    Opinion,
+    OpinionStance,
+    Talk,
+    TalkChannel,
+    TalkTopic,
+)
+from communication.permissions import (
+    can_record_absence,
+    can_record_opinion,
+    can_record_talk,
+    can_view_meeting_records,
+    can_view_talk_notes,
+    person_of,
+)
+from governance.access import OfficeRequiredMixin
+from governance.models import ObligationRule, Organization, Person, Position, PositionKind
+from governance.roles import is_office
 from governance.views import FamilyRegulationsView
+
+PAGE_SIZE = 50
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _rule_params(code: str | None) -> tuple[dict[str, Any], ObligationRule | None]:
+    """The evidence conditions of the obligation rule a "record it" link came from (one query, or none)."""
+    if not code:
+        return {}, None
+    rule = ObligationRule.objects.filter(code=code).select_related("organization").first()
+    if rule is None:
+        return {}, None
+    return dict(rule.evidence_params or {}), rule
 
 
 class IndexView(FamilyRegulationsView):
     family = "communication"
     template_name = "communication/index.html"
+
+
+# --- Talks --------------------------------------------------------------------------------------------------------
+
+
+class TalkListView(LoginRequiredMixin, ListView):
+    """Mine (talks I took part in), or all for the office; never the notes."""
+
+    template_name = "communication/talk_list.html"
+    context_object_name = "talks"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        formal = {"1": True, "0": False}.get(self.request.GET.get("formal", ""))
+        return selectors.talks_for_list(self.request.user, formal=formal)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["office"] = is_office(self.request.user)
+        context["can_record"] = can_record_talk(self.request.user)
+        context["formal_filter"] = self.request.GET.get("formal", "")
+        return context
+
+
+class TalkCreateView(LoginRequiredMixin, FormView):
+    """A leader records their own talk in a few clicks; the office records anyone's.
+
+    Query parameters prefill the form (links from the obligation dashboard): with=<person id> (the counterpart),
+    for=<person id> (the subject, for the office), rule=<rule code> (its formal/channel conditions), formal=1."""
+
+    template_name = "communication/talk_form.html"
+    form_class = TalkForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_record_talk(request.user):
+            raise PermissionDenied(_("只有班子成员和党委办公室可以登记谈心谈话。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def office(self) -> bool:
+        return is_office(self.request.user)
+
+    def _people(self):
+        today = timezone.localdate()
+        if self.office:
+            people = selectors.current_team_people(today)
+        else:
+            people = selectors.talk_counterpart_choices(person_of(self.request.user), today)
+        # Whoever the dashboard link names is offered even if not on a current team with the user.
+        extra = [pk for pk in (_int(self.request.GET.get("with")), _int(self.request.GET.get("for"))) if pk]
+        if extra:
+            me = person_of(self.request.user)
+            extra = [pk for pk in extra if self.office or me is None or pk != me.pk]
+            people = Person.objects.filter(Q(pk__in=people.values("pk")) | Q(pk__in=extra)).order_by("name")
+        return people
+
+    def _meetings(self):
+        since = timezone.localdate() - dt.timedelta(days=365)
+        return (
+            Meeting.objects.visible_to(self.request.user)
+            .filter(kind=MeetingKind.DEMOCRATIC_LIFE, date__gte=since)
+            .select_related("organization")
+            .order_by("-date")
+        )
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        kwargs["people"] = self._people()
+        kwargs["meetings"] = self._meetings()
+        kwargs["participants_label"] = _("参与人") if self.office else _("谈话对象")
+        return kwargs
+
+    def get_initial(self) -> dict:
+        initial = super().get_initial()
+        params, _rule = _rule_params(self.request.GET.get("rule"))
+        with_id, for_id = _int(self.request.GET.get("with")), _int(self.request.GET.get("for"))
+        if self.office:
+            initial["participants"] = [pk for pk in (for_id, with_id) if pk]
+        else:
+            # The leader is a participant anyway; the counterpart is whichever of the two is someone else.
+            me = person_of(self.request.user)
+            initial["participants"] = [pk for pk in (with_id, for_id) if pk and pk != me.pk][:1]
+        if "formal" in params:
+            initial["formal"] = bool(params["formal"])
+        if self.request.GET.get("formal") in ("1", "0"):
+            initial["formal"] = self.request.GET["formal"] == "1"
+        channel = params.get("channel") or self.request.GET.get("channel")
+        if channel in TalkChannel.values:
+            initial["channel"] = channel
+        topics = params.get("topics")
+        if isinstance(topics, str):
+            topics = [topics]
+        if topics:
+            initial["topics"] = [t for t in topics if t in TalkTopic.values]
+        meeting_id = _int(self.request.GET.get("meeting"))
+        if meeting_id:
+            initial["meeting"] = meeting_id
+        return initial
+
+    def form_valid(self, form):
+        participants = list(form.cleaned_data["participants"])
+        if not self.office:
+            participants.insert(0, person_of(self.request.user))
+        try:
+            talk = services.talk_record(
+                recorded_by_user=self.request.user,
+                participants=participants,
+                date=form.cleaned_data["date"],
+                formal=form.cleaned_data["formal"],
+                topics=form.cleaned_data["topics"],
+                notes=form.cleaned_data["notes"],
+                meeting=form.cleaned_data["meeting"],
+                channel=form.cleaned_data["channel"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("谈心谈话已登记。"))
+        return HttpResponseRedirect(talk.get_absolute_url())
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["office"] = self.office
+        return context
+
+
+class TalkDetailView(LoginRequiredMixin, DetailView):
+    """A talk; outsiders get 404 (they may not learn it exists), its notes only to those allowed."""
+
+    template_name = "communication/talk_detail.html"
+    context_object_name = "talk"
+
+    def get_queryset(self):
+        return (
+            Talk.objects.visible_to(self.request.user)
+            .select_related("democratic_life_meeting", "recorded_by")
+            .prefetch_related(Prefetch("participants", queryset=Person.objects.order_by("name")))
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["show_notes"] = can_view_talk_notes(self.request.user, self.object)
+        return context
+
+
+# --- Meetings -----------------------------------------------------------------------------------------------------
+
+
+class MeetingListView(LoginRequiredMixin, ListView):
+    template_name = "communication/meeting_list.html"
+    context_object_name = "meetings"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        kind = self.request.GET.get("kind") or None
+        if kind not in MeetingKind.values:
+            kind = None
+        return selectors.meetings_for_list(
+            self.request.user, kind=kind, organization=_int(self.request.GET.get("organization"))
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["office"] = is_office(self.request.user)
+        context["kinds"] = MeetingKind.choices
+        context["kind_filter"] = self.request.GET.get("kind", "")
+        return context
+
+
+class MeetingCreateView(OfficeRequiredMixin, FormView):
+    """The office records a meeting. ?kind=, ?organization=, or ?rule=<code>&for=<person id> prefill the form."""
+
+    template_name = "communication/meeting_form.html"
+    form_class = MeetingForm
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        kwargs["people"] = Person.objects.order_by("name")
+        return kwargs
+
+    def get_initial(self) -> dict:
+        initial = super().get_initial()
+        params, rule = _rule_params(self.request.GET.get("rule"))
+        kind = self.request.GET.get("kind") or params.get("kind")
+        if kind in MeetingKind.values:
+            initial["kind"] = kind
+            initial["title"] = MeetingKind(kind).label
+        organization = _int(self.request.GET.get("organization"))
+        subject = _int(self.request.GET.get("for"))
+        if organization is None and subject is not None:
+            orgs = selectors.organizations_of(Person(pk=subject), timezone.localdate())
+            if len(orgs) == 1:
+                organization = orgs[0]
+        if organization is None and rule is not None:
+            organization = rule.organization_id
+        if organization is not None:
+            initial["organization"] = organization
+            secretary = Position.objects.holder(
+                Organization(pk=organization), PositionKind.SECRETARY, timezone.localdate()
+            )
+            if secretary is not None:
+                # 000 四（三）、四（四）: 一般由党委书记主持.
+                initial["chair"] = secretary.pk
+        initial["date"] = timezone.localdate()
+        initial["confidential"] = True
+        return initial
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                created_by=self.request.user,
+                organization=data["organization"],
+                kind=data["kind"],
+                title=data["title"],
+                date=data["date"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                place=data["place"],
+                chair=data["chair"],
+                attendees=data["attendees"],
+                observers=data["observers"],
+                agenda=data["agenda"],
+                minutes=data["minutes"],
+                confidential=data["confidential"],
+                topics_announced_on=data["topics_announced_on"],
+                preparation_start=data["preparation_start"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("会议已登记。"))
+        return HttpResponseRedirect(meeting.get_absolute_url())
+
+
+class MeetingDetailView(LoginRequiredMixin, DetailView):
+    """A meeting. Minutes and attachments of a confidential meeting only for those who took part and the office
+    (001 三（八））. The office uploads attachments here."""
+
+    template_name = "communication/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_object(self, queryset=None) -> Meeting:
+        pk = self.kwargs["pk"]
+        if not Meeting.objects.visible_to(self.request.user).filter(pk=pk).exists():
+            raise Http404
+        return selectors.meeting_for_detail(pk)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        meeting = self.object
+        context["office"] = is_office(self.request.user)
+        context["show_records"] = can_view_meeting_records(self.request.user, meeting)
+        context.setdefault("attachment_form", AttachmentForm() if context["office"] else None)
+        context["is_democratic_life"] = meeting.kind == MeetingKind.DEMOCRATIC_LIFE
+        return context
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_office(request.user):
+            raise PermissionDenied
+        self.object = self.get_object()
+        form = AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.meeting_attachment_add(
+                    meeting=self.object,
+                    file=form.cleaned_data["file"],
+                    name=form.cleaned_data["name"],
+                    uploaded_by=request.user,
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("附件已上传。"))
+                return HttpResponseRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(attachment_form=form))
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """Serves a private attachment to those who may read the meeting's records; 404 to everyone else."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        attachment = get_object_or_404(MeetingAttachment.objects.select_related("meeting"), pk=pk)
+        if not can_view_meeting_records(request.user, attachment.meeting):
+            raise Http404
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        filename = attachment.file.name.rsplit("/", 1)[-1]
+        if attachment.name:
+            suffix = "." + filename.rsplit(".", 1)[-1] if "." in filename else ""
+            filename = attachment.name if attachment.name.endswith(suffix) else attachment.name + suffix
+        response = FileResponse(handle, as_attachment=True, filename=filename)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class SibitanMatrixView(LoginRequiredMixin, DetailView):
+    """000 四（二）“四必谈” before a democratic life meeting: who has talked with whom (never what was said)."""
+
+    template_name = "communication/sibitan_matrix.html"
+    context_object_name = "meeting"
+
+    def get_queryset(self):
+        return (
+            Meeting.objects.visible_to(self.request.user)
+            .filter(kind=MeetingKind.DEMOCRATIC_LIFE)
+            .select_related("organization")
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        matrix = selectors.sibitan_matrix(self.object)
+        context["matrix"] = matrix
+        context["rows"] = matrix.rows()
+        context["missing"] = matrix.missing_pairs
+        context["can_record"] = can_record_talk(self.request.user)
+        context["office"] = is_office(self.request.user)
+        me = person_of(self.request.user)
+        context["me_id"] = me.pk if me else None
+        return context
+
+
+# --- Agenda items -------------------------------------------------------------------------------------------------
+
+
+class AgendaItemListView(OfficeRequiredMixin, ListView):
+    """The office's agenda items, each with its readiness at a glance; items not ready yet, with why, on top."""
+
+    template_name = "communication/agenda_item_list.html"
+    context_object_name = "items"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        status = self.request.GET.get("status") or None
+        if status not in AgendaItemStatus.values:
+            status = None
+        return selectors.agenda_items_queryset(
+            status=status,
+            organization=_int(self.request.GET.get("organization")),
+            meeting_kind=self.request.GET.get("meeting_kind") or None,
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["rows"] = [selectors.readiness(item) for item in context["items"]]
+        context["not_ready"] = selectors.agenda_items_not_ready()
+        context["statuses"] = AgendaItemStatus.choices
+        context["status_filter"] = self.request.GET.get("status", "")
+        return context
+
+
+class AgendaItemCreateView(OfficeRequiredMixin, FormView):
+    template_name = "communication/agenda_item_form.html"
+    form_class = AgendaItemForm
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        kwargs["people"] = Person.objects.order_by("name")
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            item = services.agenda_item_create(
+                created_by=self.request.user,
+                organization=data["organization"],
+                title=data["title"],
+                meeting_kind=data["meeting_kind"],
+                proposer=data["proposer"],
+                description=data["description"],
+                is_major=data["is_major"],
+                areas=data["areas"],
+            )
+            if self.request.POST.get("open_consultation"):
+                services.agenda_item_open_consultation(item=item, by=self.request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("议题已登记。"))
+        return HttpResponseRedirect(item.get_absolute_url())
+
+
+class AgendaItemDetailView(OfficeRequiredMixin, TemplateView):
+    """One agenda item: its consultation (a form per consultee), disagreements and their resolution, scheduling.
+
+    Each form posts an `action`; a refused action re-renders the page with that form bound and its error shown."""
+
+    template_name = "communication/agenda_item_detail.html"
+
+    def _item(self) -> AgendaItem:
+        try:
+            return selectors.agenda_item_with_opinions(self.kwargs["pk"])
+        except AgendaItem.DoesNotExist:
+            raise Http404 from None
+
+    def get_context_data(self, *, bound: dict[str, Any] | None = None, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        bound = bound or {}
+        item = self._item()
+        state = selectors.readiness(item)
+        opinions = list(item.opinions.all())
+        context.update(
+            item=item,
+            state=state,
+            opinions=[
+                {
+                    "opinion": o,
+                    "form": bound.get(f"opinion-{o.pk}")
+                    or OpinionForm(
+                        prefix=f"op{o.pk}",
+                        initial={"stance": None if o.is_pending else o.stance, "comment": o.comment},
+                    ),
+                    "resolve_form": bound.get(f"resolve-{o.pk}") or ResolveForm(prefix=f"res{o.pk}"),
+                }
+                for o in opinions
+            ],
+            preview=services.agenda_item_required_consultees(item)
+            if item.status == AgendaItemStatus.DRAFT
+            else [],
+            schedule_form=bound.get("schedule")
+            or ScheduleForm(meetings=selectors.schedulable_meetings(item)),
+            consultee_form=bound.get("consultee") or ConsulteeForm(people=Person.objects.order_by("name")),
+            decide_form=bound.get("decide") or DecideForm(),
+            not_ready_message=services.not_ready_message(state) if state.opened and not state.ready else "",
+            top_error=bound.get("error", ""),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        item = get_object_or_404(AgendaItem, pk=kwargs["pk"])
+        action = request.POST.get("action", "")
+        bound: dict[str, Any] = {}
+        try:
+            if action == "open":
+                services.agenda_item_open_consultation(item=item, by=request.user)
+                messages.success(request, _("已发起会前征求意见。"))
+            elif action.startswith("opinion-"):
+                opinion = get_object_or_404(Opinion, pk=_int(action[len("opinion-") :]), item=item)
+                form = OpinionForm(request.POST, prefix=f"op{opinion.pk}")
+                bound[action] = form
+                if not form.is_valid():
+                    return self._rerender(bound)
+                services.opinion_record(
+                    item=item,
+                    person=opinion.person,
+                    stance=form.cleaned_data["stance"],
+                    comment=form.cleaned_data["comment"],
+                    by=request.user,
+                )
+                messages.success(request, _("已登记%(name)s的意见。") % {"name": opinion.person.name})
+            elif action.startswith("resolve-"):
+                opinion = get_object_or_404(Opinion, pk=_int(action[len("resolve-") :]), item=item)
+                form = ResolveForm(request.POST, prefix=f"res{opinion.pk}")
+                bound[action] = form
+                if not form.is_valid():
+                    return self._rerender(bound)
+                services.opinion_resolve(
+                    opinion=opinion, note=form.cleaned_data["resolution_note"], by=request.user
+                )
+                messages.success(request, _("已登记取得共识情况。"))
+            elif action == "schedule":
+                form = ScheduleForm(request.POST, meetings=selectors.schedulable_meetings(item))
+                bound["schedule"] = form
+                if not form.is_valid():
+                    return self._rerender(bound)
+                services.agenda_item_schedule(
+                    item=item, meeting=form.cleaned_data["meeting"], by=request.user
+                )
+                messages.success(request, _("议题已安排上会。"))
+            elif action == "consultee":
+                form = ConsulteeForm(request.POST, people=Person.objects.order_by("name"))
+                bound["consultee"] = form
+                if not form.is_valid():
+                    return self._rerender(bound)
+                services.agenda_item_add_consultee(
+                    item=item,
+                    person=form.cleaned_data["person"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+                messages.success(request, _("已增加征求对象。"))
+            elif action == "decide":
+                form = DecideForm(request.POST)
+                bound["decide"] = form
+                if not form.is_valid():
+                    return self._rerender(bound)
+                services.agenda_item_decide(
+                    item=item, decision=form.cleaned_data["decision"], by=request.user
+                )
+                messages.success(request, _("已登记会议决定。"))
+            else:
+                return HttpResponse(status=400)
+        except ValidationError as error:
+            form = bound.get(action)
+            if form is not None:
+                apply_errors(form, error)
+            else:
+                bound["error"] = " ".join(error.messages)
+            return self._rerender(bound)
+        return HttpResponseRedirect(reverse("communication:agenda_item_detail", args=[item.pk]))
+
+    def _rerender(self, bound: dict[str, Any]) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(bound=bound), status=200)
+
+
+class OpinionAwaitingView(LoginRequiredMixin, ListView):
+    """Agenda items waiting for my opinion."""
+
+    template_name = "communication/opinion_awaiting.html"
+    context_object_name = "opinions"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        person = person_of(self.request.user)
+        if person is None:
+            return Opinion.objects.none()
+        return selectors.opinions_awaiting(person)
+
+
+class OpinionRespondView(LoginRequiredMixin, FormView):
+    """A leader records their own opinion on an agenda item; the office may use it for anyone's."""
+
+    template_name = "communication/opinion_form.html"
+    form_class = OpinionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.opinion = get_object_or_404(
+            Opinion.objects.select_related("item__organization", "item__proposer", "person"), pk=kwargs["pk"]
+        )
+        if not can_record_opinion(request.user, self.opinion):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict:
+        if self.opinion.stance == OpinionStance.PENDING:
+            return {}
+        return {"stance": self.opinion.stance, "comment": self.opinion.comment}
+
+    def form_valid(self, form):
+        try:
+            services.opinion_record(
+                item=self.opinion.item,
+                person=self.opinion.person,
+                stance=form.cleaned_data["stance"],
+                comment=form.cleaned_data["comment"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("您的意见已登记。"))
+        return HttpResponseRedirect(reverse("communication:opinion_awaiting"))
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["opinion"] = self.opinion
+        context["item"] = self.opinion.item
+        return context
+
+
+# --- Absences -----------------------------------------------------------------------------------------------------
+
+
+class AbsenceListView(LoginRequiredMixin, ListView):
+    """Absences I may see; for a leader, on top, those in which I cover someone's duties (001 三（七））."""
+
+    template_name = "communication/absence_list.html"
+    context_object_name = "absences"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return selectors.absences_for_list(self.request.user)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        person = person_of(self.request.user)
+        covering = list(selectors.absences_covered_by(person)) if person else []
+        duties = selectors.duties_by_absence(covering, person) if person else {}
+        context["covering"] = [(a, duties.get(a.pk, [])) for a in covering]
+        context["can_record"] = can_record_absence(self.request.user)
+        context["today"] = timezone.localdate()
+        return context
+
+
+class AbsenceCreateView(LoginRequiredMixin, TemplateView):
+    template_name = "communication/absence_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_record_absence(request.user):
+            raise PermissionDenied(_("只有班子成员和党委办公室可以登记外出报备。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def _forms(self, data=None):
+        office = is_office(self.request.user)
+        people = selectors.current_team_people(timezone.localdate())
+        me = None if office else person_of(self.request.user)
+        if me is not None:
+            people = Person.objects.filter(Q(pk__in=people.values("pk")) | Q(pk=me.pk)).order_by("name")
+        form = AbsenceForm(data, people=people, self_person=me)
+        formset = HandoverFormSet(data, prefix="handover", form_kwargs={"people": people})
+        return form, formset
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        if "form" not in context:
+            context["form"], context["formset"] = self._forms()
+        return context
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        form, formset = self._forms(request.POST)
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            handovers = [
+                (f.cleaned_data["covering"], f.cleaned_data["duties"])
+                for f in formset.forms
+                if f.cleaned_data.get("covering")
+            ]
+            try:
+                services.absence_record(
+                    created_by_user=request.user,
+                    person=data["person"],
+                    kind=data["kind"],
+                    start=data["start"],
+                    end=data["end"],
+                    destination=data["destination"],
+                    reason=data["reason"],
+                    notified=data["notified"],
+                    leave_approved_by=data["leave_approved_by"],
+                    handovers=handovers,
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("外出报备已登记。"))
+                return HttpResponseRedirect(reverse("communication:absence_list"))
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from governance.access import OfficeOnlyAdminMixin
 from governance.models import (
     AcademicYear,
     Area,
@@ -42,26 +43,6 @@ def _office_only(request) -> bool:
 
 # Only office staff may use the admin, whatever their is_staff flag says.
 admin.site.has_permission = _office_only
-
-
-class OfficeOnlyAdminMixin:
-    """The office may view, add, change and delete everything here; it needs no per-model permissions. The
-    admin's own gate (`_office_only`) keeps everyone else out."""
-
-    def has_module_permission(self, request) -> bool:
-        return is_office(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_office(request.user)
-
-    def has_add_permission(self, request, *args) -> bool:
-        return is_office(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return is_office(request.user)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return is_office(request.user)
 
 
 class ChildOrganizationInline(OfficeOnlyAdminMixin, admin.TabularInline):

@@ -5,33 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from governance.access import OfficeRequiredMixin
 from governance.models import LeadershipTeam, ObligationRule, Organization, Person
-from governance.roles import is_office
 from governance.selectors.dashboard import office_overview, row_for
 from governance.selectors.obligations import evaluate_obligations
 from governance.services.freshness import cached_fragment
 from governance.services.obligations import ExcuseError, obligation_excuse
-
-
-class OfficeRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    raise_exception = False
-
-    def test_func(self) -> bool:
-        return is_office(self.request.user)
-
-    def handle_no_permission(self):
-        if self.request.user.is_authenticated:
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied("仅党委办公室可以查看。")
-        return super().handle_no_permission()
 
 
 def _today(request) -> dt.date:
@@ -138,7 +123,7 @@ class OverviewCellView(OfficeRequiredMixin, TemplateView):
         except ValueError:
             messages.error(request, _("周期开始日期无效。"))
         except ExcuseError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("已登记免于考核，该周期不再计为逾期。"))
         return HttpResponseRedirect(request.get_full_path())

@@ -1,14 +1,10 @@
-"""What every communication service shares: the domain error the pages turn into form errors, and citations."""
+"""What every communication service shares: the core's domain error (re-exported), and citations."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from governance.errors import DomainError, clean_or_refuse
 
-
-class DomainError(ValidationError):
-    """A refused action, with a Chinese message the user can act on.
-
-    A ValidationError, so a page adds it to its form like any other error (field errors stay on their field)."""
+__all__ = ["DomainError", "clean_or_refuse", "regulation_title"]
 
 
 # The regulation each organization kind follows for pre-meeting consultation. A university follows its own 001; a
@@ -25,11 +21,3 @@ def regulation_title(code: str) -> str:
 
     stored = Regulation.objects.filter(code=code).values_list("title", flat=True).first()
     return stored or REGULATION_TITLES.get(code, code)
-
-
-def clean_or_refuse(obj, **kwargs) -> None:
-    """`obj.full_clean()`, its ValidationError turned into a DomainError (field errors kept on their fields)."""
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as error:
-        raise DomainError(error.error_dict if hasattr(error, "error_dict") else error.error_list) from error

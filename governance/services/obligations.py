@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.db import transaction
 
+from governance.errors import DomainError
 from governance.models import LeadershipTeam, ObligationExcuse, ObligationRule, Person
 
 
-class ExcuseError(Exception):
-    pass
+class ExcuseError(DomainError):
+    """The office's excuse was refused."""
 
 
 @transaction.atomic

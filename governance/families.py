@@ -1,0 +1,162 @@
+"""The family contract: how a family app (communication, outreach, disclosure, supervision) plugs into the core.
+
+The core names no family. Each family builds one `Family` in its `family.py` and registers it from its
+`AppConfig.ready()`; the core loops over `families()` wherever a page, a feed, an email or the demo needs what
+the families have to say:
+
+- navigation: `label`, `index_url` and `nav_visible(user)` (the 业务模块 menu and the home page's module cards);
+- the leader's home panel and the office home's 今日关注 panel: a selector with a constant number of queries and
+  a template that receives its result as `panel` (`leader_panel`, `office_panel`);
+- `calendar_items(person, start, end)`: the person's events for the iCalendar feed, as plain `CalendarItem`s;
+- `digest_sections(people, today)`: sections of the one daily reminder email a person gets, by person id;
+- `evidence_sources` / `event_sources`: what the obligation engine counts (governance.engine.evidence);
+- `demo(context)`: records for `seed_demo`;
+- `admin_cards`: the office home's shortcut cards into the admin;
+- `watched`: the models whose changes change what pages show, each with the organizations a change touches
+  (governance.services.freshness stamps only those; None means "could be any": every page is recomputed).
+
+Like the evidence registry, this module imports nothing of Django's models: families hand it callables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+
+Text = str | Promise  # a plain or a lazily translated string
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A home-page panel: `select(...)` reads (a constant number of queries) and `template` renders its result,
+    which it receives as `panel`. Leader panels are called `select(person, today=...)`, office panels
+    `select(today=...)`. `order` sorts panels of several families (smaller first)."""
+
+    template: str
+    select: Callable[..., Any]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class AdminLink:
+    label: Text
+    url_name: str  # an admin URL name, e.g. "admin:communication_meeting_changelist"
+
+
+@dataclass(frozen=True)
+class AdminCard:
+    """A card of admin shortcuts on the office home (常用管理)."""
+
+    title: Text
+    description: Text
+    links: tuple[AdminLink, ...]
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    """One event of a person's calendar feed, in plain values; the core turns it into iCalendar (RFC 5545).
+
+    `start` is a datetime (a timed event, local time of Asia/Shanghai) or a date (an all-day event). `uid` is stable
+    and unique on the site ("meeting-42"): calendar apps update the event in place. A confidential event carries
+    only what may be seen outside the portal."""
+
+    uid: str
+    start: dt.datetime | dt.date
+    summary: str
+    end: dt.datetime | dt.date | None = None
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    categories: tuple[str, ...] = ()
+    confidential: bool = False
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One line of a family's digest section: what, and where to act on it (a path on this site)."""
+
+    text: str
+    url: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    """A family's section of a person's daily reminder email. `key` identifies what the section reminds of, so
+    the same state is not sent again the next day ("opinions:12,15"): a digest goes out when an obligation or a
+    section's key is new for that person."""
+
+    family: str
+    title: str
+    lines: tuple[DigestLine, ...]
+    key: str
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    """What `seed_demo` made before the families' records: the demo university, its colleges and today."""
+
+    university: Any  # governance.Organization
+    organizations: Mapping[str, Any]  # by code
+    today: dt.date
+
+
+# A watched model's "which organizations does this change touch": ids, or None for "any page may change".
+TouchedOrganizations = Callable[[Any], Iterable[int] | None]
+
+
+@dataclass(frozen=True)
+class Family:
+    """Everything a family app tells the core. Only `name`, `label` and `index_url` are required."""
+
+    name: str  # the app label: "communication"
+    label: Text  # "领导沟通"
+    index_url: str  # URL name of its index page: "communication:index"
+    description: Text = ""
+    order: int = 100
+    nav_visible: Callable[[Any], bool] = lambda user: bool(user.is_authenticated)
+    leader_panel: Panel | None = None
+    office_panel: Panel | None = None
+    calendar_items: Callable[[Any, dt.date, dt.date], Sequence[CalendarItem]] | None = None
+    digest_sections: Callable[[Sequence[Any], dt.date], Mapping[int, Sequence[DigestSection]]] | None = None
+    evidence_sources: tuple[Any, ...] = ()
+    event_sources: tuple[Any, ...] = ()
+    demo: Callable[[DemoContext], Sequence[str]] | None = None
+    admin_cards: tuple[AdminCard, ...] = ()
+    # "app_label.modelname" (lower case) -> which organizations a saved or deleted instance touches.
+    watched: Mapping[str, TouchedOrganizations] = field(default_factory=dict)
+
+
+_FAMILIES: dict[str, Family] = {}
+
+
+def register(family: Family) -> None:
+    """Called from the family's AppConfig.ready(); registers its evidence and event sources too."""
+    from governance.engine import evidence
+
+    _FAMILIES[family.name] = family
+    for source in family.evidence_sources:
+        evidence.register(source)
+    for source in family.event_sources:
+        evidence.register_events(source)
+
+
+def families() -> list[Family]:
+    """Every registered family, in menu order."""
+    return sorted(_FAMILIES.values(), key=lambda f: (f.order, f.name))
+
+
+def get(name: str) -> Family | None:
+    return _FAMILIES.get(name)
+
+
+def watched_models() -> dict[str, TouchedOrganizations]:
+    """Every family's watched models, by "app_label.modelname"."""
+    found: dict[str, TouchedOrganizations] = {}
+    for family in families():
+        found.update(family.watched)
+    return found
