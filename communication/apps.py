@@ -8,6 +8,7 @@ class CommunicationConfig(AppConfig):
 
     def ready(self) -> None:
         from communication import permissions  # noqa: F401 - registers the object permissions with `rules`
-        from communication.evidence import register_sources
+        from communication.family import FAMILY
+        from governance import families
 
-        register_sources()
+        families.register(FAMILY)

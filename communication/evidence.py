@@ -1,5 +1,5 @@
 """Evidence and event sources the obligation engine counts (governance.engine.evidence), registered in
-CommunicationConfig.ready().
+communication/family.py.
 
 - "communication.meeting" (会议): one record per meeting; people = chair + attendees (not observers);
   organization_id = the organization that held it; attrs {"kind": <MeetingKind value>}.
@@ -242,11 +242,3 @@ class TalkEvidence:
 
 meeting_evidence = MeetingEvidence()
 talk_evidence = TalkEvidence()
-
-
-def register_sources() -> None:
-    from governance.engine import evidence
-
-    evidence.register(meeting_evidence)
-    evidence.register(talk_evidence)
-    evidence.register_events(meeting_evidence)

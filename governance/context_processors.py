@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from governance.families import families
 from governance.roles import is_leader, is_office
 
 
@@ -19,7 +20,12 @@ def portal(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"is_office": False, "is_leader": False}
     office = is_office(user)
-    context = {"is_office": office, "is_leader": is_leader(user)}
+    context = {
+        "is_office": office,
+        "is_leader": is_leader(user),
+        # The 业务模块 menu and the home page's module cards: each registered family the user may open.
+        "portal_families": [f for f in families() if f.nav_visible(user)],
+    }
     if office:
         # Lazy: only pages that show the calendar banner pay for its few queries (most admin pages don't).
         context["missing_holiday_years"] = SimpleLazyObject(_missing_holiday_years)

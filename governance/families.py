@@ -1,4 +1,5 @@
-"""The family contract: how a family app (communication, outreach, disclosure, supervision) plugs into the core.
+"""The family contract: how a family app (leadership communication, outreach, disclosure, supervision) plugs into
+the core.
 
 The core names no family. Each family builds one `Family` in its `family.py` and registers it from its
 `AppConfig.ready()`; the core loops over `families()` wherever a page, a feed, an email or the demo needs what
@@ -113,9 +114,9 @@ TouchedOrganizations = Callable[[Any], Iterable[int] | None]
 class Family:
     """Everything a family app tells the core. Only `name`, `label` and `index_url` are required."""
 
-    name: str  # the app label: "communication"
+    name: str  # the app label, e.g. "talks"
     label: Text  # "领导沟通"
-    index_url: str  # URL name of its index page: "communication:index"
+    index_url: str  # URL name of its index page, e.g. "talks:index"
     description: Text = ""
     order: int = 100
     nav_visible: Callable[[Any], bool] = lambda user: bool(user.is_authenticated)

@@ -15,13 +15,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from communication.dashboard import leader_panel, office_panel
+from governance import families
 from governance.models import Clause, Regulation
 from governance.roles import is_leader, is_office
 from governance.selectors.calendar import current_semester
 from governance.selectors.dashboard import leader_dashboard, office_attention
 from governance.selectors.people import leader_home
-from governance.services.freshness import cached_fragment
+from governance.services.freshness import cached_fragment, organizations_of_user
 from governance.services.workdays import WorkdayCalendar, years_in_use
 
 
@@ -63,32 +63,59 @@ class HomeView(LoginRequiredMixin, TemplateView):
             context["holiday_sources"] = [
                 {"year": year, "source": str(calendar.source_for_year(year))} for year in years_in_use(today)
             ]
+            context["admin_cards"] = [card for f in families.families() for card in f.admin_cards]
             context["office_today"] = cached_fragment(
                 "office-home", today, render=lambda: self._render_office_today(today)
             )
         elif is_leader(user):
+            # The leader's page shows their teams' obligations and records: only those organizations' changes count.
             context["leader_home"] = cached_fragment(
-                "leader-home", user.pk, today, render=lambda: self._render_leader_home(user, today)
+                "leader-home",
+                user.pk,
+                today,
+                render=lambda: self._render_leader_home(user, today),
+                organizations=organizations_of_user(user),
             )
         return context
 
     def _render_office_today(self, today) -> str:
-        """The office's 今日关注: what is overdue or due soon, agenda items not ready, the coming week's meetings."""
+        """The office's 今日关注: what is overdue or due soon, then each family's panel (agenda items not ready, the
+        coming week's meetings …)."""
         context = {
             "today": today,
             "attention": office_attention(today=today),
-            "communication": office_panel(today=today),
+            "panels": [
+                {
+                    "family": f,
+                    "template": f.office_panel.template,
+                    "panel": f.office_panel.select(today=today),
+                }
+                for f in _with_panel("office_panel")
+            ],
         }
         return render_to_string("governance/includes/office_today.html", context, request=self.request)
 
     def _render_leader_home(self, user, today) -> str:
-        """The leader's page body: positions, obligations (the dashboard) and the communication panel."""
+        """The leader's page body: positions, obligations (the dashboard) and each family's panel."""
         home = leader_home(user, on=today)
         context = {"today": today, "semester": current_semester(today), "home": home}
         if home is not None:
             context["dashboard"] = leader_dashboard(home.person, today=today)
-            context["communication"] = leader_panel(home.person, today=today)
+            context["panels"] = [
+                {
+                    "family": f,
+                    "template": f.leader_panel.template,
+                    "panel": f.leader_panel.select(home.person, today=today),
+                }
+                for f in _with_panel("leader_panel")
+            ]
         return render_to_string("governance/includes/leader_home.html", context, request=self.request)
+
+
+def _with_panel(attribute: str) -> list[families.Family]:
+    """The registered families that have a panel of this kind, in the panels' order."""
+    found = [f for f in families.families() if getattr(f, attribute) is not None]
+    return sorted(found, key=lambda f: (getattr(f, attribute).order, f.order, f.name))
 
 
 class FamilyRegulationsView(LoginRequiredMixin, ListView):

@@ -1,10 +1,11 @@
 from .alerts import OfficeAlert
+from .base import RecordedModel
 from .calendar import AcademicYear, HolidayDate, HolidayYear, Semester
 from .obligations import ObligationExcuse, ObligationRule, PolicyPack
 from .organizations import LeadershipTeam, Organization
 from .people import Area, Person, Position, PositionKind
 from .regulations import Clause, Regulation
-from .reminders import CalendarFeedToken, ReminderDigest, ReminderKind, ReminderSent
+from .reminders import CalendarFeedToken, ReminderDigest, ReminderKind, ReminderSectionSent, ReminderSent
 
 __all__ = [
     "AcademicYear",
@@ -21,10 +22,12 @@ __all__ = [
     "Person",
     "Position",
     "PositionKind",
+    "RecordedModel",
     "Regulation",
     "Semester",
     "CalendarFeedToken",
     "ReminderDigest",
     "ReminderKind",
+    "ReminderSectionSent",
     "ReminderSent",
 ]

@@ -120,7 +120,7 @@ class ObligationRule(models.Model):
     counterpart_positions = models.JSONField(_("对象职务"), default=list, blank=True)
 
     evidence_source = models.CharField(
-        _("计入的记录"), max_length=60, help_text=_("如 communication.meeting、communication.talk")
+        _("计入的记录"), max_length=60, help_text=_("业务模块注册的记录来源，写作“模块.记录”，如会议、谈心谈话")
     )
     evidence_params = models.JSONField(
         _("记录条件"), default=dict, blank=True, help_text=_('如 {"kind": "coordination"}')
@@ -140,7 +140,7 @@ class ObligationRule(models.Model):
         _("活动来源"),
         max_length=60,
         blank=True,
-        help_text=_("周期为“活动召开前”时，如 communication.meeting"),
+        help_text=_("周期为“活动召开前”时，业务模块注册的活动来源（如民主生活会所在的会议）"),
     )
     event_params = models.JSONField(
         _("活动条件"), default=dict, blank=True, help_text=_('如 {"kind": "democratic_life"}')

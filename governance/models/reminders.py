@@ -110,6 +110,36 @@ class ReminderSent(models.Model):
         return f"{self.person} · {self.rule} · {self.period_start} · {self.get_kind_display()}"
 
 
+
+class ReminderSectionSent(models.Model):
+    """The claim that one family's digest section, in one state, was (or is being) sent to one person.
+
+    A family names the state it reminds of in the section's key ("opinions:12,15"); the same state is not sent again,
+    a changed one (a new agenda item awaiting the person's opinion) is. `key_hash` is the key's SHA-1, so a long key
+    fits a unique index on every database."""
+
+    person = models.ForeignKey(
+        "governance.Person", verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="+"
+    )
+    family = models.CharField(_("业务模块"), max_length=40)
+    key = models.TextField(_("提醒内容标识"))
+    key_hash = models.CharField(_("标识摘要"), max_length=40)
+    digest = models.ForeignKey(
+        ReminderDigest, verbose_name=_("提醒邮件"), on_delete=models.CASCADE, related_name="sections"
+    )
+    created = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已发送的模块提醒")
+        verbose_name_plural = _("已发送的模块提醒")
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "family", "key_hash"], name="reminder_section_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.family} · {self.key[:40]}"
+
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 

@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from governance import roles
+from governance.families import DemoContext, families
 from governance.models import (
     AcademicYear,
     Area,
@@ -256,7 +257,7 @@ class DemoResult:
     logins: list[DemoLogin] = field(default_factory=list)
     regulations: list[RegulationLoadResult] = field(default_factory=list)
     policies: list[str] = field(default_factory=list)  # "规则包 … → 组织：新增 n 条"
-    records: int = 0  # demo meetings and talks created this run
+    records: list[str] = field(default_factory=list)  # what each family's demo records created this run
 
     @property
     def changed(self) -> bool:
@@ -275,7 +276,7 @@ def _upsert(
     """Get or create by natural key; full_clean and save only if new or a value differs."""
     instance = model._default_manager.filter(**lookup).first()
     created = instance is None
-    if created:
+    if instance is None:
         instance = model(**lookup)
     changed = False
     for name, value in values.items():
@@ -324,7 +325,7 @@ def _seed_users(result: DemoResult) -> dict[str, AbstractBaseUser]:
     for spec in USERS:
         user = User.objects.filter(username=spec.username).first()
         created = user is None
-        if created:
+        if user is None:
             # Only a new account gets the demo password and flags; an existing one keeps what it has.
             user = User(
                 username=spec.username, email=spec.email, first_name=spec.name, is_staff=spec.is_staff
@@ -385,18 +386,18 @@ def _seed_people(
                 result.count(str(Position._meta.verbose_name), created=False)
 
     # Accounts outside the teams (the office worker, a member of staff) get a person record too.
-    for spec in USERS:
-        if not spec.person:
+    for account in USERS:
+        if not account.person:
             _upsert(
                 result,
                 Person,
-                {"user": users[spec.username]},
+                {"user": users[account.username]},
                 {
-                    "name": spec.name,
-                    "organization": orgs[spec.org],
-                    "title": spec.title,
-                    "email": spec.email,
-                    "is_party_member": spec.is_party_member,
+                    "name": account.name,
+                    "organization": orgs[account.org],
+                    "title": account.title,
+                    "email": account.email,
+                    "is_party_member": account.is_party_member,
                 },
             )
 
@@ -429,12 +430,12 @@ def demo_seed() -> DemoResult:
 
 
 # The demo adopts the university's regulation (001) for the university team and the college regulation (000)
-# for 文学院, then records a semester of meetings and talks so the dashboards have something true to show.
+# for 文学院, then each family records what its pages need (a semester of meetings and talks …) so the dashboards have
+# something true to show.
 DEMO_POLICIES = (("001", UNIVERSITY_CODE), ("000", "wxy"))
 
 
 def _adopt_policies(result: DemoResult, orgs: dict[str, Organization]) -> None:
-    from communication.demo import demo_records_seed
     from governance.services.policies import policy_load
 
     for pack, org_code in DEMO_POLICIES:
@@ -443,6 +444,8 @@ def _adopt_policies(result: DemoResult, orgs: dict[str, Organization]) -> None:
             f"规则包“{loaded.pack.title}” → {orgs[org_code].name}：新增 {len(loaded.created)} 条，"
             f"更新 {len(loaded.updated)} 条，未变 {len(loaded.unchanged)} 条"
         )
-    result.records = demo_records_seed(
-        university=orgs[UNIVERSITY_CODE], college=orgs["wxy"], today=timezone.localdate()
-    )
+    # Each family records what its pages and the dashboards should show (a semester of meetings and talks …).
+    context = DemoContext(university=orgs[UNIVERSITY_CODE], organizations=orgs, today=timezone.localdate())
+    for family in families():
+        if family.demo is not None:
+            result.records.extend(family.demo(context))

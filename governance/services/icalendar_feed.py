@@ -1,26 +1,26 @@
-"""A person's iCalendar feed: their meetings and obligation deadlines, at a secret address without login.
+"""A person's iCalendar feed: what each family puts in it (meetings …) and the obligation deadlines, at a secret
+address without login.
 
 The address is /calendar/<token>.ics (governance.feeds). Whoever holds it sees the person's schedule, so the feed
-carries as little as it can: a confidential meeting (001 三（八）) shows only its kind, time and place; no
-meeting's minutes or agenda are ever read from the database here. Regenerating the token kills the old address.
+carries as little as it can: a family marks an item confidential and gives only what may be seen outside the portal
+(a confidential meeting, 001 三（八）, shows only its kind, time and place). Regenerating the token kills the old address.
 
-RFC 5545: meetings are DATE-TIME values in Asia/Shanghai with a VTIMEZONE; deadlines are all-day DATE values.
-UIDs are stable ("meeting-<id>@<host>", one per obligation key), so calendar apps update events in place.
+RFC 5545: timed items (meetings) are DATE-TIME values in Asia/Shanghai with a VTIMEZONE; deadlines are all-day DATE values.
+UIDs are stable ("<family uid>@<host>", one per obligation key), so calendar apps update events in place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from governance.engine.obligations import STATUS_LABELS, Obligation, Status
+from governance.families import CalendarItem, families
 from governance.models import CalendarFeedToken, Person
 from governance.models.reminders import new_feed_token
 from governance.selectors.obligations import Evaluation, obligations_for_person
@@ -33,15 +33,6 @@ TZID = "Asia/Shanghai"
 FUTURE_DAYS = 120
 PAST_DAYS = 60
 REFRESH = dt.timedelta(hours=1)
-
-
-def meeting_model():
-    """communication.Meeting, or None on a site without the communication app."""
-    try:
-        from communication.models import Meeting
-    except ImportError:
-        return None
-    return Meeting
 
 
 # --- the token: writes ------------------------------------------------------------------------------------------
@@ -95,53 +86,20 @@ def feed_url(feed: CalendarFeedToken) -> str:
     return site_link(reverse("calendar:feed", args=[feed.token]))
 
 
-def _person_meetings(person: Person, start: dt.date, end: dt.date) -> list:
-    """The person's meetings (chair, attendee or observer) dated in [start, end], in one query, without minutes."""
-    meeting = meeting_model()
-    if meeting is None:
-        return []
-    attendees = meeting.attendees.through.objects.filter(meeting_id=OuterRef("pk"), person_id=person.pk)
-    observers = meeting.observers.through.objects.filter(meeting_id=OuterRef("pk"), person_id=person.pk)
-    return list(
-        meeting.objects.filter(date__gte=start, date__lte=end)
-        .annotate(is_attendee=Exists(attendees), is_observer=Exists(observers))
-        .filter(Q(chair_id=person.pk) | Q(is_attendee=True) | Q(is_observer=True))
-        .only("id", "kind", "title", "date", "start_time", "end_time", "place", "confidential", "chair_id")
-        .order_by("date", "start_time", "pk")
-    )
-
-
-def _meeting_event(
-    meeting, person: Person, *, stamp: dt.datetime, host: str, tz: ZoneInfo
-) -> icalendar.Event:
-    kind = meeting.get_kind_display()
-    if meeting.chair_id == person.pk:
-        role = "主持"
-    elif meeting.is_attendee:
-        role = "参会"
-    else:
-        role = "列席"
-    start = dt.datetime.combine(meeting.date, meeting.start_time, tzinfo=tz)
-    end = dt.datetime.combine(meeting.date, meeting.end_time, tzinfo=tz) if meeting.end_time else None
-    lines = [f"会议类型：{kind}", f"您的身份：{role}"]
-    if meeting.confidential:
-        lines.append("保密会议：详情请登录系统查看。")
-    try:
-        url = site_link(meeting.get_absolute_url())
-    except NoReverseMatch:  # the communication app's pages are not wired yet
-        url = None
+def _family_event(item: CalendarItem, *, stamp: dt.datetime, host: str) -> icalendar.Event:
+    """A family's calendar item as an iCalendar event; its uid gets this site's host."""
     event = icalendar.Event.new(
-        uid=f"meeting-{meeting.pk}@{host}",
+        uid=f"{item.uid}@{host}",
         stamp=stamp,
-        start=start,
-        end=end,
-        summary=kind if meeting.confidential else meeting.title,
-        location=meeting.place or None,
-        description="\n".join(lines),
-        url=url,
-        categories=["会议"],
+        start=item.start,
+        end=item.end,
+        summary=item.summary,
+        location=item.location or None,
+        description=item.description or None,
+        url=site_link(item.url) if item.url else None,
+        categories=item.categories,  # an empty tuple adds no CATEGORIES property
     )
-    if meeting.confidential:
+    if item.confidential:
         event.add("CLASS", "CONFIDENTIAL")
     return event
 
@@ -180,7 +138,7 @@ def _obligation_event(
         summary=summary,
         description=description,
         url=url,
-        transparency="TRANSPARENT",
+        transparency=icalendar.TRANSP.TRANSPARENT,
         categories=["工作截止"],
     )
 
@@ -204,7 +162,6 @@ def calendar_feed_ical(person: Person, *, today: dt.date | None = None) -> bytes
     """The person's feed as iCalendar bytes. A constant number of queries, whatever the number of events."""
     today = today or timezone.localdate()
     host = site_host()
-    tz = ZoneInfo(TZID)
     stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
     with translation.override(settings.LANGUAGE_CODE):
         cal = icalendar.Calendar.new(
@@ -217,11 +174,12 @@ def calendar_feed_ical(person: Person, *, today: dt.date | None = None) -> bytes
         )
         cal.add("X-WR-TIMEZONE", TZID)
         cal.add("X-PUBLISHED-TTL", icalendar.vDuration(REFRESH))
-        meetings = _person_meetings(
-            person, today - dt.timedelta(days=PAST_DAYS), today + dt.timedelta(days=FUTURE_DAYS)
-        )
-        for meeting in meetings:
-            cal.add_component(_meeting_event(meeting, person, stamp=stamp, host=host, tz=tz))
+        # Each family's events (meetings …), then the obligations' deadlines.
+        first, last = today - dt.timedelta(days=PAST_DAYS), today + dt.timedelta(days=FUTURE_DAYS)
+        for family in families():
+            if family.calendar_items is not None:
+                for item in family.calendar_items(person, first, last):
+                    cal.add_component(_family_event(item, stamp=stamp, host=host))
         obligations, names = _person_obligations(person, today)
         for ob in obligations:
             cal.add_component(_obligation_event(ob, person, names, stamp=stamp, host=host))

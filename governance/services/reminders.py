@@ -3,9 +3,12 @@
 The job, healthchecks-style, in steps that each return what they found:
 
 1. `reminders_plan` reads: one evaluation pass over every team (the dashboards' current view), grouped by
-   person, minus what already has a ReminderSent row (one query). Nothing is written; the dry run prints it.
-2. `reminders_collect` writes, in one transaction: one ReminderDigest per person with something new and one
-   ReminderSent row per item. The rows are unique (person, rule, team, period, counterpart, kind) and inserted
+   person, minus what already has a ReminderSent row (one query); then each registered family's digest sections
+   (governance.families: agenda items awaiting an opinion …) for the same people, minus the sections already sent in
+   that state (one query). Nothing is written; the dry run prints it. One email per person, whatever the number of
+   families.
+2. `reminders_collect` writes, in one transaction: one ReminderDigest per person with something new, one
+   ReminderSent row per item and one ReminderSectionSent row per family section. The rows are unique (person, rule, team, period, counterpart, kind) and inserted
    with ON CONFLICT DO NOTHING: an item another process claimed first is left out of this digest, never sent
    twice. Sends are queued after commit.
 3. `reminder_digest_send` sends one digest. A conditional UPDATE claims it for a few minutes, so two workers
@@ -20,6 +23,7 @@ clients that de-duplicate by it show it once.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -40,9 +44,18 @@ from django.utils.translation import gettext as _
 
 from governance.engine import evidence as evidence_registry
 from governance.engine.obligations import Obligation, Status
-from governance.models import Person, ReminderDigest, ReminderKind, ReminderSent
+from governance.families import DigestSection, families
+from governance.models import (
+    Person,
+    Position,
+    ReminderDigest,
+    ReminderKind,
+    ReminderSectionSent,
+    ReminderSent,
+)
 from governance.selectors.dashboard import record_url_for
-from governance.selectors.obligations import Evaluation, evaluate_obligations
+from governance.selectors.evaluations import current_view
+from governance.selectors.obligations import Evaluation
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +198,8 @@ class PersonReminders:
     person: Person
     email: str
     items: list[ReminderItem] = field(default_factory=list)
+    # The families' sections whose state this person has not been sent yet.
+    sections: list[DigestSection] = field(default_factory=list)
 
     @property
     def overdue(self) -> list[ReminderItem]:
@@ -204,6 +219,10 @@ class ReminderPlan:
     @property
     def item_count(self) -> int:
         return sum(len(p.items) for p in self.recipients)
+
+    @property
+    def section_count(self) -> int:
+        return sum(len(p.sections) for p in self.recipients)
 
 
 def _item(ob: Obligation, person_id: int, evaluation: Evaluation, today: dt.date) -> ReminderItem:
@@ -237,10 +256,13 @@ def _sort_key(item: ReminderItem) -> tuple:
 
 
 def reminders_plan(*, today: dt.date) -> ReminderPlan:
-    """What each person would be sent on `today`: their due-soon and overdue items not reminded of before.
+    """What each person would be sent on `today`: their due-soon and overdue items not reminded of before, and the
+    families' sections whose state they have not been sent.
 
-    Queries: one evaluation of every team (a constant number) and one for the reminders already recorded."""
-    evaluation = evaluate_obligations(start=today, end=today, today=today)
+    Queries: one evaluation of every team (a constant number), one for the reminders already recorded, and the
+    families' sections (`_new_sections`)."""
+    # The teams' current views, shared with the office's pages (governance.selectors.evaluations).
+    evaluation = current_view(today=today)
     candidates: dict[int, dict[ItemKey, ReminderItem]] = defaultdict(dict)
     for ob in evaluation.obligations:
         if ob.status not in _KIND_OF_STATUS:
@@ -248,28 +270,68 @@ def reminders_plan(*, today: dt.date) -> ReminderPlan:
         for person_id in ob.people:
             item = _item(ob, person_id, evaluation, today)
             candidates[person_id].setdefault(item.key, item)
-    if not candidates:
-        return ReminderPlan(today, [], [])
-
+    already: set[tuple[int, ItemKey]] = set()
     starts = {key[2] for items in candidates.values() for key in items}
-    already = {
-        (person, (rule, team, start, counterpart, kind))
-        for person, rule, team, start, counterpart, kind in ReminderSent.objects.filter(
-            period_start__in=starts
-        ).values_list("person_id", "rule_id", "team_id", "period_start", "counterpart_id", "kind")
-    }
+    if starts:
+        already = {
+            (person, (rule, team, start, counterpart, kind))
+            for person, rule, team, start, counterpart, kind in ReminderSent.objects.filter(
+                period_start__in=starts
+            ).values_list("person_id", "rule_id", "team_id", "period_start", "counterpart_id", "kind")
+        }
+    # Contact details as they are now: the teams' views may come from the cache.
+    people = Person.objects.select_related("user").in_bulk(list(evaluation.people))
+    sections = _new_sections(people, today)
     recipients: list[PersonReminders] = []
     without_email: list[PersonReminders] = []
-    for person_id, items in candidates.items():
+    for person_id in sorted(set(candidates) | set(sections)):
+        items = candidates.get(person_id, {})
         new = sorted((i for k, i in items.items() if (person_id, k) not in already), key=_sort_key)
-        if not new:
+        new_sections = sections.get(person_id, [])
+        if not new and not new_sections:
             continue
-        person = evaluation.people[person_id]
-        entry = PersonReminders(person=person, email=person.contact_email, items=new)
+        person = people[person_id]
+        entry = PersonReminders(person=person, email=person.contact_email, items=new, sections=new_sections)
         (recipients if entry.email else without_email).append(entry)
     recipients.sort(key=lambda p: (p.person.name, p.person.pk))
     without_email.sort(key=lambda p: (p.person.name, p.person.pk))
     return ReminderPlan(today, recipients, without_email)
+
+
+def section_hash(section: DigestSection) -> str:
+    return hashlib.sha1(f"{section.family}:{section.key}".encode(), usedforsecurity=False).hexdigest()
+
+
+def _new_sections(people: dict[int, Person], today: dt.date) -> dict[int, list[DigestSection]]:
+    """Each family's digest sections for the people on a leadership team today (and anyone the evaluation named),
+    minus those already sent in the same state. Adds the people it reads to `people`. A constant number of queries:
+    one for the people, each family's own, one for what was sent."""
+    providers = [f.digest_sections for f in families() if f.digest_sections is not None]
+    if not providers:
+        return {}
+    current = Person.objects.filter(
+        pk__in=Position.objects.active_on(today).values("person_id")
+    ).select_related("user")
+    for person in current.exclude(pk__in=list(people)):
+        people[person.pk] = person
+    found: dict[int, list[DigestSection]] = defaultdict(list)
+    everyone = list(people.values())
+    for provide in providers:
+        for person_id, person_sections in provide(everyone, today).items():
+            found[person_id].extend(s for s in person_sections if s.lines)
+    if not found:
+        return {}
+    hashes = {section_hash(s) for sections in found.values() for s in sections}
+    sent = set(
+        ReminderSectionSent.objects.filter(person_id__in=list(found), key_hash__in=hashes).values_list(
+            "person_id", "key_hash"
+        )
+    )
+    return {
+        person_id: new
+        for person_id, sections in found.items()
+        if (new := [s for s in sections if (person_id, section_hash(s)) not in sent])
+    }
 
 
 def _calendar_page_link() -> str:
@@ -281,6 +343,10 @@ def _calendar_page_link() -> str:
 
 def digest_subject(entry: PersonReminders) -> str:
     due_soon, overdue = len(entry.due_soon), len(entry.overdue)
+    if not due_soon and not overdue:
+        # Only the families' sections: name them ("待您发表意见的议题（会前沟通）").
+        titles = "、".join(dict.fromkeys(s.title for s in entry.sections))
+        return f"{settings.EMAIL_SUBJECT_PREFIX}" + _("您有新的待办：%(titles)s") % {"titles": titles}
     if due_soon and overdue:
         text = _("您有 %(due_soon)s 项即将到期、%(overdue)s 项已逾期的工作") % {
             "due_soon": due_soon,
@@ -301,6 +367,20 @@ def digest_render(entry: PersonReminders, *, today: dt.date) -> dict[str, str]:
             "today": chinese_date(today),
             "overdue": entry.overdue,
             "due_soon": entry.due_soon,
+            "sections": [
+                {
+                    "title": section.title,
+                    "lines": [
+                        {
+                            "text": line.text,
+                            "detail": line.detail,
+                            "url": site_link(line.url) if line.url else "",
+                        }
+                        for line in section.lines
+                    ],
+                }
+                for section in entry.sections
+            ],
             "dashboard_url": site_link("/"),
             "calendar_url": _calendar_page_link(),
         }
@@ -349,20 +429,41 @@ def reminders_collect(*, today: dt.date, queue: bool = True, plan: ReminderPlan 
         # ON CONFLICT DO NOTHING: a row another run inserted first (two beats, a cron run next to the worker)
         # is skipped here; reading back which rows are ours tells what this run may send.
         ReminderSent.objects.bulk_create(rows, ignore_conflicts=True)
+        ReminderSectionSent.objects.bulk_create(
+            [
+                ReminderSectionSent(
+                    person_id=entry.person.pk,
+                    family=section.family,
+                    key=section.key,
+                    key_hash=section_hash(section),
+                    digest=digest,
+                )
+                for digest, entry in zip(digests, plan.recipients, strict=True)
+                for section in entry.sections
+            ],
+            ignore_conflicts=True,
+        )
         ids = [d.pk for d in digests]
         ours: dict[int, set[ItemKey]] = defaultdict(set)
-        for digest_id, *key in ReminderSent.objects.filter(
+        for digest_id, rule_id, team_id, period_start, counterpart_id, kind in ReminderSent.objects.filter(
             digest_id__gte=min(ids), digest_id__lte=max(ids)
         ).values_list("digest_id", "rule_id", "team_id", "period_start", "counterpart_id", "kind"):
-            ours[digest_id].add(tuple(key))
+            ours[digest_id].add((rule_id, team_id, period_start, counterpart_id, kind))
+        our_sections: dict[int, set[str]] = defaultdict(set)
+        for digest_id, key_hash in ReminderSectionSent.objects.filter(
+            digest_id__gte=min(ids), digest_id__lte=max(ids)
+        ).values_list("digest_id", "key_hash"):
+            our_sections[digest_id].add(key_hash)
         empty: list[int] = []
         changed: list[ReminderDigest] = []
         for digest, entry in zip(digests, plan.recipients, strict=True):
             claimed = [item for item in entry.items if item.key in ours[digest.pk]]
-            if not claimed:
+            claimed_sections = [s for s in entry.sections if section_hash(s) in our_sections[digest.pk]]
+            if not claimed and not claimed_sections:
                 empty.append(digest.pk)
-            elif len(claimed) < len(entry.items):
+            elif len(claimed) < len(entry.items) or len(claimed_sections) < len(entry.sections):
                 entry.items = claimed
+                entry.sections = claimed_sections
                 for name, value in digest_render(entry, today=today).items():
                     setattr(digest, name, value)
                 changed.append(digest)

@@ -16,12 +16,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 
-from governance import roles
+from communication.models import Meeting, MeetingKind
+from governance import families, roles
 from governance import urls as root_urls
 from governance.engine import evidence as evidence_registry
 from governance.models import CalendarFeedToken
-from governance.services import icalendar_feed
-from governance.services.icalendar_feed import calendar_feed_regenerate, meeting_model
+from governance.services.icalendar_feed import calendar_feed_regenerate
 from governance.tests.factories import PersonFactory, UserFactory
 from governance.tests.test_reminders import (
     FRIDAY,
@@ -44,7 +44,6 @@ pytestmark = pytest.mark.urls(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOST = "portal.example.edu.cn"
 
-needs_meetings = pytest.mark.skipif(meeting_model() is None, reason="the communication app is not installed")
 
 
 @pytest.fixture
@@ -76,7 +75,6 @@ def friday():
 
 
 def meeting(college: College, *, title, kind, day, start, end, chair, attendees=(), observers=(), **kw):
-    Meeting = meeting_model()
     m = Meeting.objects.create(
         organization=college.organization,
         title=title,
@@ -172,7 +170,6 @@ def test_obligation_uids_stay_the_same_from_one_fetch_to_the_next(client, colleg
     assert first == second
 
 
-@needs_meetings
 def test_the_persons_meetings_show_with_their_time_in_shanghai(client, college, friday):
     from communication.models import MeetingKind
 
@@ -203,7 +200,6 @@ def test_the_persons_meetings_show_with_their_time_in_shanghai(client, college, 
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Asia/Shanghai"]
 
 
-@needs_meetings
 def test_the_feed_never_shows_another_persons_meetings_or_a_confidential_meetings_minutes(
     client, college, friday
 ):
@@ -253,8 +249,8 @@ def test_the_feed_never_shows_another_persons_meetings_or_a_confidential_meeting
     assert not [s for s in events_by_summary(fetch(client, college.vice)) if not s.startswith("截止：")]
 
 
-def test_the_feed_works_without_the_communication_app(client, college, friday, monkeypatch):
-    monkeypatch.setattr(icalendar_feed, "meeting_model", lambda: None)
+def test_the_feed_works_with_no_family_registered(client, college, friday, monkeypatch):
+    monkeypatch.setattr(families, "_FAMILIES", {})
 
     summaries = events_by_summary(fetch(client, college.secretary))
 
@@ -363,22 +359,19 @@ MAX_FEED_QUERIES = 40
 
 
 def test_the_feed_takes_a_constant_number_of_queries(client, college, friday, django_assert_max_num_queries):
-    # The vice dean: one rule, no meetings. The secretary: three rules, and (with the app) six meetings.
-    if meeting_model() is not None:
-        from communication.models import MeetingKind
-
-        for i in range(6):
-            meeting(
-                college,
-                title=f"碰头会{i}",
-                kind=MeetingKind.COORDINATION,
-                day=FRIDAY + dt.timedelta(days=i),
-                start=dt.time(8, 30),
-                end=dt.time(9, 30),
-                chair=college.secretary,
-                attendees=[college.dean],
-                observers=[college.vice],
-            )
+    # The vice dean: one rule, no meetings. The secretary: three rules, and six meetings.
+    for i in range(6):
+        meeting(
+            college,
+            title=f"碰头会{i}",
+            kind=MeetingKind.COORDINATION,
+            day=FRIDAY + dt.timedelta(days=i),
+            start=dt.time(8, 30),
+            end=dt.time(9, 30),
+            chair=college.secretary,
+            attendees=[college.dean],
+            observers=[college.vice],
+        )
     with django_assert_max_num_queries(MAX_FEED_QUERIES):
         few = _feed_queries(client, college.vice_no_email)
     with django_assert_max_num_queries(MAX_FEED_QUERIES):

@@ -58,12 +58,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  制度 {regulation.summary()}")
         for line in result.policies:
             self.stdout.write(f"  {line}")
-        if result.records:
-            self.stdout.write(
-                f"  演示会议、谈话记录：新建 {result.records} 条（相对今天生成，含一次缺开的碰头会）"
-            )
-        else:
-            self.stdout.write("  演示会议、谈话记录：已存在或今天不在学期内，未新建")
+        for line in result.records:
+            self.stdout.write(f"  {line}")
+        if not result.records:
+            self.stdout.write("  各业务模块的演示记录：已存在或今天不在学期内，未新建")
 
         missing = missing_years(years_in_use(today))
         if missing:

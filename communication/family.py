@@ -1,0 +1,62 @@
+"""The communication family's registration with the core (governance.families): what it shows on the home pages,
+puts in calendar feeds and reminder emails, counts as evidence, seeds for the demo and offers as admin shortcuts."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from communication import selectors
+from communication.evidence import meeting_evidence, talk_evidence
+from governance.families import AdminCard, AdminLink, DemoContext, Family, Panel
+
+# The demo's college (文学院, pack 000) beside the university (pack 001).
+DEMO_COLLEGE = "wxy"
+
+
+def demo(context: DemoContext) -> list[str]:
+    from communication.demo import demo_records_seed
+
+    created = demo_records_seed(
+        university=context.university, college=context.organizations[DEMO_COLLEGE], today=context.today
+    )
+    if not created:
+        return []
+    return [f"演示会议、谈话记录：新建 {created} 条（相对今天生成，含一次缺开的碰头会）"]
+
+
+FAMILY = Family(
+    name="communication",
+    label=_("领导沟通"),
+    index_url="communication:index",
+    description=_("党政领导经常性沟通"),
+    order=10,
+    leader_panel=Panel("communication/includes/leader_panel.html", select=selectors.leader_panel, order=10),
+    office_panel=Panel("communication/includes/office_panel.html", select=selectors.office_panel, order=10),
+    calendar_items=selectors.calendar_items,
+    digest_sections=selectors.digest_sections,
+    evidence_sources=(meeting_evidence, talk_evidence),
+    event_sources=(meeting_evidence,),
+    demo=demo,
+    # A change to these records changes what pages show, for the organizations each function names
+    # (governance.services.freshness re-renders only their pages).
+    watched={
+        "communication.meeting": selectors.organizations_touched_by_meeting,
+        "communication.talk": selectors.organizations_touched_by_talk,
+        "communication.agendaitem": selectors.organizations_touched_by_agenda_item,
+        "communication.opinion": selectors.organizations_touched_by_opinion,
+        "communication.absence": selectors.organizations_touched_by_absence,
+        "communication.handover": selectors.organizations_touched_by_handover,
+    },
+    admin_cards=(
+        AdminCard(
+            title=_("领导沟通"),
+            description=_("会议及纪要、议题与会前征求意见、谈心谈话、外出报备与工作交接；修改留有审计历史。"),
+            links=(
+                AdminLink(_("会议"), "admin:communication_meeting_changelist"),
+                AdminLink(_("议题"), "admin:communication_agendaitem_changelist"),
+                AdminLink(_("谈心谈话"), "admin:communication_talk_changelist"),
+                AdminLink(_("外出报备"), "admin:communication_absence_changelist"),
+            ),
+        ),
+    ),
+)
