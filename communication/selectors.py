@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from communication.models import (
     Absence,
@@ -25,6 +26,8 @@ from communication.models import (
     OpinionStance,
     Talk,
 )
+from governance.families import CalendarItem, DigestLine, DigestSection
+from governance.links import pk_link_maker
 from governance.models import Organization, Person, Position
 from governance.models.people import MAIN_LEADER_KINDS
 
@@ -453,3 +456,271 @@ def duties_by_absence(absences: list[Absence], person: Person) -> dict[int, list
             if handover.covering_id == person.pk:
                 duties[absence.pk].append(handover.duties)
     return dict(duties)
+
+
+# --- Home panels, calendar items and digest sections (registered in communication/family.py) --------------------
+# The leader's home: upcoming meetings, agenda items waiting for their opinion, their 四必谈 pairs before the next
+# democratic life meeting, absences they cover. The office's 今日关注: agenda items that may not go to their meeting
+# yet, and the coming week's meetings. Reads only; a bounded number of queries whatever the data size.
+
+UPCOMING_DAYS = 30
+MAX_ITEMS = 8
+
+
+@dataclass
+class SibitanSummary:
+    meeting: Meeting
+    done: int
+    required: int
+    missing: list[Person] = field(default_factory=list)
+
+
+@dataclass
+class CommunicationPanel:
+    meetings: list[Meeting]
+    opinions: Sequence[Opinion]  # annotated with the window count `total`
+    opinions_total: int
+    sibitan: list[SibitanSummary]
+    covering: list
+
+
+def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
+    meetings = list(
+        Meeting.objects.filter(date__gte=today, date__lte=today + dt.timedelta(days=UPCOMING_DAYS))
+        .filter(Q(chair=person) | Q(attendees=person) | Q(observers=person))
+        .distinct()
+        .select_related("organization")
+        .order_by("date", "start_time")[:MAX_ITEMS]
+    )
+    # The total comes with the first rows (a window count over the whole set), so the panel runs the same queries
+    # for one opinion awaited as for a hundred.
+    opinions = list(opinions_awaiting(person).annotate(total=Window(Count("pk")))[:MAX_ITEMS])
+    orgs = organizations_of(person, today)
+    upcoming_dl = list(
+        Meeting.objects.filter(
+            kind=MeetingKind.DEMOCRATIC_LIFE,
+            organization_id__in=orgs,
+            date__gte=today,
+            preparation_start__lte=today,
+        )
+        .select_related("organization")
+        .order_by("date")[:2]
+    )
+    sibitan = []
+    for matrix in sibitan_matrices(upcoming_dl):
+        if person.pk not in {m.pk for m in matrix.members}:
+            continue
+        mine = [m for m in matrix.members if m.pk != person.pk]
+        missing = [m for m in mine if not matrix.talks_between(person, m)]
+        sibitan.append(SibitanSummary(matrix.meeting, len(mine) - len(missing), len(mine), missing))
+    covering = list(absences_covered_by(person, today=today)[:MAX_ITEMS])
+    return CommunicationPanel(
+        meetings=meetings,
+        opinions=opinions,
+        opinions_total=opinions[0].total if opinions else 0,
+        sibitan=sibitan,
+        covering=covering,
+    )
+
+
+OFFICE_UPCOMING_DAYS = 7
+
+
+@dataclass
+class OfficePanel:
+    """The communication part of the office's home page: agenda items that may not go to their meeting yet, and the
+    meetings of the coming week."""
+
+    not_ready: list[Readiness]
+    meetings: Sequence[Meeting]  # annotated with the window count `total`
+    meetings_total: int
+
+
+def office_panel(*, today: dt.date) -> OfficePanel:
+    not_ready = agenda_items_not_ready()
+    meetings = list(
+        Meeting.objects.filter(date__gte=today, date__lte=today + dt.timedelta(days=OFFICE_UPCOMING_DAYS))
+        .select_related("organization")
+        .annotate(total=Window(Count("pk")))
+        .order_by("date", "start_time", "pk")[:MAX_ITEMS]
+    )
+    return OfficePanel(
+        not_ready=not_ready, meetings=meetings, meetings_total=meetings[0].total if meetings else 0
+    )
+
+
+# Calendar feed: the person's meetings from PAST_DAYS back; a confidential meeting (001 三（八）) shows only its kind,
+# time and place. No meeting's minutes or agenda are read here.
+
+
+def calendar_items(person: Person, start: dt.date, end: dt.date) -> list[CalendarItem]:
+    """The person's meetings (chair, attendee or observer) dated in [start, end], in one query, without minutes."""
+    attendees = Meeting.attendees.through.objects.filter(meeting_id=OuterRef("pk"), person_id=person.pk)
+    observers = Meeting.observers.through.objects.filter(meeting_id=OuterRef("pk"), person_id=person.pk)
+    meetings = (
+        Meeting.objects.filter(date__gte=start, date__lte=end)
+        .annotate(is_attendee=Exists(attendees), is_observer=Exists(observers))
+        .filter(Q(chair_id=person.pk) | Q(is_attendee=True) | Q(is_observer=True))
+        .only("id", "kind", "title", "date", "start_time", "end_time", "place", "confidential", "chair_id")
+        .order_by("date", "start_time", "pk")
+    )
+    tz = timezone.get_default_timezone()
+    url = pk_link_maker("communication:meeting_detail")
+    items = []
+    for meeting in meetings:
+        kind = meeting.get_kind_display()
+        if meeting.chair_id == person.pk:
+            role = "主持"
+        elif meeting.is_attendee:
+            role = "参会"
+        else:
+            role = "列席"
+        lines = [f"会议类型：{kind}", f"您的身份：{role}"]
+        if meeting.confidential:
+            lines.append("保密会议：详情请登录系统查看。")
+        items.append(
+            CalendarItem(
+                uid=f"meeting-{meeting.pk}",
+                start=dt.datetime.combine(meeting.date, meeting.start_time, tzinfo=tz),
+                end=(
+                    dt.datetime.combine(meeting.date, meeting.end_time, tzinfo=tz)
+                    if meeting.end_time
+                    else None
+                ),
+                summary=str(kind) if meeting.confidential else meeting.title,
+                location=meeting.place or "",
+                description="\n".join(str(line) for line in lines),
+                url=url(meeting.pk),
+                categories=("会议",),
+                confidential=meeting.confidential,
+            )
+        )
+    return items
+
+
+# Reminder digest: agenda items waiting for a person's opinion (000 四（一）、001 三（三）: 会前沟通). The section's key
+# lists the opinions, so the same list is not sent again the next day; a new item awaited sends it once more.
+DIGEST_OPINIONS_SHOWN = 10
+
+
+def digest_sections(people: Sequence[Person], today: dt.date) -> dict[int, list[DigestSection]]:
+    """Each person's section of the daily reminder email: the agenda items awaiting their opinion. One query."""
+    opinions = (
+        Opinion.objects.filter(person_id__in=[p.pk for p in people], stance=OpinionStance.PENDING)
+        .exclude(item__status__in=[AgendaItemStatus.DRAFT, AgendaItemStatus.DECIDED])
+        .select_related("item__organization")
+        .only(
+            "pk",
+            "person_id",
+            "reason",
+            "item__title",
+            "item__meeting_kind",
+            "item__organization__name",
+        )
+        .order_by("person_id", "item__created_at", "pk")
+    )
+    by_person: dict[int, list[Opinion]] = defaultdict(list)
+    for opinion in opinions:
+        by_person[opinion.person_id].append(opinion)
+    respond = pk_link_maker("communication:opinion_respond")
+    title = gettext("待您发表意见的议题（会前沟通）")
+    sections: dict[int, list[DigestSection]] = {}
+    for person_id, awaited in by_person.items():
+        lines = tuple(
+            DigestLine(
+                text=o.item.title,
+                url=respond(o.pk),
+                detail=" · ".join(
+                    str(part)
+                    for part in (o.item.organization.name, o.item.get_meeting_kind_display(), o.reason)
+                    if part
+                ),
+            )
+            for o in awaited[:DIGEST_OPINIONS_SHOWN]
+        )
+        sections[person_id] = [
+            DigestSection(
+                family="communication",
+                title=title,
+                lines=lines,
+                key="opinions:" + ",".join(str(o.pk) for o in awaited),
+            )
+        ]
+    return sections
+
+
+# --- What a change touches (Family.watched, communication/family.py) --------------------------------------------
+# governance.services.freshness marks cached pages out of date only for the organizations a change touches: the
+# organization a record belongs to, and those of every team the people concerned sat on (at any time: a past
+# position still shows its overdue periods). Each runs at most two queries, whatever the record.
+
+
+def _organizations_of_people(people: Q) -> set[int]:
+    """Organizations of the teams of every position matching `people` (a Q on Position.person_id), one query."""
+    return set(
+        Position.objects.filter(people).values_list("team__organization_id", flat=True).distinct().order_by()
+    )
+
+
+def organizations_touched_by_meeting(meeting: Meeting) -> set[int]:
+    """The meeting's organization (its team's meetings, the office's lists), and the teams of its chair, attendees
+    and observers (their home pages list it): one query."""
+    found = _organizations_of_people(
+        Q(person_id=meeting.chair_id)
+        | Q(person_id__in=Meeting.attendees.through.objects.filter(meeting_id=meeting.pk).values("person_id"))
+        | Q(person_id__in=Meeting.observers.through.objects.filter(meeting_id=meeting.pk).values("person_id"))
+    )
+    found.add(meeting.organization_id)
+    return found
+
+
+def organizations_touched_by_talk(talk: Talk) -> set[int]:
+    """The teams its participants sat on (one query), and the organization of the democratic life meeting it
+    prepares (its 四必谈, 000 四（二）: one more query when there is one)."""
+    found = _organizations_of_people(
+        Q(person_id__in=Talk.participants.through.objects.filter(talk_id=talk.pk).values("person_id"))
+    )
+    if talk.democratic_life_meeting_id:
+        found |= set(
+            Meeting.objects.filter(pk=talk.democratic_life_meeting_id).values_list("organization_id", flat=True)
+        )
+    return found
+
+
+def organizations_touched_by_agenda_item(item: AgendaItem) -> set[int]:
+    """The item's organization, and the teams of its proposer and of everyone asked for an opinion (000 四（一）,
+    001 三（三）): one query."""
+    found = _organizations_of_people(
+        Q(person_id=item.proposer_id)
+        | Q(person_id__in=Opinion.objects.filter(item_id=item.pk).values("person_id"))
+    )
+    found.add(item.organization_id)
+    return found
+
+
+def organizations_touched_by_opinion(opinion: Opinion) -> set[int]:
+    """The teams of the person asked, and the item's organization: two queries."""
+    found = _organizations_of_people(Q(person_id=opinion.person_id))
+    found |= set(AgendaItem.objects.filter(pk=opinion.item_id).values_list("organization_id", flat=True))
+    return found
+
+
+def organizations_touched_by_absence(absence: Absence) -> set[int]:
+    """The teams of the person away, of who approved the leave, of those notified and of those covering
+    (001 三（七）): one query."""
+    people = (
+        Q(person_id=absence.person_id)
+        | Q(person_id__in=Handover.objects.filter(absence_id=absence.pk).values("covering_id"))
+        | Q(person_id__in=Absence.notified.through.objects.filter(absence_id=absence.pk).values("person_id"))
+    )
+    if absence.leave_approved_by_id:
+        people |= Q(person_id=absence.leave_approved_by_id)
+    return _organizations_of_people(people)
+
+
+def organizations_touched_by_handover(handover: Handover) -> set[int]:
+    """The teams of the person covering (their home page lists it) and of the person away: one query."""
+    return _organizations_of_people(
+        Q(person_id=handover.covering_id)
+        | Q(person_id__in=Absence.objects.filter(pk=handover.absence_id).values("person_id"))
+    )
