@@ -36,7 +36,7 @@ I18N_IGNORE := --ignore=.venv --ignore=.uv --ignore=var --ignore=node_modules
 help:
 	@echo "make run        启动网站（web + Celery worker + beat），打印网址和演示账号 / start the site"
 	@echo "make test       运行全部测试（含浏览器测试）/ the whole test suite"
-	@echo "make lint       ruff check + ruff format --check"
+	@echo "make lint       ruff、import-linter 边界、mypy 类型 / ruff + boundaries + types"
 	@echo "make check      迁移是否完整、Django 系统检查、生产配置 check --deploy"
 	@echo "make messages   更新并编译 zh_Hans、en 翻译 / makemessages + compilemessages"
 	@echo "make venv       安装依赖（uv sync --frozen）/ install the locked dependencies"
@@ -98,9 +98,19 @@ test: venv browser compilemessages
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests — failing." >&2; exit 1; fi; \
 	exit $$rc
 
+# Type-checked (mypy + django-stubs): the obligation engine and every app's services and selectors, found by
+# wildcard so a new family's are checked from its first commit. Boundaries: the contracts in pyproject.toml.
+APPS = $(patsubst %/apps.py,%,$(wildcard */apps.py))
+MYPY_PATHS = governance/engine $(wildcard $(foreach app,$(APPS),$(app)/services $(app)/services.py $(app)/selectors $(app)/selectors.py))
+
+# Every check runs even after one fails, so a single run lists everything to fix.
 lint: venv
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	@status=0; \
+	for check in "ruff check ." "ruff format --check ." "lint-imports --no-logo" "mypy $(MYPY_PATHS)"; do \
+		echo "$(VENV)/bin/$$check"; \
+		$(VENV)/bin/$$check || status=1; \
+	done; \
+	exit $$status
 
 check: venv
 	$(MANAGE) makemigrations --check --dry-run

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils.functional import Promise
 
 from governance.engine import evidence as evidence_registry
 from governance.engine.evidence import EvidenceRecord
@@ -25,6 +26,7 @@ from governance.engine.obligations import (
     SUBJECT_TEAM,
     Obligation,
     RuleSpec,
+    Status,
     TeamInfo,
     Tenure,
     current_view,
@@ -90,11 +92,11 @@ def _number(value) -> int | float:
     return int(value) if value == int(value) else float(value)
 
 
-def status_label(status: str) -> str:
+def status_label(status: Status) -> str | Promise:
     return STATUS_LABELS[status]
 
 
-def status_colour(status: str) -> str:
+def status_colour(status: Status) -> str:
     return STATUS_COLOURS[status]
 
 

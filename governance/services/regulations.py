@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 
 from governance.models import Clause, Regulation
@@ -236,16 +236,17 @@ def regulation_file_parse(*, path: Path) -> RegulationData:
 # Saving -------------------------------------------------------------------------------------------------------
 
 
-def _validation_reason(error: ValidationError, model: type) -> str:
+def _validation_reason(error: ValidationError, model: type[models.Model]) -> str:
     """Django's messages, each after its field's Chinese label (条款号：…) rather than its name."""
     if not hasattr(error, "error_dict"):
         return "；".join(error.messages)
     parts = []
     for name, errors in error.message_dict.items():
         try:
-            label = str(model._meta.get_field(name).verbose_name)
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:  # NON_FIELD_ERRORS
-            label = ""
+            field = None
+        label = str(field.verbose_name) if isinstance(field, models.Field) else ""
         text = "；".join(errors)
         parts.append(f"{label}：{text}" if label else text)
     return "；".join(parts)
@@ -264,7 +265,7 @@ def _apply(instance: Any, values: dict[str, Any]) -> bool:
 def _save(data: RegulationData) -> RegulationLoadResult:
     regulation = Regulation.objects.filter(code=data.code).first()
     created = regulation is None
-    if created:
+    if regulation is None:
         regulation = Regulation(code=data.code)
     updated = _apply(regulation, data.values) and not created
     if created or updated:
@@ -279,7 +280,7 @@ def _save(data: RegulationData) -> RegulationLoadResult:
     for item in data.clauses:
         clause = existing.pop(item.number, None)
         is_new = clause is None
-        if is_new:
+        if clause is None:
             clause = Clause(regulation=regulation, number=item.number)
         changed = _apply(clause, {"heading": item.heading, "text": item.text, "order": item.order})
         if not (is_new or changed):
