@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from governance.access import OfficeRequiredMixin
 from governance.models import LeadershipTeam, ObligationRule, Organization, Person
 from governance.selectors.dashboard import office_overview, row_for
-from governance.selectors.obligations import evaluate_obligations
+from governance.selectors.evaluations import current_view
 from governance.services.freshness import cached_fragment
 from governance.services.obligations import ExcuseError, obligation_excuse
 
@@ -36,9 +36,9 @@ class OverviewView(OfficeRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         code = self.request.GET.get("org") or ""
         today = _today(self.request)
+        organization = Organization.objects.filter(code=code).first() if code else None
 
         def render() -> str:
-            organization = Organization.objects.filter(code=code).first() if code else None
             overview = office_overview(today=today, organization=organization)
             return render_to_string(
                 "governance/includes/overview_body.html",
@@ -46,7 +46,14 @@ class OverviewView(OfficeRequiredMixin, TemplateView):
                 request=self.request,
             )
 
-        ctx["overview_body"] = cached_fragment("overview", code, today, render=render)
+        # One organization's overview changes with that organization's data only; the whole one with anyone's.
+        ctx["overview_body"] = cached_fragment(
+            "overview",
+            code,
+            today,
+            render=render,
+            organizations=[organization.pk] if organization is not None else None,
+        )
         return ctx
 
 
@@ -83,7 +90,7 @@ class OverviewCellView(OfficeRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         team, rule, person = self._load()
         today = _today(self.request)
-        result = evaluate_obligations(start=today, end=today, today=today, team_ids=[team.pk])
+        result = current_view(today=today, team_ids=[team.pk])
         rows = [
             row_for(ob, result, person.pk if person else None, for_office=True)
             for ob in result.obligations

@@ -16,6 +16,7 @@ from communication.tests.factories import (
     make_team,
 )
 from governance.models import LeadershipTeam, PositionKind
+from governance.selectors.evaluations import current_view
 from governance.selectors.obligations import evaluate_obligations, obligations_for_person
 from governance.services.policies import policy_load
 from governance.tests.factories import UniversityFactory
@@ -97,3 +98,29 @@ def test_the_yearly_college_rule_counts_a_talk_from_before_the_semester_in_every
     assert whole_site == ("met", 1, [D(2026, 3, 12)])
     assert yearly_talk(obligations_for_person(secretary, today=TODAY).obligations) == whole_site
     assert yearly_talk(obligations_for_person(vice, today=TODAY).obligations) == whole_site
+
+
+def test_the_teams_cached_views_equal_a_fresh_evaluation_before_and_after_a_change_in_one_college(site):
+    """governance.selectors.evaluations keeps each team's current view in the cache and evaluates again only the
+    teams a change touched: what it returns is what a fresh whole-site evaluation gives, team by team in the same
+    order."""
+
+    def fresh():
+        return evaluate_obligations(start=TODAY, end=TODAY, today=TODAY)
+
+    def same(shared, whole) -> None:
+        assert figures(shared.obligations) == figures(whole.obligations)
+        assert set(shared.people) == set(whole.people)
+        for team_id in {ob.team.id for ob in whole.obligations}:
+            assert [o.key for o in shared.obligations if o.team.id == team_id] == [
+                o.key for o in whole.obligations if o.team.id == team_id
+            ]
+
+    same(current_view(today=TODAY), fresh())  # every team evaluated
+    same(current_view(today=TODAY), fresh())  # every team from the cache
+    lxy_secretary, lxy_dean = site[9], site[10]
+    TalkFactory(participants=[lxy_secretary, lxy_dean], date=D(2026, 11, 24), formal=True)
+    same(current_view(today=TODAY), fresh())  # 理学院 evaluated again, the others from the cache
+    for team_id in LeadershipTeam.objects.values_list("pk", flat=True):
+        one = evaluate_obligations(start=TODAY, end=TODAY, today=TODAY, team_ids=[team_id])
+        assert figures(current_view(today=TODAY, team_ids=[team_id]).obligations) == figures(one.obligations)

@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.engine import evidence as evidence_registry
 from governance.engine.obligations import STATUS_COLOURS, STATUS_LABELS, Obligation, Status
 from governance.models import LeadershipTeam, Organization, Person, Position
-from governance.selectors.obligations import Evaluation, evaluate_obligations, obligations_for_person
+from governance.selectors.evaluations import current_view
+from governance.selectors.obligations import Evaluation, obligations_for_person
 
 PERIOD_HEADINGS = OrderedDict(
     [
@@ -53,7 +55,7 @@ class Row:
     required: str
     unit: str
     status: str
-    status_label: str
+    status_label: str | Promise
     colour: str
     excuse_reason: str
     record_url: str
@@ -141,7 +143,7 @@ def row_for(ob: Obligation, result: Evaluation, viewer_id: int | None, *, for_of
 class Dashboard:
     person: Person
     today: dt.date
-    groups: list[tuple[str, list[Row]]]
+    groups: list[tuple[str | Promise, list[Row]]]
     counts: dict[str, int]
 
     @property
@@ -157,7 +159,7 @@ def leader_dashboard(person: Person, *, today: dt.date) -> Dashboard:
     for ob in result.obligations:
         grouped[ob.rule.period].append(row_for(ob, result, person.pk))
         counts[ob.status] += 1
-    groups = [
+    groups: list[tuple[str | Promise, list[Row]]] = [
         (PERIOD_HEADINGS[k], sorted(grouped[k], key=lambda r: (STATUS_ORDER[r.obligation.status], r.due)))
         for k in PERIOD_HEADINGS
         if grouped.get(k)
@@ -170,7 +172,7 @@ class Cell:
     rows: list[Row]
     status: str
     colour: str
-    label: str
+    label: str | Promise
     url: str
 
 
@@ -191,7 +193,7 @@ class Overview:
         ]
 
 
-def _worst(rows: list[Row]) -> str:
+def _worst(rows: list[Row]) -> Status:
     return min((r.obligation.status for r in rows), key=lambda s: STATUS_ORDER[s])
 
 
@@ -201,7 +203,7 @@ def office_overview(*, today: dt.date, organization: Organization | None = None)
     team_ids = None
     if organization is not None:
         team_ids = list(LeadershipTeam.objects.filter(organization=organization).values_list("id", flat=True))
-    result = evaluate_obligations(start=today, end=today, today=today, team_ids=team_ids)
+    result = current_view(today=today, team_ids=team_ids)
     rules: dict[str, tuple[str, str, str]] = {}
     cells: dict[tuple[int, int | None], dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for ob in result.obligations:
@@ -223,7 +225,7 @@ def office_overview(*, today: dt.date, organization: Organization | None = None)
         if (team_id, None) in cells:
             order.append((team_id, None))
     for pos in positions:
-        key = (pos.team_id, pos.person_id)
+        key: tuple[int, int | None] = (pos.team_id, pos.person_id)
         names[pos.person_id] = f"{pos.person.name}（{pos.display_title}）"
         if key in cells and key not in order:
             order.append(key)
@@ -243,6 +245,7 @@ def office_overview(*, today: dt.date, organization: Organization | None = None)
                 continue
             worst = _worst(rows)
             met = sum(1 for r in rows if r.obligation.status == Status.MET)
+            label: str | Promise
             if len(rows) == 1:
                 label = STATUS_LABELS[worst]
             elif worst in (Status.OVERDUE, Status.DUE_SOON):
@@ -292,7 +295,7 @@ class OfficeAttention:
 def office_attention(*, today: dt.date) -> OfficeAttention:
     """The office home's summary of the overview: the same evaluation, counted per obligation (a pair's talk is one
     obligation, though the overview shows it on both people's rows)."""
-    result = evaluate_obligations(start=today, end=today, today=today)
+    result = current_view(today=today)
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for ob in result.obligations:
         if ob.status == Status.OVERDUE:
