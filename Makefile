@@ -17,6 +17,8 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 VAR_DIR ?= var
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= auto
+JUNIT_PREFIX ?=
 CHROMIUM ?= /usr/bin/chromium
 
 # uv uses the machine's Python 3.11 and never downloads an interpreter (only PyPI is reachable).
@@ -92,11 +94,12 @@ run: venv compilemessages
 	WEB_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile || [ $$? -eq 130 ]
 
 # --- quality ------------------------------------------------------------------------------------------------
-# pytest exits 5 when it collected no test: that is a failure here, never a green run.
+# The tests without a browser in parallel (pytest-xdist, PYTEST_WORKERS workers: "auto" is one per CPU, 0 serial),
+# then the browser tests one at a time; both get PYTEST_ARGS, each prints its time (scripts/run_tests.sh).
+# JUNIT_PREFIX=path/name writes name-parallel.xml and name-browser.xml. pytest exits 5 when it collected no test:
+# that is a failure here, never a green run.
 test: venv browser compilemessages
-	@rc=0; $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests — failing." >&2; exit 1; fi; \
-	exit $$rc
+	@PY=$(PY) PYTEST_WORKERS=$(PYTEST_WORKERS) JUNIT_PREFIX=$(JUNIT_PREFIX) bash scripts/run_tests.sh $(PYTEST_ARGS)
 
 # Type-checked (mypy + django-stubs): the obligation engine and every app's services and selectors, found by
 # wildcard so a new family's are checked from its first commit. Boundaries: the contracts in pyproject.toml.

@@ -11,10 +11,21 @@ from governance.tests.factories import LeaderUserFactory, OfficeUserFactory, Use
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: cached pages and the data version belong to one test's data."""
+    """Each test starts with an empty cache: cached pages and the stamps belong to one test's data.
+
+    With Redis (the CI's service pass) every pytest-xdist worker shares one database: a worker deletes only its own
+    keys (governance/settings/test.py gives each a KEY_PREFIX), never the others' with FLUSHDB."""
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    if prefix and settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,25 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-if not REDIS_URL:
+# pytest-xdist runs the suite in several worker processes at once (`make test`); pytest-django gives each its own
+# test database, and here each gets its own cache keys and var/ folders, so no worker sees another's data.
+XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="") or "main"
+
+if REDIS_URL:
+    # One Redis database for every worker: each has keys of its own (conftest clears only its own, never FLUSHDB).
+    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{XDIST_WORKER}"}}  # noqa: F405
+else:
     # The suite's own cache, never the development server's file cache under var/ (conftest clears it per test).
+    # In memory: of one worker process only.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The filesystem broker's folders of this worker: a `make run` worker on var/celery never takes a test's tasks.
+    CELERY_QUEUE_DIR = VAR_DIR / "test" / XDIST_WORKER / "celery"  # noqa: F405
+    for _sub in ("out", "processed", "control"):
+        (CELERY_QUEUE_DIR / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+        "data_folder_in": str(CELERY_QUEUE_DIR / "out"),
+        "data_folder_out": str(CELERY_QUEUE_DIR / "out"),
+        "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
+    }
