@@ -48,6 +48,13 @@ def _record_query(path_name: str, params: Mapping[str, Any]) -> str:
     return f"{url}?{query}" if query else url
 
 
+def _period_params(start: dt.date | None, end: dt.date | None) -> dict[str, str]:
+    """?period_start=&period_end= for a record link made for one period (both or neither)."""
+    if start is None or end is None:
+        return {}
+    return {"period_start": start.isoformat(), "period_end": end.isoformat()}
+
+
 class MeetingEvidence:
     code = MEETING
     label = gettext_lazy("会议")
@@ -112,10 +119,20 @@ class MeetingEvidence:
         ]
 
     def record_url(
-        self, *, rule_code: str, subject_person_id: int | None, counterpart_person_id: int | None
+        self,
+        *,
+        rule_code: str,
+        subject_person_id: int | None,
+        counterpart_person_id: int | None,
+        period_start: dt.date | None = None,
+        period_end: dt.date | None = None,
     ) -> str:
-        """The office's meeting form, its kind and organization prefilled from the rule (and the subject's team)."""
-        return _record_query("communication:meeting_create", {"rule": rule_code, "for": subject_person_id})
+        """The office's meeting form, its kind and organization prefilled from the rule (and the subject's team), its
+        date inside the period."""
+        return _record_query(
+            "communication:meeting_create",
+            {"rule": rule_code, "for": subject_person_id, **_period_params(period_start, period_end)},
+        )
 
     def events(
         self, *, start: dt.date, end: dt.date, organizations: Iterable[int] | None, params: Mapping[str, Any]
@@ -231,12 +248,24 @@ class TalkEvidence:
         return records
 
     def record_url(
-        self, *, rule_code: str, subject_person_id: int | None, counterpart_person_id: int | None
+        self,
+        *,
+        rule_code: str,
+        subject_person_id: int | None,
+        counterpart_person_id: int | None,
+        period_start: dt.date | None = None,
+        period_end: dt.date | None = None,
     ) -> str:
-        """The talk form with the counterpart chosen and the rule's conditions (formal, channel) prefilled."""
+        """The talk form with the counterpart chosen, the rule's conditions (formal, channel) prefilled and its date
+        inside the period."""
         return _record_query(
             "communication:talk_create",
-            {"with": counterpart_person_id, "for": subject_person_id, "rule": rule_code},
+            {
+                "with": counterpart_person_id,
+                "for": subject_person_id,
+                "rule": rule_code,
+                **_period_params(period_start, period_end),
+            },
         )
 
 

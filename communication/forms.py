@@ -26,6 +26,24 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name}（{obj.title}）" if obj.title else obj.name
 
 
+class RecordForPeriodMixin:
+    """A record form opened from a rule's "去登记" link for one period (governance.selectors.obligations.RecordPeriod):
+    its date must be inside that period, and the form says which period and rule the record is for."""
+
+    record_period = None
+    record_notice = ""
+
+    def set_record_period(self, period, rule) -> None:
+        self.record_period = period
+        self.record_notice = period.notice(rule) if period is not None else ""
+
+    def clean_date(self):
+        day = self.cleaned_data.get("date")
+        if day is not None and self.record_period is not None and day not in self.record_period:
+            raise ValidationError(self.record_period.refusal())
+        return day
+
+
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
     """Put a service's ValidationError/DomainError on the form: on its field when the form has that field, else at
     the top of the form. The user's input stays in the bound form."""
@@ -41,7 +59,7 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
 # --- Talks --------------------------------------------------------------------------------------------------------
 
 
-class TalkForm(forms.Form):
+class TalkForm(RecordForPeriodMixin, forms.Form):
     """What a leader fills in to record their own talk: they are a participant automatically."""
 
     participants = PeopleChoiceField(
@@ -54,8 +72,18 @@ class TalkForm(forms.Form):
     formal = forms.BooleanField(
         label=_("正式谈心"), required=False, help_text=_("如党委书记与院长的正式谈心（000 四（五））")
     )
+    # What the rules count (the packs' comments give each reading): 谈心谈话 for heart-to-heart talks (000 四（二）
+    # 四（五） 四（六）, 001 三（六）), either kind for 沟通 (001 三（一）).
     channel = forms.ChoiceField(
-        label=_("形式"), choices=TalkChannel.choices, initial=TalkChannel.TALK, widget=forms.RadioSelect
+        label=_("谈话类别"),
+        choices=TalkChannel.choices,
+        initial=TalkChannel.TALK,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "“谈心谈话”指谈心交心、交流思想，计入谈心谈话、正式谈心和“四必谈”的要求；"
+            "“沟通交流”指日常工作沟通，只计入经常沟通的要求（如党委书记与校长每周沟通）。"
+            "谈心谈话同时计入沟通的要求。"
+        ),
     )
     topics = forms.MultipleChoiceField(
         label=_("谈话内容"), choices=TalkTopic.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -73,8 +101,11 @@ class TalkForm(forms.Form):
         help_text=_("民主生活会前的谈心谈话可关联该会议（000 四（二））"),
     )
 
-    def __init__(self, *args, people=None, meetings=None, participants_label=None, **kwargs):
+    def __init__(
+        self, *args, people=None, meetings=None, participants_label=None, period=None, rule=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.set_record_period(period, rule)
         if people is not None:
             self.fields["participants"].queryset = people
         if meetings is not None:
@@ -83,11 +114,18 @@ class TalkForm(forms.Form):
             self.fields["participants"].label = participants_label
         self.fields["date"].initial = timezone.localdate()
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("formal") and cleaned.get("channel") == TalkChannel.COMMUNICATION:
+            # 000 四（五）: a formal talk is a heart-to-heart talk; as a working exchange it would count for neither.
+            self.add_error("channel", _("正式谈心属于谈心谈话，请将类别选为“谈心谈话”。"))
+        return cleaned
+
 
 # --- Meetings -----------------------------------------------------------------------------------------------------
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(RecordForPeriodMixin, forms.Form):
     kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
     organization = forms.ModelChoiceField(
         label=_("召开单位"), queryset=Organization.objects.filter(is_active=True)
@@ -115,8 +153,9 @@ class MeetingForm(forms.Form):
         help_text=_("民主生活会必填（000 四（二））"),
     )
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people=None, period=None, rule=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.set_record_period(period, rule)
         if people is not None:
             for name in ("chair", "attendees", "observers"):
                 self.fields[name].queryset = people

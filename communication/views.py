@@ -5,6 +5,7 @@ does the work, a refused action comes back as a form error with the user's input
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -15,11 +16,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from communication import selectors, services
+from communication.evidence import MEETING, TALK, meeting_evidence, talk_evidence
 from communication.forms import (
     AbsenceForm,
     AgendaItemForm,
@@ -57,6 +60,7 @@ from communication.permissions import (
 from governance.access import OfficeRequiredMixin
 from governance.models import ObligationRule, Organization, Person, Position, PositionKind
 from governance.roles import is_office
+from governance.selectors.obligations import RecordPeriod, record_counted_message, record_period
 from governance.views import FamilyRegulationsView
 
 PAGE_SIZE = 50
@@ -77,6 +81,30 @@ def _rule_params(code: str | None) -> tuple[dict[str, Any], ObligationRule | Non
     if rule is None:
         return {}, None
     return dict(rule.evidence_params or {}), rule
+
+
+RecordLink = tuple[dict[str, Any], ObligationRule | None, RecordPeriod | None]
+
+
+def _record_link(request: HttpRequest) -> RecordLink:
+    """What a "去登记" link names: its rule's evidence conditions, the rule, and the period it records for."""
+    params, rule = _rule_params(request.GET.get("rule"))
+    return params, rule, record_period(request.GET, rule)
+
+
+def _next_or(request: HttpRequest, default: str) -> str:
+    """Where to go after saving: a `next` on this site (never elsewhere), else `default`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _named_people(request: HttpRequest) -> list[int]:
+    """The people a record link names (?for=, ?with=): those a pair or personal rule is about."""
+    return [pk for pk in (_int(request.GET.get("for")), _int(request.GET.get("with"))) if pk]
 
 
 class IndexView(FamilyRegulationsView):
@@ -124,6 +152,10 @@ class TalkCreateView(LoginRequiredMixin, FormView):
     def office(self) -> bool:
         return is_office(self.request.user)
 
+    @cached_property
+    def record_link(self) -> RecordLink:
+        return _record_link(self.request)
+
     def _people(self):
         today = timezone.localdate()
         if self.office:
@@ -152,11 +184,15 @@ class TalkCreateView(LoginRequiredMixin, FormView):
         kwargs["people"] = self._people()
         kwargs["meetings"] = self._meetings()
         kwargs["participants_label"] = _("参与人") if self.office else _("谈话对象")
+        _params, kwargs["rule"], kwargs["period"] = self.record_link
         return kwargs
 
     def get_initial(self) -> dict:
         initial = super().get_initial()
-        params, _rule = _rule_params(self.request.GET.get("rule"))
+        params, _rule, period = self.record_link
+        if period is not None:
+            # A link for an overdue week opens on that week's last day; for the current one, on today.
+            initial["date"] = period.default_date(timezone.localdate())
         with_id, for_id = _int(self.request.GET.get("with")), _int(self.request.GET.get("for"))
         if self.office:
             initial["participants"] = [pk for pk in (for_id, with_id) if pk]
@@ -169,6 +205,8 @@ class TalkCreateView(LoginRequiredMixin, FormView):
         if self.request.GET.get("formal") in ("1", "0"):
             initial["formal"] = self.request.GET["formal"] == "1"
         channel = params.get("channel") or self.request.GET.get("channel")
+        if isinstance(channel, list) and channel:
+            channel = channel[0]  # a rule counting several kinds lists the usual one first (001 三（一）)
         if channel in TalkChannel.values:
             initial["channel"] = channel
         topics = params.get("topics")
@@ -199,8 +237,33 @@ class TalkCreateView(LoginRequiredMixin, FormView):
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("谈心谈话已登记。"))
-        return HttpResponseRedirect(talk.get_absolute_url())
+        _params, rule, period = self.record_link
+        if rule is None:
+            messages.success(self.request, _("谈心谈话已登记。"))
+            return HttpResponseRedirect(_next_or(self.request, talk.get_absolute_url()))
+        # From a rule's "去登记": back to the dashboard, told what the talk counted toward.
+        key = f"{TALK}:{talk.pk}"
+        record = next(
+            (
+                r
+                for r in talk_evidence.gather(
+                    start=talk.date, end=talk.date, people=[p.pk for p in participants]
+                )
+                if r.key == key
+            ),
+            None,
+        )
+        messages.success(
+            self.request,
+            record_counted_message(
+                record,
+                rule=rule,
+                period=period,
+                people=_named_people(self.request),
+                today=timezone.localdate(),
+            ),
+        )
+        return HttpResponseRedirect(_next_or(self.request, reverse("home")))
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
@@ -257,14 +320,19 @@ class MeetingCreateView(OfficeRequiredMixin, FormView):
     template_name = "communication/meeting_form.html"
     form_class = MeetingForm
 
+    @cached_property
+    def record_link(self) -> RecordLink:
+        return _record_link(self.request)
+
     def get_form_kwargs(self) -> dict:
         kwargs = super().get_form_kwargs()
         kwargs["people"] = Person.objects.order_by("name")
+        _params, kwargs["rule"], kwargs["period"] = self.record_link
         return kwargs
 
     def get_initial(self) -> dict:
         initial = super().get_initial()
-        params, rule = _rule_params(self.request.GET.get("rule"))
+        params, rule, period = self.record_link
         kind = self.request.GET.get("kind") or params.get("kind")
         if kind in MeetingKind.values:
             initial["kind"] = kind
@@ -285,7 +353,8 @@ class MeetingCreateView(OfficeRequiredMixin, FormView):
             if secretary is not None:
                 # 000 四（三）、四（四）: 一般由党委书记主持.
                 initial["chair"] = secretary.pk
-        initial["date"] = timezone.localdate()
+        # A link for an overdue cycle opens on its last day; for the current one, on today.
+        initial["date"] = period.default_date(timezone.localdate()) if period else timezone.localdate()
         initial["confidential"] = True
         return initial
 
@@ -313,8 +382,26 @@ class MeetingCreateView(OfficeRequiredMixin, FormView):
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("会议已登记。"))
-        return HttpResponseRedirect(meeting.get_absolute_url())
+        _params, rule, period = self.record_link
+        if rule is None:
+            messages.success(self.request, _("会议已登记。"))
+            return HttpResponseRedirect(_next_or(self.request, meeting.get_absolute_url()))
+        key = f"{MEETING}:{meeting.pk}"
+        record = next(
+            (
+                r
+                for r in meeting_evidence.gather(
+                    start=meeting.date, end=meeting.date, organizations=[meeting.organization_id]
+                )
+                if r.key == key
+            ),
+            None,
+        )
+        messages.success(
+            self.request,
+            record_counted_message(record, rule=rule, period=period, people=(), today=timezone.localdate()),
+        )
+        return HttpResponseRedirect(_next_or(self.request, reverse("home")))
 
 
 class MeetingDetailView(LoginRequiredMixin, DetailView):

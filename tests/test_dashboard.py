@@ -200,6 +200,7 @@ def test_a_pair_rules_record_link_prefills_the_other_person_for_each_of_the_two(
         link = this_week.links["去登记"]
         assert link == (
             f"/communication/talks/new/?with={other.pk}&for={me.pk}&rule=001-secretary-president-weekly"
+            "&period_start=2026-11-23&period_end=2026-11-29"
         )
         form = client.get(link)
         assert form.status_code == 200

@@ -74,9 +74,17 @@ class EvidenceSource(Protocol):
         ...
 
     def record_url(
-        self, *, rule_code: str, subject_person_id: int | None, counterpart_person_id: int | None
+        self,
+        *,
+        rule_code: str,
+        subject_person_id: int | None,
+        counterpart_person_id: int | None,
+        period_start: dt.date | None = None,
+        period_end: dt.date | None = None,
     ) -> str:
-        """Where a user goes to record evidence that satisfies such a rule ("one click to record it")."""
+        """Where a user goes to record evidence that satisfies such a rule ("one click to record it"). With a
+        period, the page records for that period: its date starts inside it and must stay there (an overdue week
+        is made good by a record dated in that week, not today)."""
         ...
 
 
@@ -90,14 +98,20 @@ def record_path(
     subject_person_id: int | None,
     counterpart_person_id: int | None,
     for_office: bool,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
 ) -> str:
-    """The page where this user records evidence for a rule, or "" when there is none for them (an unknown source,
-    or one the office keeps when the user is a leader)."""
+    """The page where this user records evidence for a rule (for the period given), or "" when there is none for
+    them (an unknown source, or one the office keeps when the user is a leader)."""
     source = _SOURCES.get(source_code)
     if source is None or (source.office_records and not for_office):
         return ""
     return source.record_url(
-        rule_code=rule_code, subject_person_id=subject_person_id, counterpart_person_id=counterpart_person_id
+        rule_code=rule_code,
+        subject_person_id=subject_person_id,
+        counterpart_person_id=counterpart_person_id,
+        period_start=period_start,
+        period_end=period_end,
     )
 
 

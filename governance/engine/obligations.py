@@ -116,6 +116,9 @@ class Obligation:
     required: Decimal
     done: Decimal = Decimal(0)
     evidence: list[EvidenceRecord] = field(default_factory=list)
+    # Records dated after today (a meeting the office entered ahead of time): planned, not done; they count once
+    # their date has come.
+    planned: list[EvidenceRecord] = field(default_factory=list)
     status: Status = Status.ON_TRACK
     excuse_reason: str = ""
     expected_date: dt.date | None = None
@@ -158,6 +161,10 @@ def _overlap(
     start = max(a_start, b_start)
     end = b_end if a_end is None else min(a_end, b_end)
     return (start, end) if start <= end else None
+
+
+def _held_on(tenure: Tenure, day: dt.date) -> bool:
+    return tenure.start <= day and (tenure.end is None or day <= tenure.end)
 
 
 def _window(tenures: Sequence[Tenure], start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -359,8 +366,11 @@ def _obligations_in_period(
         subject: int | None,
         counterpart: int | None,
         responsible: tuple[int, ...],
-        counted: list[EvidenceRecord],
+        records_in_window: list[EvidenceRecord],
     ) -> None:
+        # RecordIndex keeps them in date order: those dated up to today are done, the rest planned.
+        split = bisect_right(records_in_window, today, key=attrgetter("date"))
+        counted, planned = records_in_window[:split], records_in_window[split:]
         total = (
             sum((r.amount for r in counted), Decimal(0)) if rule.measure == "sum" else Decimal(len(counted))
         )
@@ -376,7 +386,8 @@ def _obligations_in_period(
             responsible_ids=responsible,
             required=rule.target,
             done=total,
-            evidence=list(counted),  # RecordIndex keeps them in date order
+            evidence=counted,
+            planned=planned,
             excuse_reason=excuses.get(excuse_key(rule.code, period.start, team.id, subject, counterpart), "")
             or excuses.get(excuse_key(rule.code, period.start, team.id, None, None), ""),
             expected_date=expected,
@@ -385,10 +396,13 @@ def _obligations_in_period(
         out.append(ob)
 
     if rule.subject == SUBJECT_TEAM:
+        # A team obligation is owed by those holding a matching position on its due date (which a holiday may move
+        # past the period's end): someone who left before it is not reminded of it, and someone who arrived after
+        # it does not inherit it. The team still owes it when the post was vacant on that day (the office sees it).
         responsible = tuple(
             pid
             for pid, ts in _tenures_by_person(members, rule.subject_positions or None).items()
-            if _window(ts, period.start, period.end)
+            if any(_held_on(t, due) for t in ts)
         )
         counted = records.of_organization(team.organization_id, period.start, period.end)
         make((period.start, period.end), None, None, responsible, counted)

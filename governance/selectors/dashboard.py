@@ -61,6 +61,7 @@ class Row:
     record_url: str
     office_records: bool = False
     evidence: list = field(default_factory=list)
+    planned: list = field(default_factory=list)  # records dated after today: shown as 已安排, not counted
 
     @property
     def days_left(self) -> int:
@@ -83,20 +84,23 @@ def _fmt(value) -> str:
 
 def record_url_for(ob: Obligation, viewer_id: int | None, *, for_office: bool) -> str:
     """The page where `viewer_id` records what satisfies `ob`, prefilled with them as one side (of a pair, or as the
-    one responsible for a team rule) and the other person of a pair as the other; "" when there is none for them
-    (a leader, for records the office keeps; an unknown source). The dashboard's "去登记" and the reminder emails'
-    办理 links both come from here."""
+    one responsible for a team rule) and the other person of a pair as the other, for `ob`'s period (an overdue
+    week is made good by a record dated in it); "" when there is none for them (a leader, for records the office
+    keeps; an unknown source). The dashboard's "去登记" and the reminder emails' 办理 links both come from here."""
     subject, counterpart = ob.subject_person_id, ob.counterpart_person_id
     if viewer_id is not None and viewer_id == counterpart:
         subject, counterpart = counterpart, subject
     elif subject is None:
-        subject = viewer_id
+        # A team rule: the viewer, or for the office one of those who owe it (the form finds their organization).
+        subject = viewer_id if viewer_id is not None else next(iter(ob.responsible_ids), None)
     return evidence_registry.record_path(
         ob.rule.evidence_source,
         rule_code=ob.rule.code,
         subject_person_id=subject,
         counterpart_person_id=counterpart,
         for_office=for_office,
+        period_start=ob.period.start,
+        period_end=ob.period.end,
     )
 
 
@@ -136,6 +140,7 @@ def row_for(ob: Obligation, result: Evaluation, viewer_id: int | None, *, for_of
         ),
         office_records=_office_records(ob),
         evidence=ob.evidence,
+        planned=ob.planned,
     )
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from governance.engine import evidence as evidence_registry
 from governance.engine.evidence import EvidenceRecord
@@ -81,11 +83,13 @@ class Evaluation:
             "unit": ob.rule.unit,
             "status": ob.status.value,
             "excuse_reason": ob.excuse_reason or None,
-            "evidence": [
-                {"key": r.key, "date": r.date.isoformat(), "title": r.title, "url": r.url}
-                for r in ob.evidence
-            ],
+            "evidence": [_record(r) for r in ob.evidence],
+            "planned": [_record(r) for r in ob.planned],
         }
+
+
+def _record(record: EvidenceRecord) -> dict[str, str]:
+    return {"key": record.key, "date": record.date.isoformat(), "title": record.title, "url": record.url}
 
 
 def _number(value) -> int | float:
@@ -384,3 +388,135 @@ def obligations_for_organization(
         orgs += _descendant_map(list(Organization.objects.only("id", "parent_id")))[organization.pk]
     team_ids = LeadershipTeam.objects.filter(organization_id__in=orgs).values_list("id", flat=True)
     return evaluate_obligations(start=start, end=end, today=today, team_ids=list(team_ids))
+
+
+# Recording for a period ("去登记" from a dashboard line or a reminder) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordPeriod:
+    """The period a record link is for (?period_start=&period_end=): the form opens with a date inside it, refuses a
+    date outside it, and says which period the record is for."""
+
+    start: dt.date
+    end: dt.date
+    label: str = ""  # "2026年第47周" when the rule's periods name it; "" otherwise (a period before an event)
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+    def default_date(self, today: dt.date) -> dt.date:
+        """Today if it is inside the period, else the period's nearest end (its last day, for an overdue period)."""
+        return min(max(today, self.start), self.end)
+
+    @property
+    def dates(self) -> str:
+        return gettext("%(start)s—%(end)s") % {
+            "start": date_format(self.start, "MONTH_DAY_FORMAT"),
+            "end": date_format(self.end, "MONTH_DAY_FORMAT"),
+        }
+
+    @property
+    def described(self) -> str:
+        """The period as the dashboard shows it, "2026年第47周（11月16日—11月22日）"; without a label, the dates."""
+        if not self.label:
+            return self.dates
+        return gettext("%(label)s（%(start)s—%(end)s）") % {
+            "label": self.label,
+            "start": date_format(self.start, "MONTH_DAY_FORMAT"),
+            "end": date_format(self.end, "MONTH_DAY_FORMAT"),
+        }
+
+    def refusal(self) -> str:
+        """Why a date outside the period is refused."""
+        between = {
+            "start": date_format(self.start, "MONTH_DAY_FORMAT"),
+            "end": date_format(self.end, "MONTH_DAY_FORMAT"),
+        }
+        if self.label:
+            return gettext("日期须在%(start)s至%(end)s之间：登记的是 %(period)s的记录。") % {
+                **between,
+                "period": self.label,
+            }
+        return gettext("日期须在%(start)s至%(end)s之间。") % between
+
+    def notice(self, rule: ObligationRule | None) -> str:
+        """What the form says on top: "登记的是 2026年第47周（11月16日—11月22日）的记录，计入“党委书记与校长沟通”。"."""
+        if rule is None:
+            return gettext("登记的是 %(period)s的记录。") % {"period": self.described}
+        return gettext("登记的是 %(period)s的记录，计入“%(rule)s”。") % {
+            "period": self.described,
+            "rule": rule.title,
+        }
+
+
+def record_period(params: Any, rule: ObligationRule | None) -> RecordPeriod | None:
+    """The period named by a record link's query (`period_start`, `period_end`, ISO dates), or None when there is
+    none or it is malformed. Labelled when `rule`'s periods include exactly this one (two queries for the calendar).
+    A query string only narrows the dates a form accepts; it never widens what a user may do."""
+    try:
+        start = dt.date.fromisoformat(params.get("period_start") or "")
+        end = dt.date.fromisoformat(params.get("period_end") or "")
+    except (TypeError, ValueError):
+        return None
+    if end < start:
+        return None
+    label = ""
+    if rule is not None and rule.period != BEFORE_EVENT:
+        found = academic_calendar().period(rule.period, start, anchor=rule.anchor)
+        if found is not None and (found.start, found.end) == (start, end):
+            label = found.label
+    return RecordPeriod(start, end, label)
+
+
+def record_counted_message(
+    record: EvidenceRecord | None,
+    *,
+    rule: ObligationRule,
+    period: RecordPeriod | None,
+    people: Iterable[int],
+    today: dt.date,
+) -> str:
+    """What a user is told after recording from a rule's link: what the record counted toward, or that it does not
+    count (another kind, or without the people the rule is about). `people` are those the link named (the pair)."""
+    if (
+        record is None
+        or not record.matches(rule.evidence_params or {})
+        or (period is not None and record.date not in period)
+        or not _owed_by_record(record, rule, set(people))
+    ):
+        return gettext("已登记，但这条记录不计入“%(rule)s”：该要求计入的记录类别或参与人与之不同。") % {
+            "rule": rule.title
+        }
+    which = ""
+    if period is not None:
+        which = gettext("（%(period)s）") % {
+            "period": gettext("%(label)s，%(dates)s") % {"label": period.label, "dates": period.dates}
+            if period.label
+            else period.dates
+        }
+    if record.date > today:
+        # A meeting entered ahead of time: planned until its day (the dashboard shows it as 已安排).
+        return gettext("已登记，将于%(date)s计入“%(rule)s”%(period)s。") % {
+            "date": date_format(record.date, "MONTH_DAY_FORMAT"),
+            "rule": rule.title,
+            "period": which,
+        }
+    return gettext("已登记，计入“%(rule)s”%(period)s。") % {"rule": rule.title, "period": which}
+
+
+def _owed_by_record(record: EvidenceRecord, rule: ObligationRule, people: set[int]) -> bool:
+    """A team rule counts its organization's records (or a sub-unit's, when it applies to them); a personal or pair
+    rule the records its people took part in."""
+    if rule.subject == SUBJECT_TEAM:
+        if record.organization_id is None:
+            return False
+        if record.organization_id == rule.organization_id:
+            return True
+        if not rule.include_sub_units:
+            return False
+        organization = Organization.objects.filter(pk=record.organization_id).select_related("parent").first()
+        return organization is not None and any(
+            a.pk == rule.organization_id for a in organization.ancestors()
+        )
+    return people <= record.people

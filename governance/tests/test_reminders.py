@@ -84,7 +84,9 @@ class FakeSource:
     def gather(self, *, start, end, people=None, organizations=None):
         return [r for r in self.records if start <= r.date <= end]
 
-    def record_url(self, *, rule_code, subject_person_id, counterpart_person_id):
+    def record_url(
+        self, *, rule_code, subject_person_id, counterpart_person_id, period_start=None, period_end=None
+    ):
         url = f"/records/new/?rule={rule_code}&subject={subject_person_id}"
         return url + (f"&counterpart={counterpart_person_id}" if counterpart_person_id else "")
 

@@ -67,16 +67,16 @@ def test_the_secretary_records_last_weeks_overdue_talk_with_the_president_and_se
     expect(page.get_by_label("周校长")).to_be_checked()
     expect(page.get_by_label("吴副校长")).not_to_be_checked()
     page.get_by_label("谈话日期").fill("2026-11-18")
+    # A heart-to-heart talk (谈心谈话), not only a working exchange: it counts for 三（六） as well as 三（一）.
+    page.get_by_label("谈心谈话", exact=True).check()
     page.get_by_label("工作", exact=True).check()
     page.get_by_label("谈话要点").fill("沟通下周党委常委会议题安排。")
     page.get_by_role("button", name="保存").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("谈心谈话已登记。")
-    expect(page.get_by_role("heading", name="谈心谈话 2026-11-18")).to_be_visible()
-    expect(page.locator("dd").first).to_have_text("周校长、林书记")
-
-    page.get_by_role("link", name="我的首页").click()
-
+    # Back on the dashboard, told what the talk counted toward.
+    expect(page.get_by_role("alert")).to_contain_text(
+        "已登记，计入“党委书记与校长沟通”（2026年第47周，11月16日—11月22日）。"
+    )
     expect(_weekly_talk(page, "overdue")).to_have_count(0)
     expect(page.get_by_text("暂无逾期或即将到期事项")).to_be_visible()
     # The same talk also counts for this semester's 谈心交心 with the president (001 三（六）).
@@ -92,10 +92,11 @@ def test_the_secretary_records_last_weeks_overdue_talk_with_the_president_and_se
     this_week.get_by_role("link", name="去登记").click()
     expect(page.get_by_label("周校长")).to_be_checked()
     expect(page.get_by_label("谈话日期")).to_have_value("2026-11-25")
-    page.get_by_label("沟通交流").check()
+    expect(page.get_by_label("沟通交流")).to_be_checked()  # the kind this rule's link preselects
     page.get_by_role("button", name="保存").click()
-    expect(page.get_by_role("alert")).to_contain_text("谈心谈话已登记。")
-    page.get_by_role("link", name="我的首页").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "已登记，计入“党委书记与校长沟通”（2026年第48周，11月23日—11月29日）。"
+    )
 
     done = page.locator('li.obligation[data-rule="001-secretary-president-weekly"]')
     expect(done).to_have_count(1)
@@ -112,9 +113,9 @@ def test_a_talk_dated_after_today_is_refused_and_the_form_keeps_what_was_typed(
     page, university, log_in, console_errors
 ):
     log_in("linshuji")
-    _weekly_talk(page, "overdue").get_by_role("link", name="去登记").click()
+    _weekly_talk(page, "on_track").get_by_role("link", name="去登记").click()
 
-    page.get_by_label("谈话日期").fill("2026-11-26")
+    page.get_by_label("谈话日期").fill("2026-11-26")  # inside this week, but tomorrow
     page.get_by_label("谈话要点").fill("沟通下周党委常委会议题安排。")
     page.get_by_role("button", name="保存").click()
 

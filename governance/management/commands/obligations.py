@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from governance.engine.obligations import STATUS_LABELS
+from governance.management.commands._holidays import warn_missing_holidays
 from governance.models import Organization, Person
 from governance.selectors.obligations import obligations_for_organization, obligations_for_person
 
@@ -55,6 +56,12 @@ class Command(BaseCommand):
             if org is None:
                 raise CommandError(f"找不到代码为“{options['org']}”的组织。")
             result = obligations_for_organization(org, today=today, start=start, end=end)
+        # The days the engine looked at: today (or the span asked for) and every period it shows, due dates included.
+        warn_missing_holidays(
+            self.stderr,
+            [today, *(d for d in (start, end) if d)]
+            + [d for ob in result.obligations for d in (ob.period.start, ob.period.end, ob.due)],
+        )
         rows = [result.as_dict(ob) for ob in result.obligations]
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))

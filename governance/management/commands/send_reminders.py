@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
+from governance.management.commands._holidays import warn_missing_holidays
 from governance.services.reminders import (
     ReminderPlan,
     chinese_date,
@@ -30,6 +31,7 @@ from governance.services.reminders import (
     reminders_sweep,
     reminders_unsent,
 )
+from governance.services.workdays import years_in_use
 
 
 def _date(value: str) -> dt.date:
@@ -59,6 +61,18 @@ class Command(BaseCommand):
 
     def _run(self, today: dt.date, *, dry_run: bool, sync: bool) -> None:
         plan = reminders_plan(today=today)
+        # The job evaluates every current period: those lie in the years in use (this one, the next when near, and
+        # those of academic years not yet over), and each item names its own dates.
+        warn_missing_holidays(
+            self.stderr,
+            [dt.date(year, 1, 1) for year in years_in_use(today)]
+            + [
+                d
+                for p in (*plan.recipients, *plan.without_email)
+                for i in p.items
+                for d in (i.period_end, i.due)
+            ],
+        )
         if dry_run:
             self._print_plan(plan)
             return
