@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from governance.access import OfficeRequiredMixin
 from governance.models import LeadershipTeam, ObligationRule, Organization, Person
 from governance.selectors.dashboard import office_overview, row_for
-from governance.selectors.evaluations import current_view
+from governance.selectors.obligations import evaluate_obligations
 from governance.services.freshness import cached_fragment
 from governance.services.obligations import ExcuseError, obligation_excuse
 
@@ -90,7 +90,8 @@ class OverviewCellView(OfficeRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         team, rule, person = self._load()
         today = _today(self.request)
-        result = current_view(today=today, team_ids=[team.pk])
+        # The records that counted are listed here: a fresh evaluation of this team (the shared one keeps figures).
+        result = evaluate_obligations(start=today, end=today, today=today, team_ids=[team.pk])
         rows = [
             row_for(ob, result, person.pk if person else None, for_office=True)
             for ob in result.obligations

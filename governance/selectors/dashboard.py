@@ -174,10 +174,10 @@ def leader_dashboard(person: Person, *, today: dt.date) -> Dashboard:
 
 @dataclass
 class Cell:
-    rows: list[Row]
+    obligations: list[Obligation]  # the obligations in the cell (a pair's shows on both people's lines)
     status: str
     colour: str
-    label: str | Promise
+    label: str
     url: str
 
 
@@ -198,26 +198,27 @@ class Overview:
         ]
 
 
-def _worst(rows: list[Row]) -> Status:
-    return min((r.obligation.status for r in rows), key=lambda s: STATUS_ORDER[s])
+def _worst(obligations: list[Obligation]) -> Status:
+    return min((ob.status for ob in obligations), key=lambda s: STATUS_ORDER[s])
 
 
 def office_overview(*, today: dt.date, organization: Organization | None = None) -> Overview:
-    """Leaders × rules for the current period, for the whole university or one organization's team."""
+    """Leaders × rules for the current period, for the whole university or one organization's team. A cell needs only
+    the statuses of its obligations (the drill-down shows their records), so none is shaped into a dashboard row."""
     organizations = list(Organization.objects.filter(team__isnull=False).order_by("order", "code"))
     team_ids = None
     if organization is not None:
         team_ids = list(LeadershipTeam.objects.filter(organization=organization).values_list("id", flat=True))
     result = current_view(today=today, team_ids=team_ids)
     rules: dict[str, tuple[str, str, str]] = {}
-    cells: dict[tuple[int, int | None], dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+    cells: dict[tuple[int, int | None], dict[str, list[Obligation]]] = defaultdict(lambda: defaultdict(list))
     for ob in result.obligations:
         rules.setdefault(ob.rule.code, (ob.rule.code, ob.rule.title, ob.rule.clause_ref))
         if ob.subject_person_id is None:
-            cells[(ob.team.id, None)][ob.rule.code].append(row_for(ob, result, None, for_office=True))
+            cells[(ob.team.id, None)][ob.rule.code].append(ob)
             continue
         for pid in {ob.subject_person_id, ob.counterpart_person_id} - {None}:
-            cells[(ob.team.id, pid)][ob.rule.code].append(row_for(ob, result, pid, for_office=True))
+            cells[(ob.team.id, pid)][ob.rule.code].append(ob)
     positions = (
         Position.objects.active_on(today)
         .filter(team_id__in=[k[0] for k in cells])
@@ -240,41 +241,40 @@ def office_overview(*, today: dt.date, organization: Organization | None = None)
             names.setdefault(key[1], result.person_name(key[1]))
     order.sort(key=lambda k: (result.teams[k[0]].name, k[1] is not None))
     rule_list = list(rules.values())
+    # Words and links made once, not once per cell (a university's overview has about a thousand cells).
+    status_words = {status: str(words) for status, words in STATUS_LABELS.items()}
+    late_words = gettext("%(n)d 项%(status)s")
+    done_words = gettext("%(met)d/%(total)d 已完成")
+    going_words = gettext("进行中（已完成 %(met)d/%(total)d）")
+    cell_url = reverse("overview_cell") + "?"
+    # The drill-down's way back returns to the same filtered overview.
+    back = "&" + urlencode({"org": organization.code}) if organization is not None else ""
+    rule_params = {code: urlencode({"rule": code}) for code, _title, _ref in rule_list}
     lines = []
     for team_id, pid in order:
         row_cells: list[Cell | None] = []
+        line = cells[(team_id, pid)]
+        whom = f"&team={team_id}" + (f"&person={pid}" if pid else "") + back
         for code, _title, _ref in rule_list:
-            rows = cells[(team_id, pid)].get(code)
-            if not rows:
+            obligations = line.get(code)
+            if not obligations:
                 row_cells.append(None)
                 continue
-            worst = _worst(rows)
-            met = sum(1 for r in rows if r.obligation.status == Status.MET)
-            label: str | Promise
-            if len(rows) == 1:
-                label = STATUS_LABELS[worst]
+            worst = _worst(obligations)
+            label: str
+            if len(obligations) == 1:
+                label = status_words[worst]
             elif worst in (Status.OVERDUE, Status.DUE_SOON):
                 # What needs the office's attention first: how many are late, or about to be.
-                label = gettext("%(n)d 项%(status)s") % {
-                    "n": sum(1 for r in rows if r.obligation.status == worst),
-                    "status": STATUS_LABELS[worst],
-                }
-            elif met == len(rows):
-                label = gettext("%(met)d/%(total)d 已完成") % {"met": met, "total": len(rows)}
+                late = sum(1 for ob in obligations if ob.status == worst)
+                label = late_words % {"n": late, "status": status_words[worst]}
             else:
+                met = sum(1 for ob in obligations if ob.status == Status.MET)
                 # Nothing late, but not all done: say so, or "0/5 已完成" in green reads as finished.
-                label = gettext("进行中（已完成 %(met)d/%(total)d）") % {"met": met, "total": len(rows)}
-            query = urlencode(
-                {
-                    "rule": code,
-                    "team": team_id,
-                    **({"person": pid} if pid else {}),
-                    # The drill-down's way back returns to the same filtered overview.
-                    **({"org": organization.code} if organization is not None else {}),
-                }
-            )
+                words = done_words if met == len(obligations) else going_words
+                label = words % {"met": met, "total": len(obligations)}
             row_cells.append(
-                Cell(rows, worst, STATUS_COLOURS[worst], label, reverse("overview_cell") + "?" + query)
+                Cell(obligations, worst, STATUS_COLOURS[worst], label, cell_url + rule_params[code] + whom)
             )
         lines.append((result.teams[team_id].name, names.get(pid, ""), row_cells))
     return Overview(organization, organizations, rule_list, lines, today)
