@@ -201,12 +201,13 @@ class TalkEvidence:
         if not rows:
             return []
         pairs = list(in_range.values_list("talk_id", "person_id"))
-        people_qs = (
-            Person.objects.all()
-            if people_ids is None
-            else Person.objects.filter(pk__in=in_range.values("person_id"))
+        # The names of the people just read, by their ids: not the filtered subquery a third time (it reads every
+        # talk the people ever had), and not every person of the site for a few talks.
+        names = dict(
+            Person.objects.filter(pk__in={person_id for _talk, person_id in pairs})
+            .values_list("pk", "name")
+            .order_by()
         )
-        names = dict(people_qs.values_list("pk", "name").order_by())
         participants: dict[int, list[tuple[str, int]]] = defaultdict(list)
         for talk_id, person_id in pairs:
             participants[talk_id].append((names.get(person_id, ""), person_id))
