@@ -81,7 +81,7 @@ class LeanChangelistMixin:
         """The changelist's filtered, searched, ordered queryset, with what its columns need (prefetches)."""
         return queryset
 
-    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))  # nosec B308 # constant markup (Django's own header checkbox), no data
     def action_checkbox(self, obj) -> str:
         return format_html(
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
@@ -128,7 +128,7 @@ class MeetingAdmin(LeanChangelistMixin, OfficeOnlyAdminMixin, SimpleHistoryAdmin
     list_select_related = ("organization", "chair")
     autocomplete_fields = ("organization", "chair", "attendees", "observers")
     ordering = ("-date", "-start_time")
-    readonly_fields = ("created_by", "created_at", "updated_at")
+    readonly_fields = ("recorded_by", "created_at", "updated_at")
     inlines = [MeetingAttachmentInline, AgendaItemOnMeetingInline]
     fieldsets = (
         (
@@ -140,12 +140,12 @@ class MeetingAdmin(LeanChangelistMixin, OfficeOnlyAdminMixin, SimpleHistoryAdmin
             _("内容"),
             {"fields": ("agenda", "topics_announced_on", "preparation_start", "minutes", "confidential")},
         ),
-        (_("登记"), {"fields": ("created_by", "created_at", "updated_at")}),
+        (_("登记"), {"fields": ("recorded_by", "created_at", "updated_at")}),
     )
 
     def save_model(self, request, obj, form, change) -> None:
-        if not change and not obj.created_by_id:
-            obj.created_by = request.user
+        if not change and not obj.recorded_by_id:
+            obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change) -> None:
@@ -193,12 +193,12 @@ class AgendaItemAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
     list_select_related = ("organization", "proposer", "meeting")
     autocomplete_fields = ("organization", "proposer", "meeting", "areas")
     # The status follows the opinions (communication.services); it is never typed in.
-    readonly_fields = ("status", "created_by", "created_at", "updated_at")
+    readonly_fields = ("status", "recorded_by", "created_at", "updated_at")
     inlines = [OpinionInline]
 
     def save_model(self, request, obj, form, change) -> None:
-        if not change and not obj.created_by_id:
-            obj.created_by = request.user
+        if not change and not obj.recorded_by_id:
+            obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change) -> None:
@@ -317,11 +317,11 @@ class AbsenceAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
     search_fields = ("person__name", "destination", "reason")
     list_select_related = ("person", "leave_approved_by")
     autocomplete_fields = ("person", "notified", "leave_approved_by")
-    readonly_fields = ("created_by", "created_at")
+    readonly_fields = ("recorded_by", "created_at", "updated_at")
     ordering = ("-start", "-pk")
     inlines = [HandoverInline]
 
     def save_model(self, request, obj, form, change) -> None:
-        if not change and not obj.created_by_id:
-            obj.created_by = request.user
+        if not change and not obj.recorded_by_id:
+            obj.recorded_by = request.user
         super().save_model(request, obj, form, change)

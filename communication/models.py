@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communication import permissions
+from governance.models import RecordedModel
 
 # ---------------------------------------------------------------------------------------------------------------
 # Private storage for meeting attachments: never under STATIC or a public MEDIA URL.
@@ -71,7 +72,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         return permissions.filter_meeting_records_visible(self, user)
 
 
-class Meeting(models.Model):
+class Meeting(RecordedModel):
     kind = models.CharField(_("会议类型"), max_length=20, choices=MeetingKind.choices)
     organization = models.ForeignKey(
         "governance.Organization",
@@ -117,19 +118,9 @@ class Meeting(models.Model):
         blank=True,
         help_text=_("民主生活会必填：会前谈心谈话自该日起计入“四必谈”"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[attendees, observers])
+    _history_m2m_fields = ["attendees", "observers"]
 
     class Meta:
         verbose_name = _("会议")
@@ -234,7 +225,7 @@ class AgendaItemStatus(models.TextChoices):
     DECIDED = "decided", _("已决定")
 
 
-class AgendaItem(models.Model):
+class AgendaItem(RecordedModel):
     title = models.CharField(_("议题名称"), max_length=200)
     organization = models.ForeignKey(
         "governance.Organization",
@@ -272,18 +263,8 @@ class AgendaItem(models.Model):
         _("状态"), max_length=20, choices=AgendaItemStatus.choices, default=AgendaItemStatus.DRAFT
     )
     decision = models.TextField(_("会议决定"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[areas])
+    _history_m2m_fields = ["areas"]
 
     class Meta:
         verbose_name = _("议题")
@@ -421,7 +402,7 @@ class TalkQuerySet(models.QuerySet["Talk"]):
         return self.filter(date__gte=start, date__lte=end)
 
 
-class Talk(models.Model):
+class Talk(RecordedModel):
     participants = models.ManyToManyField("governance.Person", verbose_name=_("参与人"), related_name="talks")
     date = models.DateField(_("谈话日期"))
     # 000 四（五）: 正式谈心 vs 不定期沟通.
@@ -444,20 +425,10 @@ class Talk(models.Model):
         related_name="preparation_talks",
         limit_choices_to={"kind": MeetingKind.DEMOCRATIC_LIFE},
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = TalkQuerySet.as_manager()
-    # The history copies the confidential notes: its pages are in the office-only admin.
-    history = HistoricalRecords(m2m_fields=[participants])
+    # The history (RecordedModel) copies the confidential notes: its pages are in the office-only admin.
+    _history_m2m_fields = ["participants"]
 
     class Meta:
         verbose_name = _("谈心谈话")
@@ -523,7 +494,7 @@ class AbsenceQuerySet(models.QuerySet["Absence"]):
         return self.filter(end__gte=today)
 
 
-class Absence(models.Model):
+class Absence(RecordedModel):
     person = models.ForeignKey(
         "governance.Person", verbose_name=_("外出人员"), on_delete=models.PROTECT, related_name="absences"
     )
@@ -547,18 +518,9 @@ class Absence(models.Model):
         on_delete=models.PROTECT,
         related_name="absences_approved",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = AbsenceQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[notified])
+    _history_m2m_fields = ["notified"]
 
     class Meta:
         verbose_name = _("外出报备")

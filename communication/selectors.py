@@ -191,19 +191,10 @@ def agenda_items_not_ready(*, organization: Organization | None = None) -> list[
     return [r for r in map(readiness, _items_with_opinions(qs.order_by("created_at", "pk"))) if not r.ready]
 
 
-def agenda_items_queryset(
-    *, status: str | None = None, organization: int | None = None, meeting_kind: str | None = None
-) -> QuerySet[AgendaItem]:
+def agenda_items_queryset() -> QuerySet[AgendaItem]:
     """The office's list of agenda items, newest first; wrap each row in `readiness()` for its badge. A page of it
-    runs two queries (items, then their opinions with people)."""
-    qs = AgendaItem.objects.all()
-    if status:
-        qs = qs.filter(status=status)
-    if organization:
-        qs = qs.filter(organization_id=organization)
-    if meeting_kind:
-        qs = qs.filter(meeting_kind=meeting_kind)
-    return _items_with_opinions(qs.order_by("-created_at", "-pk"))
+    runs two queries (items, then their opinions with people). Narrowed by communication.filters.AgendaItemFilter."""
+    return _items_with_opinions(AgendaItem.objects.order_by("-created_at", "-pk"))
 
 
 def agenda_item_with_opinions(pk: int) -> AgendaItem:
@@ -231,11 +222,10 @@ def schedulable_meetings(item: AgendaItem, *, today: dt.date | None = None) -> Q
 # --- Talks --------------------------------------------------------------------------------------------------------
 
 
-def talks_for_list(user: Any, *, formal: bool | None = None) -> QuerySet[Talk]:
-    """Talks the user may see, newest first, participants prefetched; the notes are never loaded for a list."""
+def talks_for_list(user: Any) -> QuerySet[Talk]:
+    """Talks the user may see, newest first, participants prefetched; the notes are never loaded for a list.
+    Narrowed by communication.filters.TalkFilter."""
     qs = Talk.objects.visible_to(user).defer("notes")
-    if formal is not None:
-        qs = qs.filter(formal=formal)
     return qs.prefetch_related(Prefetch("participants", queryset=Person.objects.only("id", "name"))).order_by(
         "-date", "-pk"
     )
@@ -244,14 +234,9 @@ def talks_for_list(user: Any, *, formal: bool | None = None) -> QuerySet[Talk]:
 # --- Meetings -----------------------------------------------------------------------------------------------------
 
 
-def meetings_for_list(
-    user: Any, *, kind: str | None = None, organization: int | None = None
-) -> QuerySet[Meeting]:
+def meetings_for_list(user: Any) -> QuerySet[Meeting]:
+    """Meetings the user may see, newest first, without their minutes. Narrowed by communication.filters.MeetingFilter."""
     qs = Meeting.objects.visible_to(user).select_related("organization", "chair")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if organization:
-        qs = qs.filter(organization_id=organization)
     return qs.defer("minutes").order_by("-date", "-start_time", "-pk")
 
 

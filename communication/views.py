@@ -22,6 +22,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from communication import selectors, services
+from communication.filters import AbsenceFilter, AgendaItemFilter, MeetingFilter, TalkFilter
 from communication.evidence import MEETING, TALK, meeting_evidence, talk_evidence
 from communication.forms import (
     AbsenceForm,
@@ -58,6 +59,7 @@ from communication.permissions import (
     person_of,
 )
 from governance.access import OfficeRequiredMixin
+from governance.filters import FilteredListView
 from governance.models import ObligationRule, Organization, Person, Position, PositionKind
 from governance.roles import is_office
 from governance.selectors.obligations import RecordPeriod, record_counted_message, record_period
@@ -115,22 +117,21 @@ class IndexView(FamilyRegulationsView):
 # --- Talks --------------------------------------------------------------------------------------------------------
 
 
-class TalkListView(LoginRequiredMixin, ListView):
+class TalkListView(LoginRequiredMixin, FilteredListView):
     """Mine (talks I took part in), or all for the office; never the notes."""
 
     template_name = "communication/talk_list.html"
     context_object_name = "talks"
     paginate_by = PAGE_SIZE
+    filterset_class = TalkFilter
 
     def get_queryset(self):
-        formal = {"1": True, "0": False}.get(self.request.GET.get("formal", ""))
-        return selectors.talks_for_list(self.request.user, formal=formal)
+        return selectors.talks_for_list(self.request.user)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["office"] = is_office(self.request.user)
         context["can_record"] = can_record_talk(self.request.user)
-        context["formal_filter"] = self.request.GET.get("formal", "")
         return context
 
 
@@ -293,24 +294,18 @@ class TalkDetailView(LoginRequiredMixin, DetailView):
 # --- Meetings -----------------------------------------------------------------------------------------------------
 
 
-class MeetingListView(LoginRequiredMixin, ListView):
+class MeetingListView(LoginRequiredMixin, FilteredListView):
     template_name = "communication/meeting_list.html"
     context_object_name = "meetings"
     paginate_by = PAGE_SIZE
+    filterset_class = MeetingFilter
 
     def get_queryset(self):
-        kind = self.request.GET.get("kind") or None
-        if kind not in MeetingKind.values:
-            kind = None
-        return selectors.meetings_for_list(
-            self.request.user, kind=kind, organization=_int(self.request.GET.get("organization"))
-        )
+        return selectors.meetings_for_list(self.request.user)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["office"] = is_office(self.request.user)
-        context["kinds"] = MeetingKind.choices
-        context["kind_filter"] = self.request.GET.get("kind", "")
         return context
 
 
@@ -496,29 +491,21 @@ class SibitanMatrixView(LoginRequiredMixin, DetailView):
 # --- Agenda items -------------------------------------------------------------------------------------------------
 
 
-class AgendaItemListView(OfficeRequiredMixin, ListView):
+class AgendaItemListView(OfficeRequiredMixin, FilteredListView):
     """The office's agenda items, each with its readiness at a glance; items not ready yet, with why, on top."""
 
     template_name = "communication/agenda_item_list.html"
     context_object_name = "items"
     paginate_by = PAGE_SIZE
+    filterset_class = AgendaItemFilter
 
     def get_queryset(self):
-        status = self.request.GET.get("status") or None
-        if status not in AgendaItemStatus.values:
-            status = None
-        return selectors.agenda_items_queryset(
-            status=status,
-            organization=_int(self.request.GET.get("organization")),
-            meeting_kind=self.request.GET.get("meeting_kind") or None,
-        )
+        return selectors.agenda_items_queryset()
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["rows"] = [selectors.readiness(item) for item in context["items"]]
         context["not_ready"] = selectors.agenda_items_not_ready()
-        context["statuses"] = AgendaItemStatus.choices
-        context["status_filter"] = self.request.GET.get("status", "")
         return context
 
 
@@ -736,12 +723,13 @@ class OpinionRespondView(LoginRequiredMixin, FormView):
 # --- Absences -----------------------------------------------------------------------------------------------------
 
 
-class AbsenceListView(LoginRequiredMixin, ListView):
+class AbsenceListView(LoginRequiredMixin, FilteredListView):
     """Absences I may see; for a leader, on top, those in which I cover someone's duties (001 三（七））."""
 
     template_name = "communication/absence_list.html"
     context_object_name = "absences"
     paginate_by = PAGE_SIZE
+    filterset_class = AbsenceFilter
 
     def get_queryset(self):
         return selectors.absences_for_list(self.request.user)

@@ -42,7 +42,7 @@ def absence_record(
         destination=destination,
         reason=reason,
         leave_approved_by=leave_approved_by,
-        created_by=created_by_user if created_by_user.is_authenticated else None,
+        recorded_by=created_by_user if created_by_user.is_authenticated else None,
     )
     clean_or_refuse(absence)
     rows = [(covering, (duties or "").strip()) for covering, duties in handovers if covering is not None]

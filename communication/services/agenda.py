@@ -174,7 +174,7 @@ def agenda_item_create(
     areas: Iterable[Area] = (),
 ) -> AgendaItem:
     item = AgendaItem(
-        created_by=created_by,
+        recorded_by=created_by,
         organization=organization,
         title=title,
         meeting_kind=meeting_kind,

@@ -38,7 +38,7 @@ def meeting_create(
     preparation_start: dt.date | None = None,
 ) -> Meeting:
     meeting = Meeting(
-        created_by=created_by,
+        recorded_by=created_by,
         organization=organization,
         kind=kind,
         title=title,

@@ -153,7 +153,7 @@ def test_a_leader_reports_an_absence_from_the_form(client, team):
     assert response.status_code == 302
     absence = Absence.objects.get()
     assert absence.person == vice1
-    assert absence.created_by == vice1.user
+    assert absence.recorded_by == vice1.user
     assert absence.handovers.get().covering == vice2
 
 

@@ -121,7 +121,7 @@ def test_the_office_records_a_meeting_from_the_form_and_a_refusal_keeps_the_inpu
     meeting = Meeting.objects.get()
     assert response["Location"] == reverse("communication:meeting_detail", args=[meeting.pk])
     assert set(meeting.attendees.all()) == {secretary, dean}
-    assert meeting.created_by == office
+    assert meeting.recorded_by == office
 
 
 def test_the_meeting_form_prefills_kind_organization_and_chair(client, team, office):
