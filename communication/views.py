@@ -22,8 +22,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from communication import selectors, services
-from communication.filters import AbsenceFilter, AgendaItemFilter, MeetingFilter, TalkFilter
 from communication.evidence import MEETING, TALK, meeting_evidence, talk_evidence
+from communication.filters import AbsenceFilter, AgendaItemFilter, MeetingFilter, TalkFilter
 from communication.forms import (
     AbsenceForm,
     AgendaItemForm,
