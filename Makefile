@@ -109,7 +109,8 @@ MYPY_PATHS = governance/engine $(wildcard $(foreach app,$(APPS),$(app)/services 
 # Every check runs even after one fails, so a single run lists everything to fix.
 lint: venv
 	@status=0; \
-	for check in "ruff check ." "ruff format --check ." "lint-imports --no-logo" "mypy $(MYPY_PATHS)"; do \
+	for check in "ruff check ." "ruff format --check ." "lint-imports --no-logo" "mypy $(MYPY_PATHS)" \
+		"bandit -c pyproject.toml -q --severity-level medium -r $(APPS)"; do \
 		echo "$(VENV)/bin/$$check"; \
 		$(VENV)/bin/$$check || status=1; \
 	done; \

@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -134,7 +135,8 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # At least 12 characters (issue 7 §6); the subclass shows Django's own refusal in Chinese (see its docstring).
+    {"NAME": "governance.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -142,15 +144,39 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock on username AND IP, so one attacker cannot lock out a whole campus NAT, nor one user be
-# guessed from many addresses.
+# Sessions (issue 7 §6): they end after a working day without a request (a request restarts the clock, see
+# governance/sessions.py) and when the browser closes; changing the password ends the user's other sessions
+# (Django's session auth hash; the page that changed it stays logged in).
+SESSION_ENGINE = "governance.sessions"
+SESSION_COOKIE_AGE = 10 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# django-axes: lock on username AND the client's real IP, so one attacker cannot lock out a whole campus NAT (or,
+# behind the proxy, everyone), nor one user be guessed from many addresses.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's IP, resolved by django-ipware (axes.helpers.get_client_ip_address). AXES_PROXY_COUNT is the number
+# of reverse proxies in front of the site, each appending the address it saw to X-Forwarded-For:
+# - 0 (no proxy; `make run`): only REMOTE_ADDR. X-Forwarded-For is then the client's own, forgeable, and ignored.
+# - N ≥ 1: the N-th address from the right of X-Forwarded-For, the one the outermost proxy saw. What a client
+#   sends itself stays on the left and is never used. django-ipware counts the proxies *listed in* the header,
+#   which the last proxy (REMOTE_ADDR) is not: hence N - 1. Not strict, so a forged or malformed left part does
+#   not throw the real address away. A request that did not pass every proxy (a header shorter than N) gets
+#   REMOTE_ADDR when N = 1, no address when N > 1. Tested in governance/tests/test_security_posture.py.
+_proxy_count = env.int("AXES_PROXY_COUNT", default=0)
+if _proxy_count < 0:
+    raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or more (the number of reverse proxies).")
+AXES_IPWARE_PROXY_ORDER = "left-most"
+if _proxy_count:
+    AXES_IPWARE_PROXY_COUNT = _proxy_count - 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_PROXY_COUNT = None
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+IPWARE_STRICT = False
 
 # Internationalisation: Chinese first, English second ----------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

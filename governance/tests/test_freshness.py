@@ -251,6 +251,8 @@ def test_the_next_day_is_computed_afresh(client, college):
     client.get(reverse("home"))
 
     with time_machine.travel(NOON + dt.timedelta(days=1), tick=False):
+        # Yesterday's session ended overnight (SESSION_COOKIE_AGE: ten hours without a request).
+        client.force_login(secretary.user)
         page = client.get(reverse("home")).content.decode()
 
     assert "11月26日" in page
