@@ -120,7 +120,9 @@ class ObligationRule(models.Model):
     counterpart_positions = models.JSONField(_("对象职务"), default=list, blank=True)
 
     evidence_source = models.CharField(
-        _("计入的记录"), max_length=60, help_text=_("业务模块注册的记录来源，写作“模块.记录”，如会议、谈心谈话")
+        _("计入的记录"),
+        max_length=60,
+        help_text=_("业务模块注册的记录来源，写作“模块.记录”，如会议、谈心谈话"),
     )
     evidence_params = models.JSONField(
         _("记录条件"), default=dict, blank=True, help_text=_('如 {"kind": "coordination"}')

@@ -110,7 +110,6 @@ class ReminderSent(models.Model):
         return f"{self.person} · {self.rule} · {self.period_start} · {self.get_kind_display()}"
 
 
-
 class ReminderSectionSent(models.Model):
     """The claim that one family's digest section, in one state, was (or is being) sent to one person.
 
@@ -139,6 +138,7 @@ class ReminderSectionSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.family} · {self.key[:40]}"
+
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)

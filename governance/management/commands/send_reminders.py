@@ -117,6 +117,10 @@ class Command(BaseCommand):
                 for item in items:
                     self.stdout.write(f"  【{label}】{item.line()}")
                     self.stdout.write(f"      办理：{item.url}")
+            for section in entry.sections:
+                self.stdout.write(f"  【{section.title}】")
+                for line in section.lines:
+                    self.stdout.write(f"    {line.text}" + (f"（{line.detail}）" if line.detail else ""))
         if plan.without_email:
             self.stdout.write("")
             self._print_skipped(plan.without_email)
@@ -127,5 +131,7 @@ class Command(BaseCommand):
                     )
         self.stdout.write("")
         self.stdout.write(
-            f"合计：{len(plan.recipients)} 人将收到邮件，共 {plan.item_count} 项；{len(plan.without_email)} 人没有电子邮箱。"
+            f"合计：{len(plan.recipients)} 人将收到邮件，共 {plan.item_count} 项"
+            + (f"、{plan.section_count} 个模块提醒" if plan.section_count else "")
+            + f"；{len(plan.without_email)} 人没有电子邮箱。"
         )
