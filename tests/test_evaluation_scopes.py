@@ -127,3 +127,51 @@ def test_the_teams_cached_views_equal_a_fresh_evaluation_before_and_after_a_chan
     for team_id in LeadershipTeam.objects.values_list("pk", flat=True):
         one = evaluate_obligations(start=TODAY, end=TODAY, today=TODAY, team_ids=[team_id])
         assert numbers(current_view(today=TODAY, team_ids=[team_id]).obligations) == numbers(one.obligations)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_rules_are_read_once_per_stamp_and_a_rule_change_is_seen(semester):
+    """governance.selectors.obligations keeps the rules, teams and calendar it read under the global stamp; a rule
+    saved moves the stamp, so the next evaluation reads them again (inside a transaction it always reads them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from communication.tests.factories import make_university_team
+    from governance.models import ObligationRule
+
+    make_university_team()
+
+    def evaluated() -> tuple[set[str], int]:
+        with CaptureQueriesContext(connection) as queries:
+            result = evaluate_obligations(start=TODAY, end=TODAY, today=TODAY)
+        return {ob.rule.code for ob in result.obligations}, len(queries.captured_queries)
+
+    codes, first = evaluated()
+    again, second = evaluated()
+    assert again == codes
+    assert second <= first - 4  # organizations, teams, rules and the calendar were not read again
+
+    rule = ObligationRule.objects.get(code="001-secretary-president-weekly")
+    rule.is_active = False
+    rule.save()
+
+    after, third = evaluated()
+    assert after == codes - {"001-secretary-president-weekly"}
+    assert third == first
+
+
+def test_the_garbage_collector_runs_again_after_an_evaluation_even_a_failed_one(site, monkeypatch):
+    import gc
+
+    from governance.selectors import obligations
+
+    evaluate_obligations(start=TODAY, end=TODAY, today=TODAY)
+    assert gc.isenabled()
+
+    def broken(**kwargs):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(obligations, "_evaluate_obligations", broken)
+    with pytest.raises(RuntimeError):
+        evaluate_obligations(start=TODAY, end=TODAY, today=TODAY)
+    assert gc.isenabled()

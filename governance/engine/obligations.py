@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -264,8 +264,11 @@ def evaluate(
     today: dt.date,
     calendar: Any,
     is_workday: Callable[[dt.date], bool] | None = None,
+    people: Collection[int] | None = None,
 ) -> list[Obligation]:
-    """Every obligation of `rules` for their teams whose period overlaps [start, end], with status as of `today`."""
+    """Every obligation of `rules` for their teams whose period overlaps [start, end], with status as of `today`.
+    With `people`, the personal and pair obligations of others are left out (a dashboard needs its reader's only);
+    team obligations are all kept."""
     by_team: dict[int, list[Tenure]] = defaultdict(list)
     for t in tenures:
         by_team[t.team_id].append(t)
@@ -293,7 +296,9 @@ def evaluate(
                 ):
                     continue
                 results.extend(
-                    _obligations_in_period(rule, team, members, period, records, excuses, today, is_workday)
+                    _obligations_in_period(
+                        rule, team, members, period, records, excuses, today, is_workday, people
+                    )
                 )
     results.sort(
         key=lambda o: (o.period.end, o.rule.code, o.subject_person_id or 0, o.counterpart_person_id or 0)
@@ -356,6 +361,7 @@ def _obligations_in_period(
     excuses: Mapping[ExcuseKey, str],
     today: dt.date,
     is_workday: Callable[[dt.date], bool] | None,
+    people: Collection[int] | None = None,
 ) -> list[Obligation]:
     expected = expected_date(rule, period, is_workday)
     due = expected or period.end
@@ -413,6 +419,8 @@ def _obligations_in_period(
     )
     if rule.counterpart == COUNTERPART_NONE:
         for pid, ts in subjects.items():
+            if people is not None and pid not in people:
+                continue
             window = _window(ts, period.start, period.end)
             if window is None:
                 continue
@@ -432,7 +440,10 @@ def _obligations_in_period(
             pair = (min(pid, cid), max(pid, cid))
             if pid == cid or pair in seen:
                 continue
+            # The first way round a pair is met names its subject: so it is seen before anyone is left out.
             seen.add(pair)
+            if people is not None and pid not in people and cid not in people:
+                continue
             w1 = _window(ts, period.start, period.end)
             w2 = _window(cts, period.start, period.end) if w1 else None
             if not (w1 and w2):

@@ -3,16 +3,24 @@
 rules (1) + teams (1) + organizations (1) + tenures (1) + calendar (2) + each evidence source used (≤3 queries a
 read, at most three reads: the span every team owes, and the days either side of it for rules only some teams owe)
 + events (≤2) + excuses (1) + holiday data (≤2 a year) + people (1): the count does not grow with the data.
+
+The rules, teams, organizations, calendar and holiday data change only with the global stamp
+(governance.services.freshness): outside a transaction, a process reads them once per stamp (`_setup`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+import logging
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -37,8 +45,11 @@ from governance.engine.obligations import (
     rule_periods,
 )
 from governance.models import LeadershipTeam, ObligationExcuse, ObligationRule, Organization, Person, Position
-from governance.selectors.calendar import academic_calendar
+from governance.selectors.calendar import AcademicCalendar, academic_calendar
+from governance.services import freshness
 from governance.services.workdays import WorkdayCalendar
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -161,6 +172,84 @@ def rule_specs(
     return specs
 
 
+@dataclass(frozen=True)
+class _Setup:
+    """What every evaluation reads first and only a change of rules, organizations, teams, the calendar or holidays
+    alters (each of them moves the global stamp): the teams, every active rule for every team owing it, the
+    academic calendar and the working-day calendar."""
+
+    teams: dict[int, TeamInfo]
+    specs: tuple[RuleSpec, ...]
+    calendar: AcademicCalendar
+    workdays: WorkdayCalendar
+
+
+def _read_setup() -> _Setup:
+    orgs = list(Organization.objects.only("id", "parent_id"))
+    descendants = _descendant_map(orgs)
+    team_rows = list(
+        LeadershipTeam.objects.select_related("organization").only(
+            "id", "name", "organization_id", "organization__name"
+        )
+    )
+    team_by_org = {t.organization_id: t.pk for t in team_rows}
+    teams = {t.pk: TeamInfo(t.pk, t.organization_id, t.name) for t in team_rows}
+    rules = (
+        ObligationRule.objects.filter(is_active=True)
+        .select_related("clause__regulation")
+        .order_by("order", "code")
+    )
+    specs = tuple(rule_specs(rules, team_by_org, descendants))
+    return _Setup(teams, specs, academic_calendar(), WorkdayCalendar())
+
+
+_SETUPS: dict[str, _Setup] = {}  # this process's setup, by the global stamp it was read under (one entry)
+
+
+def _setup() -> _Setup:
+    """The setup, read once per global stamp in this process. Read afresh inside a transaction: one that changed a
+    rule and is then rolled back must not leave its rule behind under a stamp that stays."""
+    if connection.in_atomic_block:
+        return _read_setup()
+    try:
+        stamp = freshness.data_version()
+    except Exception:
+        logger.exception("cache unavailable; reading the rules afresh")
+        stamp = ""
+    found = _SETUPS.get(stamp) if stamp else None
+    if found is None:
+        found = _read_setup()
+        if stamp:
+            _SETUPS.clear()
+            _SETUPS[stamp] = found
+    return found
+
+
+_gc_lock = threading.Lock()
+_gc_pausing = 0  # evaluations running in this process's threads
+_gc_was_enabled = True
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector waits while an evaluation builds its thousands of small, acyclic objects (it
+    would scan them again and again: a fifth of a whole-site evaluation); whatever it would have collected, it
+    collects afterwards. Re-enabled by the last of several threads to leave, and only if it was enabled."""
+    global _gc_pausing, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausing == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausing += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausing -= 1
+            if _gc_pausing == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def evaluate_obligations(
     *,
     start: dt.date,
@@ -173,23 +262,33 @@ def evaluate_obligations(
 ) -> Evaluation:
     """Evaluate every active rule for the given teams (None: all) over [start, end] as of `today`.
     With `person_ids`, only obligations those people see are kept."""
-    orgs = list(Organization.objects.only("id", "parent_id"))
-    descendants = _descendant_map(orgs)
-    team_rows = list(
-        LeadershipTeam.objects.select_related("organization").only(
-            "id", "name", "organization_id", "organization__name"
+    with _gc_paused():
+        return _evaluate_obligations(
+            start=start,
+            end=end,
+            today=today,
+            team_ids=team_ids,
+            person_ids=person_ids,
+            workdays=workdays,
+            calendar=calendar,
         )
-    )
-    team_by_org = {t.organization_id: t.pk for t in team_rows}
-    teams = {t.pk: TeamInfo(t.pk, t.organization_id, t.name) for t in team_rows}
-    wanted_teams = set(team_ids) if team_ids is not None else set(teams)
 
-    rules = (
-        ObligationRule.objects.filter(is_active=True)
-        .select_related("clause__regulation")
-        .order_by("order", "code")
-    )
-    specs = [s for s in rule_specs(rules, team_by_org, descendants) if set(s.team_ids) & wanted_teams]
+
+def _evaluate_obligations(
+    *,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    team_ids: Iterable[int] | None,
+    person_ids: Iterable[int] | None,
+    workdays: WorkdayCalendar | None,
+    calendar: Any,
+) -> Evaluation:
+    setup = _setup()
+    teams = dict(setup.teams)
+    wanted_teams = set(team_ids) if team_ids is not None else set(teams)
+    person_ids = None if person_ids is None else set(person_ids)
+    specs = [s for s in setup.specs if set(s.team_ids) & wanted_teams]
     specs = [
         RuleSpec(**{**s.__dict__, "team_ids": tuple(t for t in s.team_ids if t in wanted_teams)})
         for s in specs
@@ -209,7 +308,7 @@ def evaluate_obligations(
         for p in positions.only("person_id", "team_id", "kind", "start", "end")
     ]
     org_ids = {teams[t].organization_id for t in wanted_teams if t in teams}
-    calendar = calendar or academic_calendar()
+    calendar = calendar or setup.calendar
     events: dict[str, list] = {}
     for s in specs:
         if s.period == BEFORE_EVENT and s.event_source not in events:
@@ -237,7 +336,7 @@ def evaluate_obligations(
             period_start__gte=first_day or eval_start,
         ).values_list("rule__code", "period_start", "team_id", "person_id", "counterpart_id", "reason")
     }
-    workdays = workdays or WorkdayCalendar()
+    workdays = workdays or setup.workdays
     obligations = evaluate(
         specs,
         teams=teams,
@@ -250,6 +349,7 @@ def evaluate_obligations(
         today=today,
         calendar=calendar,
         is_workday=workdays.is_workday,
+        people=person_ids,
     )
     if start == end:
         obligations = current_view(obligations, today)
