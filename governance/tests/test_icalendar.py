@@ -45,7 +45,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOST = "portal.example.edu.cn"
 
 
-
 @pytest.fixture
 def source(monkeypatch) -> FakeSource:
     fake = FakeSource()
