@@ -1,6 +1,6 @@
 """The evidence interface: how each family app tells the obligation engine what happened.
 
-A rule names an evidence source by code (e.g. "communication.meeting", "communication.talk"), plus optional
+A rule names an evidence source by code ("<family>.<record>", e.g. "talks.talk" for a family "talks"), plus optional
 parameters (e.g. {"kind": "coordination"} for 碰头会, {"formal": true} for 正式谈心). Each app registers one
 `EvidenceSource` per kind of record in its AppConfig.ready(). The engine asks a source once per page or job for
 everything in a date range — never once per person or period — so pages keep a constant number of queries.
@@ -19,7 +19,7 @@ from typing import Any, Protocol
 class EvidenceRecord:
     """One record that may count towards an obligation.
 
-    - `key`: unique and stable, e.g. "communication.talk:42" (shown in JSON output and used for links).
+    - `key`: unique and stable, e.g. "talks.talk:42" (shown in JSON output and used for links).
     - `people`: ids of governance.Person who took part (a talk's participants; a meeting's attendees).
     - `organization_id`: the organization whose team held it (meetings), or None.
     - `amount`: what it adds to a sum rule (hours of class observation); 1 for count rules.
@@ -55,7 +55,7 @@ class EvidenceRecord:
 
 
 class EvidenceSource(Protocol):
-    code: str  # "communication.talk"
+    code: str  # "<family>.<record>"
     label: str  # "谈心谈话" (verbose, Chinese)
     # True when the office keeps these records (meetings: 001 三（八）, 000 五（二） 记录存档): a leader is told that,
     # not sent to a form only the office may use. False when the people concerned record their own (talks).
