@@ -10,18 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communication.models import AbsenceKind, Meeting, MeetingKind, OpinionStance, TalkChannel, TalkTopic
+from governance.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from governance.models import Area, Organization, Person
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return f"{obj.name}（{obj.title}）" if obj.title else obj.name
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return f"{obj.name}（{obj.title}）" if obj.title else obj.name
 
@@ -194,7 +195,7 @@ class AgendaItemForm(forms.Form):
         label=_("议题说明"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     is_major = forms.BooleanField(label=_("属于“三重一大”事项"), required=False)
-    areas = forms.ModelMultipleChoiceField(
+    areas = BoundedModelMultipleChoiceField(
         label=_("涉及分管领域"),
         queryset=Area.objects.all(),
         required=False,

@@ -60,6 +60,7 @@ from communication.permissions import (
 )
 from governance.access import OfficeRequiredMixin
 from governance.filters import FilteredListView
+from governance.forms import parse_id
 from governance.models import ObligationRule, Organization, Person, Position, PositionKind
 from governance.roles import is_office
 from governance.selectors.obligations import RecordPeriod, record_counted_message, record_period
@@ -69,10 +70,9 @@ PAGE_SIZE = 50
 
 
 def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """An id from a query string or an action name: None unless a database could hold it (1 to 2^63−1); an
+    oversized one would raise OverflowError in SQLite's queries (issue 7, hole 4)."""
+    return parse_id(value)
 
 
 def _rule_params(code: str | None) -> tuple[dict[str, Any], ObligationRule | None]:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext as _
 
+from governance.forms import parse_id
 from governance.roles import is_office
 
 
@@ -38,3 +43,32 @@ class OfficeOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return is_office(request.user)
+
+    # django-simple-history's history pages look the id up as given: "abc" raised ValueError and 2^64 OverflowError
+    # (a server error). An id that is no valid key of the model is a 404, as for the admin's change page.
+    def history_view(self, request, object_id, extra_context=None):
+        _key_or_404(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _key_or_404(self.model, object_id)
+        if parse_id(version_id) is None:
+            raise Http404(_("没有这条历史记录。"))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _key_or_404(model, object_id: str) -> None:
+    """Http404 unless `object_id` (as in an admin URL) is a value the model's primary key can hold."""
+    pk = model._meta.pk
+    value = unquote(object_id)
+    if isinstance(pk, models.IntegerField):
+        valid = parse_id(value) is not None
+    else:
+        try:
+            pk.to_python(value)
+        except ValidationError:
+            valid = False
+        else:
+            valid = True
+    if not valid:
+        raise Http404(_("没有这条记录。"))

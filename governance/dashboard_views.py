@@ -5,28 +5,52 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from governance.access import OfficeRequiredMixin
+from governance.forms import EARLIEST_DAY, LATEST_DAY, parse_day, parse_id
 from governance.models import LeadershipTeam, ObligationRule, Organization, Person
 from governance.selectors.dashboard import office_overview, row_for
 from governance.selectors.obligations import evaluate_obligations
 from governance.services.freshness import cached_fragment
-from governance.services.obligations import ExcuseError, obligation_excuse
+from governance.services.obligations import obligation_excuse
 
 
 def _today(request) -> dt.date:
+    """The day the page is for: `?on=YYYY-MM-DD` within the days the portal knows (governance.forms), else today.
+    A malformed or out-of-range day (0001-01-01 overflowed the period arithmetic) is said so and today is shown."""
     value = request.GET.get("on")
     if value:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+        day = parse_day(value)
+        if day is not None:
+            return day
+        messages.warning(
+            request,
+            _("日期“%(value)s”无效或超出可查询的范围（%(first)s至%(last)s），已显示今天的情况。")
+            % {
+                "value": value[:40],
+                "first": date_format(EARLIEST_DAY, "DATE_FORMAT"),
+                "last": date_format(LATEST_DAY, "DATE_FORMAT"),
+            },
+        )
     return timezone.localdate()
+
+
+def _person(value: str | None) -> Person | None:
+    """The person a drill-down names by id (None when it names none); 404 for an id that is none or nobody's."""
+    if not value:
+        return None
+    pk = parse_id(value)
+    person = Person.objects.filter(pk=pk).first() if pk is not None else None
+    if person is None:
+        raise Http404(_("没有这位人员。"))
+    return person
 
 
 class OverviewView(OfficeRequiredMixin, TemplateView):
@@ -64,12 +88,14 @@ class OverviewCellView(OfficeRequiredMixin, TemplateView):
 
     def _load(self):
         params = self.request.GET if self.request.method == "GET" else self.request.POST
-        try:
-            team = LeadershipTeam.objects.select_related("organization__parent").get(
-                pk=int(params.get("team", ""))
-            )
-        except (ValueError, LeadershipTeam.DoesNotExist):
-            raise Http404("没有这个领导班子。") from None
+        pk = parse_id(params.get("team"))
+        team = (
+            LeadershipTeam.objects.select_related("organization__parent").filter(pk=pk).first()
+            if pk is not None
+            else None
+        )
+        if team is None:
+            raise Http404(_("没有这个领导班子。"))
         # The rule was adopted by the team's organization, or by an ancestor for its sub-units (参照执行).
         owners = [team.organization, *team.organization.ancestors()]
         rule = (
@@ -78,13 +104,8 @@ class OverviewCellView(OfficeRequiredMixin, TemplateView):
             .first()
         )
         if rule is None:
-            raise Http404("没有这条规则。")
-        person = None
-        if params.get("person"):
-            person = Person.objects.filter(pk=params.get("person")).first()
-            if person is None:
-                raise Http404("没有这位人员。")
-        return team, rule, person
+            raise Http404(_("没有这条规则。"))
+        return team, rule, _person(params.get("person"))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -115,10 +136,13 @@ class OverviewCellView(OfficeRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         team, rule, person = self._load()
-        counterpart = Person.objects.filter(pk=request.POST.get("counterpart") or 0).first()
-        subject = Person.objects.filter(pk=request.POST.get("subject") or 0).first()
+        # A subject or counterpart that is named but is nobody is a 404, never an excuse for the whole team.
+        counterpart = _person(request.POST.get("counterpart"))
+        subject = _person(request.POST.get("subject"))
+        period_start = parse_day(request.POST.get("period_start", ""))
         try:
-            period_start = dt.date.fromisoformat(request.POST.get("period_start", ""))
+            if period_start is None:
+                raise ValueError
             obligation_excuse(
                 rule=rule,
                 period_start=period_start,
@@ -130,7 +154,8 @@ class OverviewCellView(OfficeRequiredMixin, TemplateView):
             )
         except ValueError:
             messages.error(request, _("周期开始日期无效。"))
-        except ExcuseError as exc:
+        except ValidationError as exc:
+            # ExcuseError (a DomainError), or the model's own checks (a reason over its 300 characters).
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("已登记免于考核，该周期不再计为逾期。"))

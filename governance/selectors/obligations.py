@@ -44,6 +44,7 @@ from governance.engine.obligations import (
     excuse_key,
     rule_periods,
 )
+from governance.forms import parse_day
 from governance.models import LeadershipTeam, ObligationExcuse, ObligationRule, Organization, Person, Position
 from governance.selectors.calendar import AcademicCalendar, academic_calendar
 from governance.services import freshness
@@ -554,12 +555,10 @@ def record_period(params: Any, rule: ObligationRule | None) -> RecordPeriod | No
     """The period named by a record link's query (`period_start`, `period_end`, ISO dates), or None when there is
     none or it is malformed. Labelled when `rule`'s periods include exactly this one (two queries for the calendar).
     A query string only narrows the dates a form accepts; it never widens what a user may do."""
-    try:
-        start = dt.date.fromisoformat(params.get("period_start") or "")
-        end = dt.date.fromisoformat(params.get("period_end") or "")
-    except (TypeError, ValueError):
-        return None
-    if end < start:
+    # Days outside the portal's range are malformed too: 0001-01-01 overflowed the period arithmetic (issue 7).
+    start = parse_day(params.get("period_start") or "")
+    end = parse_day(params.get("period_end") or "")
+    if start is None or end is None or end < start:
         return None
     label = ""
     if rule is not None and rule.period != BEFORE_EVENT:
