@@ -667,7 +667,9 @@ def organizations_touched_by_talk(talk: Talk) -> set[int]:
     )
     if talk.democratic_life_meeting_id:
         found |= set(
-            Meeting.objects.filter(pk=talk.democratic_life_meeting_id).values_list("organization_id", flat=True)
+            Meeting.objects.filter(pk=talk.democratic_life_meeting_id).values_list(
+                "organization_id", flat=True
+            )
         )
     return found
 
