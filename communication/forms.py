@@ -6,25 +6,80 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communication.models import AbsenceKind, Meeting, MeetingKind, OpinionStance, TalkChannel, TalkTopic
+from communication.models import (
+    AGENDA_MAX,
+    COMMENT_MAX,
+    DESCRIPTION_MAX,
+    DUTIES_MAX,
+    MAX_HANDOVERS,
+    MINUTES_MAX,
+    NOTES_MAX,
+    REASON_MAX,
+    AbsenceKind,
+    Meeting,
+    MeetingKind,
+    OpinionStance,
+    TalkChannel,
+    TalkTopic,
+)
 from governance.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from governance.models import Area, Organization, Person
+from governance.validators import MaxCharsValidator, validate_record_date
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class PersonChoiceField(BoundedModelChoiceField):
+def text(label, limit: int, *, required: bool = False, rows: int | None = None, **kwargs) -> forms.CharField:
+    """A text input (a textarea with `rows`) of at most `limit` characters, refused past it with a Chinese message
+    (issue 7, hole 5); the browser stops typing at the limit too."""
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    widget.attrs["maxlength"] = str(limit)
+    return forms.CharField(
+        label=label, required=required, widget=widget, validators=[MaxCharsValidator(limit)], **kwargs
+    )
+
+
+def record_date(label, *, required: bool = True, **kwargs) -> forms.DateField:
+    """A record's date: 2000-01-01 to five years from today (governance.validators)."""
+    return forms.DateField(
+        label=label, required=required, widget=DATE_WIDGET, validators=[validate_record_date], **kwargs
+    )
+
+
+class _OfferedChoices(ModelChoiceIterator):
+    def __init__(self, field):
+        super().__init__(field)
+        if getattr(field, "offered", None) is not None:
+            self.queryset = field.offered
+
+
+class OfferMixin:
+    """A person field that shows the people `offer()` gives while accepting any person: who may be named in a record
+    is the service's to decide, so a forged id is refused by it with the person's name (issue 7, hole 1), not as
+    an anonymous "invalid choice"."""
+
+    iterator = _OfferedChoices
+    offered = None
+
+    def offer(self, people) -> None:
+        self.offered = people
+        self.widget.choices = self.choices
+
     def label_from_instance(self, obj: Person) -> str:
         return f"{obj.name}（{obj.title}）" if obj.title else obj.name
 
 
-class PeopleChoiceField(BoundedModelMultipleChoiceField):
-    def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.name}（{obj.title}）" if obj.title else obj.name
+class PersonChoiceField(OfferMixin, BoundedModelChoiceField):
+    pass
+
+
+class PeopleChoiceField(OfferMixin, BoundedModelMultipleChoiceField):
+    pass
 
 
 class RecordForPeriodMixin:
@@ -65,11 +120,11 @@ class TalkForm(RecordForPeriodMixin, forms.Form):
 
     participants = PeopleChoiceField(
         label=_("谈话对象"),
-        queryset=Person.objects.none(),
+        queryset=Person.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("请选择谈话对象。")},
     )
-    date = forms.DateField(label=_("谈话日期"), widget=DATE_WIDGET)
+    date = record_date(_("谈话日期"))
     formal = forms.BooleanField(
         label=_("正式谈心"), required=False, help_text=_("如党委书记与院长的正式谈心（000 四（五））")
     )
@@ -89,12 +144,7 @@ class TalkForm(RecordForPeriodMixin, forms.Form):
     topics = forms.MultipleChoiceField(
         label=_("谈话内容"), choices=TalkTopic.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    notes = forms.CharField(
-        label=_("谈话要点"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("仅谈话双方和党委办公室可见。"),
-    )
+    notes = text(_("谈话要点"), NOTES_MAX, rows=5, help_text=_("仅谈话双方和党委办公室可见。"))
     meeting = forms.ModelChoiceField(
         label=_("计入民主生活会“四必谈”"),
         queryset=Meeting.objects.none(),
@@ -108,7 +158,7 @@ class TalkForm(RecordForPeriodMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.set_record_period(period, rule)
         if people is not None:
-            self.fields["participants"].queryset = people
+            self.fields["participants"].offer(people)
         if meetings is not None:
             self.fields["meeting"].queryset = meetings
         if participants_label:
@@ -131,27 +181,24 @@ class MeetingForm(RecordForPeriodMixin, forms.Form):
     organization = forms.ModelChoiceField(
         label=_("召开单位"), queryset=Organization.objects.filter(is_active=True)
     )
-    title = forms.CharField(label=_("会议名称"), max_length=200)
-    date = forms.DateField(label=_("会议日期"), widget=DATE_WIDGET)
+    title = text(_("会议名称"), 200, required=True)
+    date = record_date(_("会议日期"))
     start_time = forms.TimeField(label=_("开始时间"), widget=TIME_WIDGET)
     end_time = forms.TimeField(label=_("结束时间"), required=False, widget=TIME_WIDGET)
-    place = forms.CharField(label=_("地点"), max_length=100, required=False)
+    place = text(_("地点"), 100)
     chair = PersonChoiceField(label=_("主持人"), queryset=Person.objects.all())
     attendees = PeopleChoiceField(label=_("参会人员"), queryset=Person.objects.all(), required=False)
     observers = PeopleChoiceField(label=_("列席人员"), queryset=Person.objects.all(), required=False)
-    agenda = forms.CharField(label=_("议题"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    minutes = forms.CharField(label=_("会议纪要"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    agenda = text(_("议题"), AGENDA_MAX, rows=4)
+    minutes = text(_("会议纪要"), MINUTES_MAX, rows=6)
     confidential = forms.BooleanField(
         label=_("保密"), required=False, initial=True, help_text=_("沟通交流会议实行保密制度（001 三（八））")
     )
-    topics_announced_on = forms.DateField(
-        label=_("议题预告日期"), required=False, widget=DATE_WIDGET, help_text=_("务虚会必填（000 四（三））")
+    topics_announced_on = record_date(
+        _("议题预告日期"), required=False, help_text=_("务虚会必填（000 四（三））")
     )
-    preparation_start = forms.DateField(
-        label=_("谈心谈话开始日期"),
-        required=False,
-        widget=DATE_WIDGET,
-        help_text=_("民主生活会必填（000 四（二））"),
+    preparation_start = record_date(
+        _("谈心谈话开始日期"), required=False, help_text=_("民主生活会必填（000 四（二））")
     )
 
     def __init__(self, *args, people=None, period=None, rule=None, **kwargs):
@@ -164,14 +211,14 @@ class MeetingForm(RecordForPeriodMixin, forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("文件"))
-    name = forms.CharField(label=_("附件名称"), max_length=200, required=False, help_text=_("留空则用文件名"))
+    name = text(_("附件名称"), 200, help_text=_("留空则用文件名"))
 
 
 # --- Agenda items -------------------------------------------------------------------------------------------------
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label=_("议题名称"), max_length=200)
+    title = text(_("议题名称"), 200, required=True)
     organization = forms.ModelChoiceField(
         label=_("所属单位"), queryset=Organization.objects.filter(is_active=True)
     )
@@ -191,9 +238,7 @@ class AgendaItemForm(forms.Form):
         ],
     )
     proposer = PersonChoiceField(label=_("提出人"), queryset=Person.objects.all())
-    description = forms.CharField(
-        label=_("议题说明"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    description = text(_("议题说明"), DESCRIPTION_MAX, rows=4)
     is_major = forms.BooleanField(label=_("属于“三重一大”事项"), required=False)
     areas = BoundedModelMultipleChoiceField(
         label=_("涉及分管领域"),
@@ -216,18 +261,15 @@ class OpinionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择意见：同意、不同意或提出意见建议。")},
     )
-    comment = forms.CharField(
-        label=_("具体意见"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("不同意或提出意见建议时必填"),
-    )
+    comment = text(_("具体意见"), COMMENT_MAX, rows=2, help_text=_("不同意或提出意见建议时必填"))
 
 
 class ResolveForm(forms.Form):
-    resolution_note = forms.CharField(
-        label=_("取得共识情况"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+    resolution_note = text(
+        _("取得共识情况"),
+        COMMENT_MAX,
+        required=True,
+        rows=2,
         error_messages={"required": _("请填写进一步交换意见、取得共识的情况。")},
     )
 
@@ -248,7 +290,7 @@ class ScheduleForm(forms.Form):
 
 class ConsulteeForm(forms.Form):
     person = PersonChoiceField(label=_("补充征求对象"), queryset=Person.objects.all())
-    reason = forms.CharField(label=_("说明"), max_length=200, required=False)
+    reason = text(_("说明"), 200)
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -257,7 +299,7 @@ class ConsulteeForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    decision = forms.CharField(label=_("会议决定"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    decision = text(_("会议决定"), DESCRIPTION_MAX, rows=2)
 
 
 # --- Absences -----------------------------------------------------------------------------------------------------
@@ -266,10 +308,10 @@ class DecideForm(forms.Form):
 class AbsenceForm(forms.Form):
     person = PersonChoiceField(label=_("外出人员"), queryset=Person.objects.all())
     kind = forms.ChoiceField(label=_("外出类型"), choices=AbsenceKind.choices, initial=AbsenceKind.TRIP)
-    start = forms.DateField(label=_("开始日期"), widget=DATE_WIDGET)
-    end = forms.DateField(label=_("结束日期"), widget=DATE_WIDGET)
-    destination = forms.CharField(label=_("地点"), max_length=200, required=False)
-    reason = forms.CharField(label=_("事由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    start = record_date(_("开始日期"))
+    end = record_date(_("结束日期"))
+    destination = text(_("地点"), 200)
+    reason = text(_("事由"), REASON_MAX, rows=2)
     notified = PeopleChoiceField(
         label=_("已通报"),
         queryset=Person.objects.all(),
@@ -288,7 +330,7 @@ class AbsenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         if people is not None:
             for name in ("person", "notified", "leave_approved_by"):
-                self.fields[name].queryset = people
+                self.fields[name].offer(people)
         if self_person is not None:
             # A leader reports their own absence.
             self.fields["person"].queryset = Person.objects.filter(pk=self_person.pk)
@@ -306,12 +348,12 @@ class AbsenceForm(forms.Form):
 
 class HandoverForm(forms.Form):
     covering = PersonChoiceField(label=_("代管人"), queryset=Person.objects.all(), required=False)
-    duties = forms.CharField(label=_("代管工作"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    duties = text(_("代管工作"), DUTIES_MAX, rows=2)
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         if people is not None:
-            self.fields["covering"].queryset = people
+            self.fields["covering"].offer(people)
 
     def clean(self):
         cleaned = super().clean()
@@ -322,4 +364,22 @@ class HandoverForm(forms.Form):
         return cleaned
 
 
-HandoverFormSet = forms.formset_factory(HandoverForm, extra=2, max_num=10)
+class BoundedFormSet(forms.BaseFormSet):
+    """A formset that builds at most `absolute_max` forms and says so in Chinese (issue 7, hole 3: a forged
+    TOTAL_FORMS=1010 built a thousand forms, 10 s and 3.5 MB a request)."""
+
+    default_error_messages = {
+        "missing_management_form": _("表单数据不完整，请刷新页面后重新填写。"),
+        "too_many_forms": _("最多填写 %(num)d 项。"),
+        "too_few_forms": _("至少填写 %(num)d 项。"),
+    }
+
+
+HandoverFormSet = forms.formset_factory(
+    HandoverForm,
+    formset=BoundedFormSet,
+    extra=2,
+    max_num=MAX_HANDOVERS,
+    absolute_max=MAX_HANDOVERS,
+    validate_max=True,
+)

@@ -21,6 +21,17 @@ from simple_history.models import HistoricalRecords
 
 from communication import permissions
 from governance.models import RecordedModel
+from governance.validators import MaxCharsValidator, validate_record_date
+
+# How long each text may be (issue 7, hole 5): room for what the field is for, never a dump.
+AGENDA_MAX = 5_000  # a meeting's 议题 (000 四（三）: set and announced beforehand)
+MINUTES_MAX = 20_000  # 会议纪要
+DESCRIPTION_MAX = 5_000  # 议题说明, 会议决定
+COMMENT_MAX = 2_000  # 具体意见, 取得共识情况
+NOTES_MAX = 10_000  # 谈话要点
+REASON_MAX = 500  # 外出事由
+DUTIES_MAX = 1_000  # 代管工作
+MAX_HANDOVERS = 10  # 001 三（七）: 委托班子其他成员代管相关工作 — a team has a handful of members
 
 # ---------------------------------------------------------------------------------------------------------------
 # Private storage for meeting attachments: never under STATIC or a public MEDIA URL.
@@ -81,7 +92,7 @@ class Meeting(RecordedModel):
         related_name="meetings",
     )
     title = models.CharField(_("会议名称"), max_length=200)
-    date = models.DateField(_("会议日期"))
+    date = models.DateField(_("会议日期"), validators=[validate_record_date])
     start_time = models.TimeField(_("开始时间"))
     end_time = models.TimeField(_("结束时间"), null=True, blank=True)
     place = models.CharField(_("地点"), max_length=100, blank=True)
@@ -100,9 +111,15 @@ class Meeting(RecordedModel):
         "governance.Person", verbose_name=_("列席人员"), blank=True, related_name="meetings_observed"
     )
     agenda = models.TextField(
-        _("议题"), blank=True, help_text=_("务虚会须事先设置议题并预告（000 四（三））")
+        _("议题"),
+        blank=True,
+        max_length=AGENDA_MAX,
+        validators=[MaxCharsValidator(AGENDA_MAX)],
+        help_text=_("务虚会须事先设置议题并预告（000 四（三））"),
     )
-    minutes = models.TextField(_("会议纪要"), blank=True)
+    minutes = models.TextField(
+        _("会议纪要"), blank=True, max_length=MINUTES_MAX, validators=[MaxCharsValidator(MINUTES_MAX)]
+    )
     # 001 三（八）: 沟通交流会议实行保密制度.
     confidential = models.BooleanField(
         _("保密"),
@@ -110,12 +127,15 @@ class Meeting(RecordedModel):
         help_text=_("保密会议的纪要和附件仅参会、列席人员和党委办公室可见（001 三（八））"),
     )
     # 000 四（三）: 务虚会议题设置和预告制度.
-    topics_announced_on = models.DateField(_("议题预告日期"), null=True, blank=True)
+    topics_announced_on = models.DateField(
+        _("议题预告日期"), null=True, blank=True, validators=[validate_record_date]
+    )
     # 000 四（二）: 民主生活会召开前要深入开展谈心谈话 — the 四必谈 window starts here.
     preparation_start = models.DateField(
         _("谈心谈话开始日期"),
         null=True,
         blank=True,
+        validators=[validate_record_date],
         help_text=_("民主生活会必填：会前谈心谈话自该日起计入“四必谈”"),
     )
 
@@ -248,7 +268,9 @@ class AgendaItem(RecordedModel):
         on_delete=models.PROTECT,
         related_name="proposed_agenda_items",
     )
-    description = models.TextField(_("议题说明"), blank=True)
+    description = models.TextField(
+        _("议题说明"), blank=True, max_length=DESCRIPTION_MAX, validators=[MaxCharsValidator(DESCRIPTION_MAX)]
+    )
     # 001 三（三）: 属学校“三重一大”范畴的决策议题 → 与分管相关业务的班子成员充分沟通.
     is_major = models.BooleanField(_("属于“三重一大”事项"), default=False)
     areas = models.ManyToManyField(
@@ -262,7 +284,9 @@ class AgendaItem(RecordedModel):
     status = models.CharField(
         _("状态"), max_length=20, choices=AgendaItemStatus.choices, default=AgendaItemStatus.DRAFT
     )
-    decision = models.TextField(_("会议决定"), blank=True)
+    decision = models.TextField(
+        _("会议决定"), blank=True, max_length=DESCRIPTION_MAX, validators=[MaxCharsValidator(DESCRIPTION_MAX)]
+    )
 
     _history_m2m_fields = ["areas"]
 
@@ -324,7 +348,9 @@ class Opinion(models.Model):
     stance = models.CharField(
         _("意见"), max_length=10, choices=OpinionStance.choices, default=OpinionStance.PENDING
     )
-    comment = models.TextField(_("具体意见"), blank=True)
+    comment = models.TextField(
+        _("具体意见"), blank=True, max_length=COMMENT_MAX, validators=[MaxCharsValidator(COMMENT_MAX)]
+    )
     recorded_at = models.DateTimeField(_("登记时间"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -335,7 +361,9 @@ class Opinion(models.Model):
         related_name="+",
     )
     # 意见不一致 → 进一步交换意见、取得共识: the office records how the disagreement was settled.
-    resolution_note = models.TextField(_("取得共识情况"), blank=True)
+    resolution_note = models.TextField(
+        _("取得共识情况"), blank=True, max_length=COMMENT_MAX, validators=[MaxCharsValidator(COMMENT_MAX)]
+    )
     resolved_at = models.DateTimeField(_("取得共识时间"), null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -404,7 +432,7 @@ class TalkQuerySet(models.QuerySet["Talk"]):
 
 class Talk(RecordedModel):
     participants = models.ManyToManyField("governance.Person", verbose_name=_("参与人"), related_name="talks")
-    date = models.DateField(_("谈话日期"))
+    date = models.DateField(_("谈话日期"), validators=[validate_record_date])
     # 000 四（五）: 正式谈心 vs 不定期沟通.
     formal = models.BooleanField(_("正式谈心"), default=False)
     channel = models.CharField(
@@ -414,7 +442,9 @@ class Talk(RecordedModel):
         _("谈话内容"), default=_topic_list_default, blank=True, help_text=_("思想、工作、学习、作风")
     )
     # Confidential to the participants and the office (DESIGN: communication/).
-    notes = models.TextField(_("谈话要点"), blank=True)
+    notes = models.TextField(
+        _("谈话要点"), blank=True, max_length=NOTES_MAX, validators=[MaxCharsValidator(NOTES_MAX)]
+    )
     # 000 四（二）: counted for the 四必谈 of this democratic life meeting.
     democratic_life_meeting = models.ForeignKey(
         Meeting,
@@ -501,10 +531,12 @@ class Absence(RecordedModel):
     kind = models.CharField(
         _("外出类型"), max_length=20, choices=AbsenceKind.choices, default=AbsenceKind.TRIP
     )
-    start = models.DateField(_("开始日期"))
-    end = models.DateField(_("结束日期"))
+    start = models.DateField(_("开始日期"), validators=[validate_record_date])
+    end = models.DateField(_("结束日期"), validators=[validate_record_date])
     destination = models.CharField(_("地点"), max_length=200, blank=True)
-    reason = models.TextField(_("事由"), blank=True)
+    reason = models.TextField(
+        _("事由"), blank=True, max_length=REASON_MAX, validators=[MaxCharsValidator(REASON_MAX)]
+    )
     # 001 三（七）: 党政主要领导出差、学习等情况，要及时相互通报.
     notified = models.ManyToManyField(
         "governance.Person", verbose_name=_("已通报"), blank=True, related_name="absences_notified"
@@ -560,7 +592,9 @@ class Handover(models.Model):
         on_delete=models.PROTECT,
         related_name="handovers_covering",
     )
-    duties = models.TextField(_("代管工作"))
+    duties = models.TextField(
+        _("代管工作"), max_length=DUTIES_MAX, validators=[MaxCharsValidator(DUTIES_MAX)]
+    )
 
     history = HistoricalRecords()
 

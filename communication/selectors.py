@@ -70,27 +70,38 @@ def organizations_of(person: Person, on: dt.date) -> list[int]:
     )
 
 
-def talk_counterpart_choices(person: Person, on: dt.date) -> QuerySet[Person]:
-    """Whom a leader may pick as the other side of a talk: current members of the teams they sit on."""
-    org_ids = Position.objects.active_on(on).filter(person=person).values("team__organization_id")
-    return (
-        Person.objects.filter(
-            Q(positions__start__lte=on),
-            Q(positions__end__isnull=True) | Q(positions__end__gte=on),
-            positions__team__organization_id__in=org_ids,
-        )
-        .exclude(pk=person.pk)
-        .distinct()
-        .order_by("name")
-    )
-
-
 def current_team_people(on: dt.date) -> QuerySet[Person]:
     """Everyone on any leadership team on `on` (what the office picks from)."""
     return (
         Person.objects.filter(
             Q(positions__start__lte=on),
             Q(positions__end__isnull=True) | Q(positions__end__gte=on),
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def teammate_ids(person: Person, on: dt.date) -> set[int]:
+    """Who sat on a leadership team with `person` on `on`, `person` among them if they sat on one (one query): the
+    people a leader may name in a record of that day (issue 7, hole 1)."""
+    org_ids = Position.objects.active_on(on).filter(person=person).values("team__organization_id")
+    return set(
+        Position.objects.active_on(on)
+        .filter(team__organization_id__in=org_ids)
+        .values_list("person_id", flat=True)
+    )
+
+
+def teammates_between(person: Person, start: dt.date, end: dt.date) -> QuerySet[Person]:
+    """Whom a leader's form offers for a record dated in [start, end]: everyone who sat, on one of those days, on a
+    team `person` sat on in that span; the service then checks the record's own date (`teammate_ids`)."""
+    org_ids = Position.objects.overlapping(start, end).filter(person=person).values("team__organization_id")
+    return (
+        Person.objects.filter(
+            Q(positions__start__lte=end),
+            Q(positions__end__isnull=True) | Q(positions__end__gte=start),
+            positions__team__organization_id__in=org_ids,
         )
         .distinct()
         .order_by("name")

@@ -157,19 +157,24 @@ class TalkCreateView(LoginRequiredMixin, FormView):
     def record_link(self) -> RecordLink:
         return _record_link(self.request)
 
-    def _people(self):
+    @cached_property
+    def offered_people(self):
+        """Whom the form offers. The office may name anyone: everyone on a team today, and whoever the link names.
+        A leader: who sat on a team with them today or in the period the link is for; ?with=/?for= only preselect
+        among those, and the service checks the talk's own date (issue 7, hole 1)."""
         today = timezone.localdate()
         if self.office:
             people = selectors.current_team_people(today)
-        else:
-            people = selectors.talk_counterpart_choices(person_of(self.request.user), today)
-        # Whoever the dashboard link names is offered even if not on a current team with the user.
-        extra = [pk for pk in (_int(self.request.GET.get("with")), _int(self.request.GET.get("for"))) if pk]
-        if extra:
-            me = person_of(self.request.user)
-            extra = [pk for pk in extra if self.office or me is None or pk != me.pk]
-            people = Person.objects.filter(Q(pk__in=people.values("pk")) | Q(pk__in=extra)).order_by("name")
-        return people
+            named = _named_people(self.request)
+            if named:
+                people = Person.objects.filter(Q(pk__in=people.values("pk")) | Q(pk__in=named)).order_by(
+                    "name"
+                )
+            return people
+        me = person_of(self.request.user)
+        period = self.record_link[2]
+        start, end = (min(period.start, today), max(period.end, today)) if period else (today, today)
+        return selectors.teammates_between(me, start, end).exclude(pk=me.pk)
 
     def _meetings(self):
         since = timezone.localdate() - dt.timedelta(days=365)
@@ -182,7 +187,7 @@ class TalkCreateView(LoginRequiredMixin, FormView):
 
     def get_form_kwargs(self) -> dict:
         kwargs = super().get_form_kwargs()
-        kwargs["people"] = self._people()
+        kwargs["people"] = self.offered_people
         kwargs["meetings"] = self._meetings()
         kwargs["participants_label"] = _("参与人") if self.office else _("谈话对象")
         _params, kwargs["rule"], kwargs["period"] = self.record_link
@@ -198,9 +203,13 @@ class TalkCreateView(LoginRequiredMixin, FormView):
         if self.office:
             initial["participants"] = [pk for pk in (for_id, with_id) if pk]
         else:
-            # The leader is a participant anyway; the counterpart is whichever of the two is someone else.
-            me = person_of(self.request.user)
-            initial["participants"] = [pk for pk in (with_id, for_id) if pk and pk != me.pk][:1]
+            # The leader is a participant anyway; the counterpart is whichever of the two is someone else, if the
+            # form offers them.
+            named = [pk for pk in (with_id, for_id) if pk]
+            offered = (
+                set(self.offered_people.filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+            )
+            initial["participants"] = [pk for pk in named if pk in offered][:1]
         if "formal" in params:
             initial["formal"] = bool(params["formal"])
         if self.request.GET.get("formal") in ("1", "0"):
@@ -754,11 +763,16 @@ class AbsenceCreateView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def _forms(self, data=None):
+        # The office may name anyone; a leader people on a team with them (the service checks the absence's start
+        # date and names whoever may not be named: issue 7, hole 1).
         office = is_office(self.request.user)
-        people = selectors.current_team_people(timezone.localdate())
+        today = timezone.localdate()
         me = None if office else person_of(self.request.user)
-        if me is not None:
-            people = Person.objects.filter(Q(pk__in=people.values("pk")) | Q(pk=me.pk)).order_by("name")
+        if me is None:
+            people = selectors.current_team_people(today)
+        else:
+            teammates = selectors.teammates_between(me, today, today)
+            people = Person.objects.filter(Q(pk__in=teammates.values("pk")) | Q(pk=me.pk)).order_by("name")
         form = AbsenceForm(data, people=people, self_person=me)
         formset = HandoverFormSet(data, prefix="handover", form_kwargs={"people": people})
         return form, formset

@@ -8,6 +8,7 @@ Each test tries every bad value of its kind in a loop, so the teams are built on
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -118,7 +119,10 @@ def test_a_reason_longer_than_the_field_is_refused_with_a_chinese_message_and_sa
     response = post_excuse(client, team, period_start="2026-11-02", reason="理" * 301)
 
     assert response.status_code == 200
-    assert "不超过 300 字符" in body(response)  # Django's own message for a CharField(max_length=300)
+    (alert,) = re.findall(
+        r'<div class="alert alert-danger[^"]*" role="alert">(.*?)<button', body(response), re.S
+    )
+    assert "300" in alert  # the reason's limit, in the model's own Chinese message
     assert not ObligationExcuse.objects.exists()
 
 
@@ -383,3 +387,34 @@ def test_a_real_objects_history_version_that_is_no_id_is_not_found(client, offic
         assert client.get(base).status_code == 200
         for version in ("abc", TOO_BIG, "-1"):
             assert client.get(f"{base}{version}/").status_code == 404
+
+
+def test_an_admin_search_of_hundreds_of_words_searches_by_the_first_ten_and_says_so(client, office, college):
+    _college, people = college
+    TalkFactory(participants=people[:2], date=dt.date(2026, 11, 10))
+    client.force_login(office)
+
+    for changelist in (
+        "communication_talk",
+        "communication_meeting",
+        "governance_person",
+        "governance_organization",
+    ):
+        response = client.get(reverse(f"admin:{changelist}_changelist"), {"q": "x " * 331})
+
+        assert response.status_code == 200, (
+            changelist
+        )  # SQLite refused the query: "Expression tree is too large"
+        assert "搜索词太多，只按前 10 个搜索。" in body(response)
+
+
+def test_the_overview_for_an_organization_that_does_not_exist_shows_every_team(client, office, college):
+    client.force_login(office)
+    whole = body(client.get(reverse("overview")))
+
+    for value in ["x" * 5000, "<script>", "wxy' OR 1=1 --", "\U000353ac"]:
+        response = client.get(reverse("overview"), {"org": value})
+
+        assert response.status_code == 200
+        assert "文学院" in body(response)
+        assert body(response).count("<tbody>") == whole.count("<tbody>")

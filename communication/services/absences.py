@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from communication.models import Absence, Handover
+from communication.models import MAX_HANDOVERS, Absence, Handover
 from communication.permissions import person_of
 from governance.models import Person
 from governance.roles import is_office
 
-from .common import DomainError, clean_or_refuse
+from .common import DomainError, clean_or_refuse, refuse_unnamable
 
 
 @transaction.atomic
@@ -46,11 +46,19 @@ def absence_record(
     )
     clean_or_refuse(absence)
     rows = [(covering, (duties or "").strip()) for covering, duties in handovers if covering is not None]
+    if len(rows) > MAX_HANDOVERS:
+        raise DomainError({"handovers": _("工作交接最多登记 %(count)d 项。") % {"count": MAX_HANDOVERS}})
     for covering, duties in rows:
         if covering.pk == person.pk:
             raise DomainError({"handovers": _("代管人不能是外出人员本人。")})
         if not duties:
             raise DomainError({"handovers": _("请填写%(name)s代管的工作。") % {"name": covering.name}})
+        clean_or_refuse(Handover(absence=absence, covering=covering, duties=duties), exclude=["absence"])
+    notified = list(notified)
+    # Whom a leader may name (issue 7, hole 1): people on a team with them when the absence starts.
+    refuse_unnamable(created_by_user, notified, on=start, field="notified")
+    refuse_unnamable(created_by_user, [leave_approved_by], on=start, field="leave_approved_by")
+    refuse_unnamable(created_by_user, [covering for covering, _duties in rows], on=start, field="handovers")
     absence.save()
     absence.notified.set([p for p in notified if p.pk != person.pk])
     for covering, duties in rows:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communication.models import (
     AgendaItem,
@@ -24,10 +25,23 @@ from communication.models import (
     Opinion,
     OpinionStance,
 )
+from communication.permissions import person_of
 from communication.selectors import Readiness, readiness
 from governance.models import Area, Organization, Person, Position, PositionKind
+from governance.roles import is_office
 
-from .common import DomainError, clean_or_refuse, regulation_title
+from .common import (
+    DomainError,
+    clean_or_refuse,
+    refuse_invalid_fields,
+    refuse_unless_office,
+    regulation_title,
+)
+
+# 000 四（一）、001 三（三）: the office prepares agenda items and gathers the opinions before a meeting; a leader
+# records only their own opinion (issue 7: whatever page or script calls these, no one else does more).
+OFFICE_ONLY = gettext_lazy("只有党委办公室可以管理议题和会前征求意见。")
+REASON_CHARS = 200  # Opinion.reason
 
 
 @dataclass(frozen=True)
@@ -173,6 +187,7 @@ def agenda_item_create(
     is_major: bool = False,
     areas: Iterable[Area] = (),
 ) -> AgendaItem:
+    refuse_unless_office(created_by, str(OFFICE_ONLY))
     item = AgendaItem(
         recorded_by=created_by,
         organization=organization,
@@ -203,6 +218,7 @@ def agenda_item_create(
 def agenda_item_open_consultation(*, item: AgendaItem, by) -> list[Opinion]:
     """Create an opinion row, pending, for everyone who must be heard; safe to run again (e.g. after the item's
     areas change): new consultees are added, and people no longer required stay on as optional."""
+    refuse_unless_office(by, str(OFFICE_ONLY))
     item = (
         AgendaItem.objects.select_for_update(of=("self",))
         .select_related("organization", "meeting")
@@ -218,14 +234,14 @@ def agenda_item_open_consultation(*, item: AgendaItem, by) -> list[Opinion]:
         opinion = existing.get(consultee.person.pk)
         if opinion is None:
             opinion = Opinion(
-                item=item, person=consultee.person, required=True, reason=consultee.reason[:500]
+                item=item, person=consultee.person, required=True, reason=consultee.reason[:REASON_CHARS]
             )
             clean_or_refuse(opinion)
             opinion.save()
             existing[consultee.person.pk] = opinion
-        elif not opinion.required or opinion.reason != consultee.reason[:500]:
+        elif not opinion.required or opinion.reason != consultee.reason[:REASON_CHARS]:
             opinion.required = True
-            opinion.reason = consultee.reason[:500]
+            opinion.reason = consultee.reason[:REASON_CHARS]
             opinion.save(update_fields=["required", "reason"])
     for person_id, opinion in existing.items():
         if person_id not in required_ids and opinion.required:
@@ -242,13 +258,14 @@ def agenda_item_open_consultation(*, item: AgendaItem, by) -> list[Opinion]:
 def agenda_item_add_consultee(*, item: AgendaItem, person: Person, by, reason: str = "") -> Opinion:
     """Ask someone beyond the required consultees (000 四（一）: 个别酝酿、充分沟通; 001 三（三）: 其他相关人员).
     Their pending opinion does not hold the item back; a disagreement does."""
+    refuse_unless_office(by, str(OFFICE_ONLY))
     if item.status == AgendaItemStatus.DECIDED:
         raise DomainError(_("该议题已作出决定，无需再征求意见。"))
-    opinion, created = Opinion.objects.get_or_create(
-        item=item, person=person, defaults={"required": False, "reason": reason or "办公室补充征求意见"}
-    )
-    if not created:
+    if Opinion.objects.filter(item=item, person=person).exists():
         raise DomainError(_("已在征求%(name)s的意见。") % {"name": person.name})
+    opinion = Opinion(item=item, person=person, required=False, reason=reason or "办公室补充征求意见")
+    clean_or_refuse(opinion)
+    opinion.save()
     if item.status == AgendaItemStatus.DRAFT:
         item.status = AgendaItemStatus.CONSULTING
         item.save(update_fields=["status", "updated_at"])
@@ -259,6 +276,8 @@ def agenda_item_add_consultee(*, item: AgendaItem, person: Person, by, reason: s
 @transaction.atomic
 def opinion_record(*, item: AgendaItem, person: Person, stance: str, comment: str = "", by) -> Opinion:
     """Record `person`'s opinion on `item` (the office for anyone, a leader for themselves — see permissions)."""
+    if not is_office(by) and getattr(person_of(by), "pk", None) != person.pk:
+        raise DomainError(_("只能登记本人的意见；其他班子成员的意见由本人或党委办公室登记。"))
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.status == AgendaItemStatus.DECIDED:
         raise DomainError(_("该议题已作出决定，不能再登记意见。"))
@@ -291,6 +310,7 @@ def opinion_record(*, item: AgendaItem, person: Person, stance: str, comment: st
 @transaction.atomic
 def opinion_resolve(*, opinion: Opinion, note: str, by) -> Opinion:
     """The office records that a disagreement was settled (进一步交换意见、取得共识), with how."""
+    refuse_unless_office(by, str(OFFICE_ONLY))
     opinion = Opinion.objects.select_for_update(of=("self",)).select_related("item").get(pk=opinion.pk)
     if not opinion.is_unresolved_disagreement:
         raise DomainError(_("该意见不是尚未取得共识的不同意见。"))
@@ -300,6 +320,7 @@ def opinion_resolve(*, opinion: Opinion, note: str, by) -> Opinion:
     opinion.resolution_note = note
     opinion.resolved_at = timezone.now()
     opinion.resolved_by = by
+    refuse_invalid_fields(opinion, "resolution_note")
     opinion.save(update_fields=["resolution_note", "resolved_at", "resolved_by"])
     agenda_item_refresh_status(item=opinion.item)
     return opinion
@@ -333,6 +354,7 @@ def not_ready_message(state: Readiness) -> str:
 
 def agenda_item_schedule(*, item: AgendaItem, meeting: Meeting, by) -> AgendaItem:
     """Put `item` on `meeting`, unless a required opinion is still pending or a disagreement stands (暂缓上会)."""
+    refuse_unless_office(by, str(OFFICE_ONLY))
     if item.status == AgendaItemStatus.DRAFT:
         # Consultation never opened: open it now (kept even if scheduling is refused — the office sees who to ask).
         agenda_item_open_consultation(item=item, by=by)
@@ -358,10 +380,12 @@ def agenda_item_schedule(*, item: AgendaItem, meeting: Meeting, by) -> AgendaIte
 
 @transaction.atomic
 def agenda_item_decide(*, item: AgendaItem, by, decision: str = "") -> AgendaItem:
+    refuse_unless_office(by, str(OFFICE_ONLY))
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.status != AgendaItemStatus.SCHEDULED:
         raise DomainError(_("只有已安排上会的议题才能登记会议决定。"))
     item.status = AgendaItemStatus.DECIDED
     item.decision = (decision or "").strip()
+    refuse_invalid_fields(item, "decision")
     item.save(update_fields=["status", "decision", "updated_at"])
     return item

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from communication.models import Meeting, MeetingAttachment
 from governance.models import Organization, Person
 
-from .common import DomainError, clean_or_refuse
+from .common import DomainError, clean_or_refuse, refuse_unless_office
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
@@ -37,6 +37,7 @@ def meeting_create(
     topics_announced_on: dt.date | None = None,
     preparation_start: dt.date | None = None,
 ) -> Meeting:
+    refuse_unless_office(created_by, _("会议由党委办公室登记（000 五（二）：党委办公室负责记录存档）。"))
     meeting = Meeting(
         recorded_by=created_by,
         organization=organization,
@@ -71,6 +72,7 @@ def meeting_attachment_add(
     *, meeting: Meeting, file: UploadedFile, name: str = "", uploaded_by
 ) -> MeetingAttachment:
     """Store a file for `meeting` in private storage (never a public URL)."""
+    refuse_unless_office(uploaded_by, _("会议附件由党委办公室上传。"))
     if file.size is not None and file.size > MAX_ATTACHMENT_BYTES:
         raise DomainError({"file": _("附件不能超过 50 MB。")})
     attachment = MeetingAttachment(

@@ -15,7 +15,7 @@ from communication.selectors import SibitanMatrix, sibitan_matrix
 from governance.models import Person
 from governance.roles import is_office
 
-from .common import DomainError, clean_or_refuse
+from .common import DomainError, clean_or_refuse, refuse_unnamable
 
 
 @transaction.atomic
@@ -32,8 +32,9 @@ def talk_record(
 ) -> Talk:
     """Record a talk between two or more people.
 
-    A leader records only talks they took part in; the office records anyone's. A talk linked to a democratic life
-    meeting must fall within its preparation (000 四（二））."""
+    A leader records only talks they took part in, with people who sat on a leadership team with them on the talk's
+    date; the office records anyone's (issue 7, hole 1). A talk linked to a democratic life meeting must fall
+    within its preparation (000 四（二））."""
     people: dict[int, Person] = {}
     for person in participants:
         people.setdefault(person.pk, person)
@@ -61,6 +62,12 @@ def talk_record(
         recorded_by=recorded_by_user if recorded_by_user.is_authenticated else None,
     )
     clean_or_refuse(talk)
+    refuse_unnamable(recorded_by_user, people.values(), on=date, field="participants")
+    if (
+        meeting is not None
+        and not Meeting.objects.visible_to(recorded_by_user).filter(pk=meeting.pk).exists()
+    ):
+        raise DomainError({"meeting": _("只能关联本人参加或所在领导班子召开的民主生活会。")})
     talk.save()
     talk.participants.set(list(people.values()))
     return talk

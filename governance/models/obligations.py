@@ -6,10 +6,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from governance.engine.periods import PERIOD_KIND_LABELS, PeriodKind
+from governance.validators import EARLIEST_RECORD_DATE, latest_record_date, validate_record_date
 
 
 class PolicyPack(models.Model):
@@ -193,7 +195,7 @@ class ObligationExcuse(models.Model):
     rule = models.ForeignKey(
         ObligationRule, verbose_name=_("规则"), on_delete=models.CASCADE, related_name="excuses"
     )
-    period_start = models.DateField(_("周期开始"))
+    period_start = models.DateField(_("周期开始"), validators=[validate_record_date])
     team = models.ForeignKey(
         "governance.LeadershipTeam",
         verbose_name=_("领导班子"),
@@ -237,3 +239,15 @@ class ObligationExcuse(models.Model):
     def clean(self) -> None:
         if not (self.reason or "").strip():
             raise ValidationError({"reason": _("请填写免于考核的理由。")})
+        # Only a period the rule really has (issue 7, hole 5); a date out of range is the field validator's to refuse.
+        day = self.period_start
+        if self.rule_id and day and EARLIEST_RECORD_DATE <= day <= latest_record_date():
+            from governance.selectors.excuses import rule_period_starting  # the selectors import the models
+
+            if rule_period_starting(self.rule, self.team, day) is None:
+                raise ValidationError(
+                    {
+                        "period_start": _("“%(rule)s”没有自%(day)s开始的周期，不能登记免于考核。")
+                        % {"rule": self.rule.title, "day": date_format(day, "DATE_FORMAT")}
+                    }
+                )

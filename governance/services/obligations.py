@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from governance.errors import DomainError
+from governance.errors import DomainError, clean_or_refuse
 from governance.models import LeadershipTeam, ObligationExcuse, ObligationRule, Person
 
 
@@ -36,7 +36,7 @@ def obligation_excuse(
     ).first()
     if existing:
         existing.reason = reason
-        existing.full_clean()
+        clean_or_refuse(existing)
         existing.save(update_fields=["reason"])
         return existing
     excuse = ObligationExcuse(
@@ -48,6 +48,7 @@ def obligation_excuse(
         reason=reason,
         created_by=by,
     )
-    excuse.full_clean()
+    # The model checks the period (one the rule has, dated 2000 on: issue 7, hole 5) and the reason's length.
+    clean_or_refuse(excuse)
     excuse.save()
     return excuse
