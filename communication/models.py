@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -73,12 +74,16 @@ class MeetingKind(models.TextChoices):
     DEMOCRATIC_LIFE = "democratic_life", _("民主生活会")  # 000 四（二）
 
 
-class MeetingQuerySet(models.QuerySet["Meeting"]):
-    def visible_to(self, user) -> MeetingQuerySet:
+_M = TypeVar("_M", bound="Meeting")
+
+
+# Generic in its rows, as django-stubs' QuerySet is: the fields .annotate() adds stay typed on the meetings it yields.
+class MeetingQuerySet(models.QuerySet[_M, _M]):
+    def visible_to(self, user) -> Self:
         """Meetings whose basic facts (kind, date, attendees, agenda) the user may see."""
         return permissions.filter_meetings_visible(self, user)
 
-    def records_visible_to(self, user) -> MeetingQuerySet:
+    def records_visible_to(self, user) -> Self:
         """Meetings whose minutes and attachments the user may read (001 三（八）: confidential)."""
         return permissions.filter_meeting_records_visible(self, user)
 

@@ -76,7 +76,7 @@ def meeting_attachment_add(
     if file.size is not None and file.size > MAX_ATTACHMENT_BYTES:
         raise DomainError({"file": _("附件不能超过 50 MB。")})
     attachment = MeetingAttachment(
-        meeting=meeting, file=file, name=(name or "").strip() or file.name, uploaded_by=uploaded_by
+        meeting=meeting, file=file, name=(name or "").strip() or file.name or "", uploaded_by=uploaded_by
     )
     clean_or_refuse(attachment)
     attachment.save()
