@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -83,6 +84,9 @@ class OverviewView(OfficeRequiredMixin, TemplateView):
         return ctx
 
 
+RULE_CODE = re.compile(r"[-A-Za-z0-9_]{1,100}")
+
+
 class OverviewCellView(OfficeRequiredMixin, TemplateView):
     """Drill-down: one rule for one person (or the team), with the records that counted and excusing."""
 
@@ -100,10 +104,14 @@ class OverviewCellView(OfficeRequiredMixin, TemplateView):
             raise Http404(_("没有这个领导班子。"))
         # The rule was adopted by the team's organization, or by an ancestor for its sub-units (参照执行).
         owners = [team.organization, *team.organization.ancestors()]
+        code = params.get("rule", "")
+        # A rule code is a short slug: anything else (a NUL byte PostgreSQL refuses in text, a huge string) names no rule.
         rule = (
             ObligationRule.objects.select_related("clause__regulation")
-            .filter(code=params.get("rule", ""), organization__in=owners)
+            .filter(code=code, organization__in=owners)
             .first()
+            if RULE_CODE.fullmatch(code)
+            else None
         )
         if rule is None:
             raise Http404(_("没有这条规则。"))
