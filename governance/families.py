@@ -9,7 +9,9 @@ the families have to say:
 - the leader's home panel and the office home's 今日关注 panel: a selector with a constant number of queries and
   a template that receives its result as `panel` (`leader_panel`, `office_panel`);
 - `calendar_items(person, start, end)`: the person's events for the iCalendar feed, as plain `CalendarItem`s;
-- `digest_sections(people, today)`: sections of the one daily reminder email a person gets, by person id;
+- `digest_sections(people, today)`: sections of the one daily reminder email a person gets, by person id (`people`
+  are the core's candidates, the people on a leadership team; a family may also return sections for others, such as
+  a unit's liaison, and they get the same one digest a day);
 - `evidence_sources` / `event_sources`: what the obligation engine counts (governance.engine.evidence);
 - `demo(context)`: records for `seed_demo`;
 - `admin_cards`: the office home's shortcut cards into the admin;

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,5 +10,8 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         from governance import families
         from supervision.family import FAMILY
+        from supervision.roles import create_group_after_migrate
 
         families.register(FAMILY)
+        # The units' people group (单位负责人/联络员) exists after every migrate, like the core's role groups.
+        post_migrate.connect(create_group_after_migrate, sender=self, dispatch_uid="supervision-unit-group")

@@ -1,17 +1,57 @@
-"""The supervision family's registration with the core (governance.families). For now it lists the regulations it is
-built on; its records, panels, evidence sources and reminders arrive with its own issue, through this same
-registration."""
+"""The supervision family's registration with the core (governance.families): its menu entry (office, leaders,
+units' people), the leader's and the office's home panels, task deadlines in calendar feeds, urgings in the daily
+reminder email (第四条（三）、第六条), demo records, admin shortcuts and the models whose changes change pages."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from governance.families import Family
+from governance.families import AdminCard, AdminLink, DemoContext, Family, Panel
+from supervision import selectors
+from supervision.permissions import may_use
+
+
+def demo(context: DemoContext) -> list[str]:
+    from supervision.demo import demo_records_seed
+
+    created = demo_records_seed(context)
+    if not created:
+        return []
+    from supervision.demo import ACCOUNTS, DEMO_PASSWORD
+
+    logins = "、".join(f"{a.username}（{a.title}）" for a in ACCOUNTS)
+    return [
+        f"演示督办事项：新建 {created} 项（近一年，各个办理状态都有，部分来自演示会议）",
+        f"督查督办的单位账号（密码 {DEMO_PASSWORD}）：{logins}",
+    ]
+
 
 FAMILY = Family(
     name="supervision",
     label=_("督查督办"),
-    index_url="supervision:index",
-    description=_("督办事项的立项、办理和反馈"),
+    index_url="supervision:task_list",
+    description=_("督办事项的立项、通知、办理、催办、审核和归档"),
     order=40,
+    nav_visible=may_use,
+    leader_panel=Panel("supervision/includes/leader_panel.html", select=selectors.leader_panel, order=40),
+    office_panel=Panel("supervision/includes/office_panel.html", select=selectors.office_panel, order=40),
+    calendar_items=selectors.calendar_items,
+    digest_sections=selectors.digest_sections,
+    demo=demo,
+    watched={
+        "supervision.supervisedtask": selectors.organizations_touched_by_task,
+        "supervision.progressreport": selectors.organizations_touched_by_child,
+        "supervision.urging": selectors.organizations_touched_by_child,
+    },
+    admin_cards=(
+        AdminCard(
+            title=_("督查督办"),
+            description=_("督办事项台账、承办单位的负责人与联络员、催办记录；修改留有审计历史。"),
+            links=(
+                AdminLink(_("督办事项"), "admin:supervision_supervisedtask_changelist"),
+                AdminLink(_("单位负责人/联络员"), "admin:supervision_unitcontact_changelist"),
+                AdminLink(_("催办记录"), "admin:supervision_urging_changelist"),
+            ),
+        ),
+    ),
 )

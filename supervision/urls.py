@@ -5,5 +5,11 @@ from supervision import views
 app_name = "supervision"
 
 urlpatterns = [
-    path("", views.IndexView.as_view(), name="index"),
+    path("", views.TaskListView.as_view(), name="task_list"),
+    path("regulation/", views.IndexView.as_view(), name="index"),
+    path("tasks/new/", views.TaskCreateView.as_view(), name="task_create"),
+    path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
+    path("tasks/<int:pk>/notice/", views.NoticePrintView.as_view(), name="notice_print"),
+    path("tasks/<int:pk>/history/", views.TaskHistoryView.as_view(), name="task_history"),
+    path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
 ]

@@ -1,6 +1,395 @@
+"""Pages of the supervision family: the task lists (the office's, a unit's, a leader's), registration, a task's page
+with its timeline and the actions the user may take, the printable notice, attachments and the audit history.
+
+Thin: a form checks the input, one service does the work, a refusal comes back as a form error with the input kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from governance.access import OfficeRequiredMixin
+from governance.filters import FilteredListView
+from governance.forms import parse_id
+from governance.roles import is_office
 from governance.views import FamilyRegulationsView
+from supervision import selectors, services
+from supervision.filters import TaskFilter
+from supervision.forms import (
+    NoteForm,
+    NotifyForm,
+    ProgressForm,
+    ReturnForm,
+    SubmitForm,
+    TaskForm,
+    UrgingForm,
+    apply_errors,
+)
+from supervision.models import SupervisedTask, TaskAction, TaskSource, TaskState
+from supervision.permissions import (
+    can_act_for_lead_unit,
+    can_approve_registration,
+    can_report,
+    can_view,
+    may_use,
+    reporting_units,
+    unit_ids_of,
+)
+
+PAGE_SIZE = 50
+
+
+class SupervisionUserMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_use(request.user):
+            raise PermissionDenied(_("督查督办仅对党委办公室、校领导和承办单位的负责人、联络员开放。"))
+        return super().dispatch(request, *args, **kwargs)
 
 
 class IndexView(FamilyRegulationsView):
+    """The regulation the family is built on (003 督查督办), article by article."""
+
     family = "supervision"
     template_name = "supervision/index.html"
+
+
+# --- Lists --------------------------------------------------------------------------------------------------------
+
+
+class TaskListView(SupervisionUserMixin, FilteredListView):
+    """The office: every task (台账). A unit's people: their units' tasks. A leader: the tasks they are responsible
+    for."""
+
+    template_name = "supervision/task_list.html"
+    context_object_name = "tasks"
+    paginate_by = PAGE_SIZE
+    filterset_class = TaskFilter
+
+    def get_queryset(self):
+        return selectors.tasks_for_list(self.request.user)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        tasks = selectors.with_colours(context["tasks"], today, selectors.workday_edge(today))
+        context["tasks"] = tasks
+        urged = selectors.urgings_sent_count([t.pk for t in tasks])
+        for task in tasks:
+            task.urged = urged.get(task.pk, 0)  # type: ignore[attr-defined]
+        context["office"] = is_office(self.request.user)
+        context["unit_view"] = not context["office"] and bool(unit_ids_of(self.request.user))
+        context["badges"] = selectors.COLOUR_BADGES
+        return context
+
+
+# --- Registration -------------------------------------------------------------------------------------------------
+
+
+class TaskCreateView(OfficeRequiredMixin, FormView):
+    """立项登记 (第四条（一）). ?meeting=<id> or ?agenda_item=<id> (“转为督办事项” from a meeting or an agenda item)
+    prefill the source and the matter from the decision."""
+
+    template_name = "supervision/task_form.html"
+    form_class = TaskForm
+
+    def _meetings(self):
+        from communication.selectors import meetings_for_list
+
+        return meetings_for_list(self.request.user)
+
+    def _agenda_items(self):
+        from communication.selectors import agenda_items_queryset
+
+        return agenda_items_queryset(self.request.user).select_related("meeting").order_by("-pk")
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        kwargs["meetings"] = self._meetings()
+        kwargs["agenda_items"] = self._agenda_items()
+        return kwargs
+
+    def get_initial(self) -> dict:
+        initial = super().get_initial()
+        today = timezone.localdate()
+        initial["assigned_on"] = today
+        item_id = parse_id(self.request.GET.get("agenda_item"))
+        meeting_id = parse_id(self.request.GET.get("meeting"))
+        item = self._agenda_items().filter(pk=item_id).first() if item_id else None
+        if item is not None:
+            initial["agenda_item"] = item.pk
+            initial["title"] = item.title
+            initial["matter"] = item.decision or item.description
+            if item.meeting_id:
+                meeting_id = item.meeting_id
+        meeting = self._meetings().filter(pk=meeting_id).first() if meeting_id else None
+        if meeting is not None:
+            initial["meeting"] = meeting.pk
+            initial["source"] = TaskSource.MEETING
+            initial["source_detail"] = f"{meeting.date:%Y-%m-%d} {meeting.title}"
+            initial["assigned_on"] = max(meeting.date, today) if meeting.date > today else meeting.date
+            initial.setdefault("title", "")
+        self.source_record = item or meeting
+        return initial
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["source_record"] = getattr(self, "source_record", None)
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            task = services.task_register(
+                registered_by=self.request.user,
+                title=data["title"],
+                source=data["source"],
+                source_detail=data["source_detail"],
+                meeting=data["meeting"],
+                agenda_item=data["agenda_item"],
+                kind=data["kind"],
+                assigned_on=data["assigned_on"],
+                lead_unit=data["lead_unit"],
+                co_units=data["co_units"],
+                leader=data["leader"],
+                matter=data["matter"],
+                requirements=data["requirements"],
+                deadline=data["deadline"],
+                report_cycle=data["report_cycle"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        if task.needs_approval:
+            messages.success(
+                self.request,
+                _("已立项登记，编号 %(number)s。该事项涉及多个单位，已请分管校领导%(leader)s审定（第四条（一））。")
+                % {"number": task.number, "leader": task.leader.name},
+            )
+        else:
+            messages.success(self.request, _("已立项登记，编号 %(number)s。") % {"number": task.number})
+        return HttpResponseRedirect(task.get_absolute_url())
+
+
+# --- A task's page and its actions ----------------------------------------------------------------------------------
+
+
+def _visible_task_or_404(request: HttpRequest, pk: int) -> SupervisedTask:
+    try:
+        task = selectors.task_for_detail(pk)
+    except SupervisedTask.DoesNotExist:
+        raise Http404(_("没有这个督办事项。")) from None
+    if not can_view(request.user, task):
+        raise Http404(_("没有这个督办事项。"))  # outsiders may not learn it exists
+    return task
+
+
+ACTION_FORMS = {
+    TaskAction.APPROVE: NoteForm,
+    TaskAction.NOTIFY: NotifyForm,
+    TaskAction.ACCEPT: NoteForm,
+    TaskAction.SUBMIT: SubmitForm,
+    TaskAction.COMPLETE: NoteForm,
+    TaskAction.RETURN: ReturnForm,
+    TaskAction.ARCHIVE: NoteForm,
+    TaskAction.URGE: UrgingForm,
+}
+
+
+def available_actions(user: Any, task: SupervisedTask) -> list[str]:
+    """The workflow steps the user may take on the task now (the buttons the page shows)."""
+    office = is_office(user)
+    state = task.state
+    found: list[str] = []
+    if state == TaskState.REGISTERED and task.needs_approval and task.approved_at is None:
+        if can_approve_registration(user, task):
+            found.append(TaskAction.APPROVE)
+    elif state == TaskState.REGISTERED and office:
+        found.append(TaskAction.NOTIFY)
+    if state == TaskState.NOTIFIED and can_act_for_lead_unit(user, task):
+        found.append(TaskAction.ACCEPT)
+    if state in (TaskState.IN_PROGRESS, TaskState.RETURNED) and can_act_for_lead_unit(user, task):
+        found.append(TaskAction.SUBMIT)
+    if state == TaskState.SUBMITTED and office:
+        found += [TaskAction.COMPLETE, TaskAction.RETURN]
+    if state == TaskState.COMPLETED and office:
+        found.append(TaskAction.ARCHIVE)
+    if task.is_open and office:
+        found.append(TaskAction.URGE)
+    return found
+
+
+class TaskDetailView(SupervisionUserMixin, TemplateView):
+    template_name = "supervision/task_detail.html"
+
+    def get_task(self) -> SupervisedTask:
+        if not hasattr(self, "_task"):
+            self._task = _visible_task_or_404(self.request, self.kwargs["pk"])
+        return self._task
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        task = self.get_task()
+        user = self.request.user
+        today = timezone.localdate()
+        selectors.with_colours([task], today, selectors.workday_edge(today))
+        actions = available_actions(user, task)
+        bound = kwargs.get("bound_forms", {})
+        context["task"] = task
+        context["timeline"] = selectors.timeline(task)
+        context["actions"] = [
+            {
+                "name": a,
+                "label": TaskAction(a).label,
+                "form": bound.get(a) or ACTION_FORMS[a](prefix=a),
+                "open": a in bound,
+            }
+            for a in actions
+        ]
+        context["can_report"] = can_report(user, task)
+        if context["can_report"]:
+            context["progress_form"] = bound.get(TaskAction.REPORT) or ProgressForm(
+                prefix="report", unit_ids=reporting_units(user, task)
+            )
+        context["office"] = is_office(user)
+        context["badges"] = selectors.COLOUR_BADGES
+        context["urgings"] = selectors.urgings_of(task) if context["office"] else []
+        return context
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        task = self.get_task()
+        action = request.POST.get("action", "")
+        user = request.user
+        if action == TaskAction.REPORT:
+            if not can_report(user, task):
+                raise PermissionDenied(_("您不能为这个事项反馈进展。"))
+            form: Any = ProgressForm(
+                request.POST, request.FILES, prefix="report", unit_ids=reporting_units(user, task)
+            )
+            if form.is_valid():
+                try:
+                    services.progress_report(
+                        task=task,
+                        user=user,
+                        unit=form.cleaned_data["unit"],
+                        text=form.cleaned_data["text"],
+                        files=form.cleaned_data["files"],
+                    )
+                except ValidationError as error:
+                    apply_errors(form, error)
+                else:
+                    messages.success(request, _("进展情况已报送。"))
+                    return HttpResponseRedirect(task.get_absolute_url())
+            return self.render_to_response(self.get_context_data(bound_forms={TaskAction.REPORT: form}))
+        if action not in available_actions(user, task):
+            if action in ACTION_FORMS:
+                messages.error(
+                    request,
+                    _("“%(state)s”状态的事项，您不能%(action)s。")
+                    % {"state": task.get_state_display(), "action": TaskAction(action).label},
+                )
+                return HttpResponseRedirect(task.get_absolute_url())
+            raise Http404
+        form = ACTION_FORMS[action](request.POST, prefix=action)
+        if form.is_valid():
+            try:
+                message = self._run(action, task, form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, message)
+                return HttpResponseRedirect(task.get_absolute_url())
+        return self.render_to_response(self.get_context_data(bound_forms={action: form}))
+
+    def _run(self, action: str, task: SupervisedTask, data: dict) -> str:
+        user = self.request.user
+        if action == TaskAction.APPROVE:
+            services.task_approve(task=task, user=user, note=data["note"])
+            return _("已审定立项，可以发出督办通知。")
+        if action == TaskAction.NOTIFY:
+            services.task_notify(task=task, user=user, method=data["method"], note=data["note"])
+            return _("已发出督办通知，主办单位的负责人、联络员会收到邮件。")
+        if action == TaskAction.ACCEPT:
+            services.task_accept(task=task, user=user, note=data["note"])
+            return _("已签收，事项进入办理中。")
+        if action == TaskAction.SUBMIT:
+            services.task_submit(task=task, user=user, result=data["result"])
+            return _("已报结，等待督查小组审核（第四条（四））。")
+        if action == TaskAction.COMPLETE:
+            services.task_complete(task=task, user=user, note=data["note"])
+            return _("审核通过，事项已办结。")
+        if action == TaskAction.RETURN:
+            services.task_return(task=task, user=user, reason=data["reason"], new_deadline=data["new_deadline"])
+            return _("已退回，责成主办单位在新的时限内办理（第四条（四））。")
+        if action == TaskAction.ARCHIVE:
+            services.task_archive(task=task, user=user, note=data["note"])
+            return _("已立卷归档（第四条（五））。")
+        services.urging_record(
+            task=task, user=user, channel=data["channel"], urged_on=data["urged_on"], note=data["note"]
+        )
+        return _("催办已登记。")
+
+
+class NoticePrintView(SupervisionUserMixin, TemplateView):
+    """The 督查督办通知单 (第四条（二）) as an A4 page to print."""
+
+    template_name = "supervision/notice_print.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["task"] = _visible_task_or_404(self.request, self.kwargs["pk"])
+        context["today"] = timezone.localdate()
+        return context
+
+
+class TaskHistoryView(SupervisionUserMixin, TemplateView):
+    """The task's audit history (django-simple-history): who changed which field when, and why. Same permission
+    as the task itself."""
+
+    template_name = "supervision/task_history.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        task = _visible_task_or_404(self.request, self.kwargs["pk"])
+        records = list(task.history.select_related("history_user").order_by("history_date", "history_id"))
+        rows = []
+        previous = None
+        for record in records:
+            changes = []
+            if previous is not None:
+                delta = record.diff_against(previous)
+                for change in delta.changes:
+                    field = SupervisedTask._meta.get_field(change.field)
+                    changes.append(str(field.verbose_name))
+            rows.append({"record": record, "changes": changes})
+            previous = record
+        context["task"] = task
+        context["rows"] = list(reversed(rows))
+        return context
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """A progress report's attachment, to those who may see the task; 404 to everyone else."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        attachment = get_object_or_404(
+            selectors.ProgressAttachment.objects.select_related("report__task"), pk=pk
+        )
+        if not can_view(request.user, attachment.report.task):
+            raise Http404
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, as_attachment=True, filename=attachment.name or "attachment")
+        response["Cache-Control"] = "private, no-store"
+        return response
+

@@ -321,6 +321,11 @@ def _new_sections(people: dict[int, Person], today: dt.date) -> dict[int, list[D
             found[person_id].extend(s for s in person_sections if s.lines)
     if not found:
         return {}
+    # A family may remind people beyond the candidates it was given (a unit's liaison on no leadership team): one
+    # more query reads them, so each still gets the one digest a day.
+    others = [person_id for person_id in found if person_id not in people]
+    if others:
+        people.update(Person.objects.select_related("user").in_bulk(others))
     hashes = {section_hash(s) for sections in found.values() for s in sections}
     sent = set(
         ReminderSectionSent.objects.filter(person_id__in=list(found), key_hash__in=hashes).values_list(

@@ -1,0 +1,59 @@
+"""The filters of the task lists (governance/filters.py says how they are used): state, unit, leader, source,
+deadline colour, year and a search. Each narrows a queryset the page has already limited to what the user may see."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Organization, Person
+from supervision.models import SupervisedTask, TaskColour, TaskSource, TaskState
+from supervision.selectors import colour_condition, workday_edge
+
+ALL = _("全部")
+MAX_SEARCH_TERMS = 10
+
+
+def _units(request=None):
+    return Organization.objects.filter(kind__in=["college", "department"]).order_by("order", "code")
+
+
+def _leaders(request=None):
+    return Person.objects.filter(pk__in=SupervisedTask.objects.values("leader_id")).order_by("name")
+
+
+class TaskFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search", max_length=100)
+    state = django_filters.ChoiceFilter(label=_("办理状态"), choices=TaskState.choices, empty_label=ALL)
+    colour = django_filters.ChoiceFilter(
+        label=_("期限"), choices=TaskColour.choices, empty_label=ALL, method="by_colour"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("承办单位"), queryset=_units, empty_label=ALL, method="by_unit"
+    )
+    leader = django_filters.ModelChoiceFilter(label=_("分管校领导"), queryset=_leaders, empty_label=ALL)
+    source = django_filters.ChoiceFilter(label=_("事项来源"), choices=TaskSource.choices, empty_label=ALL)
+    year = django_filters.NumberFilter(label=_("年度"), min_value=2000, max_value=2100)
+
+    class Meta:
+        model = SupervisedTask
+        fields: list[str] = []  # every filter is declared above
+
+    def search(self, queryset, name, value):
+        """Every word (at most ten) in the number, the title or the matter."""
+        for word in value.split()[:MAX_SEARCH_TERMS]:
+            queryset = queryset.filter(
+                Q(number__icontains=word) | Q(title__icontains=word) | Q(matter__icontains=word)
+            )
+        return queryset
+
+    def by_colour(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.filter(colour_condition(value, today, workday_edge(today)))
+
+    def by_unit(self, queryset, name, value):
+        """Tasks the unit leads or co-handles."""
+        co = SupervisedTask.co_units.through.objects.filter(organization_id=value.pk).values("supervisedtask_id")
+        return queryset.filter(Q(lead_unit=value) | Q(pk__in=co))

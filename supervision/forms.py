@@ -1,0 +1,179 @@
+"""Forms check the shape of what a user typed; the services decide whether it may be done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
+from governance.models import Organization, Person, Position
+from governance.validators import MaxCharsValidator, validate_record_date
+from supervision.models import NoticeMethod, ReportCycle, TaskKind, TaskSource, UrgingChannel
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+UNIT_KINDS = (Organization.Kind.COLLEGE, Organization.Kind.DEPARTMENT)
+
+
+def text(label: Any, limit: int, *, required: bool = False, rows: int | None = None, **kwargs: Any) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    widget.attrs["maxlength"] = str(limit)
+    return forms.CharField(
+        label=label, required=required, widget=widget, validators=[MaxCharsValidator(limit)], **kwargs
+    )
+
+
+def day(label: Any, *, required: bool = True, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, widget=DATE_WIDGET, validators=[validate_record_date], **kwargs
+    )
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: on its field when the form has it, else above the form. The input stays."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+def units() -> Any:
+    return Organization.objects.filter(kind__in=UNIT_KINDS, is_active=True).order_by("order", "code")
+
+
+def university_leaders() -> Any:
+    """校领导: people on the university's leadership team today (第一条（一）: 分管校领导)."""
+    today = timezone.localdate()
+    return Person.objects.filter(
+        pk__in=Position.objects.active_on(today)
+        .filter(team__organization__kind=Organization.Kind.UNIVERSITY)
+        .values("person_id")
+    ).order_by("name")
+
+
+class PersonChoiceField(BoundedModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.title}）" if obj.title else obj.name
+
+
+class TaskForm(forms.Form):
+    """立项登记 (第四条（一）): 立项编号 is given on saving; 交办时间、承办单位、督办事项、办理时限、工作要求."""
+
+    title = text(_("督办事项"), 200, required=True, help_text=_("一事一项（第四条（一）），写明要办成的一件事"))
+    source = forms.ChoiceField(label=_("事项来源（第二条）"), choices=TaskSource.choices)
+    source_detail = text(_("来源说明"), 200, help_text=_("如文件名称与文号、批示领导、会议名称"))
+    meeting = BoundedModelChoiceField(label=_("来源会议"), queryset=None, required=False)
+    agenda_item = BoundedModelChoiceField(label=_("来源议题"), queryset=None, required=False)
+    kind = forms.ChoiceField(label=_("督查形式（第三条）"), choices=TaskKind.choices, initial=TaskKind.SPECIAL)
+    assigned_on = day(_("交办时间"))
+    lead_unit = BoundedModelChoiceField(
+        label=_("主办单位"), queryset=None, error_messages={"required": _("请选择主办单位。")}
+    )
+    co_units = BoundedModelMultipleChoiceField(
+        label=_("协办单位"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_("有协办单位或联合督查的事项，须经分管校领导审定后正式立项（第四条（一））"),
+    )
+    leader = PersonChoiceField(
+        label=_("分管校领导"), queryset=None, error_messages={"required": _("请选择分管校领导。")}
+    )
+    matter = text(_("督办内容"), 5000, required=True, rows=4)
+    requirements = text(_("工作要求"), 5000, rows=3)
+    deadline = day(_("办理时限"))
+    report_cycle = forms.TypedChoiceField(
+        label=_("进展反馈周期（第五条）"),
+        choices=[("", _("不需定期反馈")), *ReportCycle.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, meetings: Any, agenda_items: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = lambda m: f"{m.date:%Y-%m-%d} {m.title}"
+        self.fields["agenda_item"].queryset = agenda_items
+        self.fields["lead_unit"].queryset = units()
+        self.fields["co_units"].queryset = units()
+        self.fields["leader"].queryset = university_leaders()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assigned, deadline = data.get("assigned_on"), data.get("deadline")
+        if assigned and deadline and deadline < assigned:
+            self.add_error("deadline", _("办理时限不能早于交办时间。"))
+        lead = data.get("lead_unit")
+        if lead and lead in (data.get("co_units") or []):
+            self.add_error("co_units", _("主办单位不必再列为协办单位。"))
+        return data
+
+
+class NoteForm(forms.Form):
+    note = text(_("说明"), 2000, rows=2)
+
+
+class NotifyForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("通知方式"),
+        choices=NoticeMethod.choices,
+        initial=NoticeMethod.NOTICE,
+        help_text=_("会议已明确承办单位和办结时限的事项、领导批示和交办的事项，可电话通知或口头督办（第四条（二））"),
+    )
+    note = text(_("说明"), 2000, rows=2)
+
+
+class SubmitForm(forms.Form):
+    result = text(_("办理结果"), 5000, required=True, rows=4, error_messages={"required": _("请填写办理结果。")})
+
+
+class ReturnForm(forms.Form):
+    reason = text(
+        _("退回理由"),
+        2000,
+        required=True,
+        rows=3,
+        error_messages={"required": _("请写明退回的理由：哪些应办理而未办理或未办理好。")},
+    )
+    new_deadline = day(_("新的办理时限"), error_messages={"required": _("请给出新的办理时限。")})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class ProgressForm(forms.Form):
+    unit = BoundedModelChoiceField(label=_("报送单位"), queryset=None, empty_label=None)
+    text = text(_("进展情况"), 5000, required=True, rows=4, error_messages={"required": _("请填写进展情况。")})
+    files = MultipleFileField(label=_("附件"), required=False)
+
+    def __init__(self, *args: Any, unit_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Organization.objects.filter(pk__in=unit_ids).order_by("order", "code")
+
+
+class UrgingForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("催办方式"), choices=[c for c in UrgingChannel.choices if c[0] != UrgingChannel.EMAIL]
+    )
+    urged_on = day(_("催办日期"), initial=timezone.localdate)
+    note = text(_("催办情况"), 2000, rows=2)

@@ -1,0 +1,528 @@
+"""督查督办 (seed 003, 《校党委工作落实督查督办工作制度》): units' people, supervised tasks and their workflow, progress
+reports, urgings and the per-year number counter.
+
+The task's state changes only through its transitions (django-fsm-2, protected field), called by
+supervision.services.tasks, which record each step as a `TaskEvent` and in the audit history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from governance.models.base import RecordedModel
+from governance.validators import MaxCharsValidator, validate_record_date
+
+# ---------------------------------------------------------------------------------------------------------------
+# Units' people (第一条（一）: 牵头单位负责落实; the unit's head and liaison staff answer for its tasks)
+
+
+class UnitRole(models.TextChoices):
+    HEAD = "head", _("单位负责人")
+    LIAISON = "liaison", _("联络员")
+
+
+class UnitContactQuerySet(models.QuerySet["UnitContact"]):
+    def active_on(self, day: dt.date) -> UnitContactQuerySet:
+        return self.filter(Q(start__lte=day), Q(end__isnull=True) | Q(end__gte=day))
+
+
+class UnitContact(RecordedModel):
+    """A person answering for a unit's supervised tasks: its head (单位负责人) or a liaison (联络员)."""
+
+    organization = models.ForeignKey(
+        "governance.Organization",
+        verbose_name=_("单位"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind__in": ["college", "department"]},
+    )
+    person = models.ForeignKey(
+        "governance.Person", verbose_name=_("人员"), on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(_("身份"), max_length=20, choices=UnitRole.choices)
+    start = models.DateField(_("开始日期"), default=timezone.localdate)
+    end = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("仍在岗则留空"))
+
+    objects = UnitContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("单位负责人/联络员")
+        verbose_name_plural = _("单位负责人/联络员")
+        ordering = ["organization__order", "role", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "person", "role", "start"], name="unit_contact_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="unit_contact_end_not_before_start",
+                violation_error_message=_("结束日期不能早于开始日期。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_role_display()} · {self.person}"
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Supervised tasks (督办事项)
+
+
+class TaskSource(models.TextChoices):
+    """第二条: 学校督查小组督查督办的工作范围."""
+
+    HIGHER = "higher", _("上级交办、批示事项")  # 第二条（一）
+    WORK_PLAN = "work_plan", _("年度工作要点、折子工程")  # 第二条（二）
+    MEETING = "meeting", _("会议决议、决定")  # 第二条（三）
+    LEADER = "leader", _("主要领导批示、交办")  # 第二条（四）
+
+
+class TaskKind(models.TextChoices):
+    """第三条: 督查督办的基本形式."""
+
+    PERIODIC = "periodic", _("定期督查")  # 第三条（一）: 年度重点工作，原则上每半年一次
+    SPECIAL = "special", _("专项督查")  # 第三条（二）: 限期完成的专项工作、会议决议、领导批示
+    JOINT = "joint", _("联合督查")  # 第三条（三）: 涉及面广，从相关职能部门抽调人员
+
+
+class TaskState(models.TextChoices):
+    """第四条: 立项登记 → 督办通知 → 督查催办（办理中）→ 办结审核 → 立卷归档."""
+
+    REGISTERED = "registered", _("立项登记")
+    NOTIFIED = "notified", _("已通知")
+    IN_PROGRESS = "in_progress", _("办理中")
+    SUBMITTED = "submitted", _("已报结")
+    RETURNED = "returned", _("已退回")
+    COMPLETED = "completed", _("已办结")
+    ARCHIVED = "archived", _("已归档")
+
+
+# The states in which the task is the lead unit's to do: its deadline runs, it is coloured and urged.
+OPEN_STATES = (TaskState.REGISTERED, TaskState.NOTIFIED, TaskState.IN_PROGRESS, TaskState.RETURNED)
+# A progress report (第五条) is accepted while the unit works on it.
+REPORTING_STATES = (TaskState.NOTIFIED, TaskState.IN_PROGRESS, TaskState.RETURNED)
+
+
+class NoticeMethod(models.TextChoices):
+    """第四条（二）: 督查督办通知单; tasks whose meeting already named unit and deadline, and leaders' instructions, may
+    be notified by phone or in person, without a notice."""
+
+    NOTICE = "notice", _("督查督办通知单")
+    PHONE = "phone", _("电话通知")
+    IN_PERSON = "in_person", _("口头督办")
+
+
+class ReportCycle(models.IntegerChoices):
+    """第五条: 办理周期较长的事项，承办单位定期反馈进展."""
+
+    WEEKLY = 7, _("每周")
+    BIWEEKLY = 14, _("每两周")
+    MONTHLY = 30, _("每月")
+
+
+class TaskColour(models.TextChoices):
+    GREEN = "green", _("正常")
+    AMBER = "amber", _("临近期限")
+    RED = "red", _("已逾期")
+
+
+def amber_from(assigned_on: dt.date, deadline: dt.date, share: float) -> dt.date:
+    """The first day on which less than `share` of the time from `assigned_on` to `deadline` remains."""
+    total = max((deadline - assigned_on).days, 0)
+    return deadline - dt.timedelta(days=math.ceil(share * total) - 1) if total else deadline
+
+
+# Permissions checked by the transitions (django-fsm-2 calls them with the task and the user).
+def _office(task: SupervisedTask, user: Any) -> bool:
+    from governance.roles import is_office
+
+    return is_office(user)
+
+
+def _lead_unit_or_office(task: SupervisedTask, user: Any) -> bool:
+    from supervision.permissions import can_act_for_lead_unit
+
+    return can_act_for_lead_unit(user, task)
+
+
+def _responsible_leader_or_office(task: SupervisedTask, user: Any) -> bool:
+    from supervision.permissions import can_approve_registration
+
+    return can_approve_registration(user, task)
+
+
+def _approved_if_needed(task: SupervisedTask) -> bool:
+    """第四条（一）: 涉及部门较多的重大事项或综合性事项……报请学校主管领导审定后正式立项."""
+    return task.approved_at is not None or not task.needs_approval
+
+
+def _not_approved(task: SupervisedTask) -> bool:
+    return task.approved_at is None
+
+
+class SupervisedTask(ConcurrentTransitionMixin, RecordedModel):
+    """A supervised task (督办事项), one matter per task (一事一项, 第四条（一）)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), editable=False)
+    sequence = models.PositiveIntegerField(_("年度序号"), editable=False)
+    number = models.CharField(_("立项编号"), max_length=40, unique=True, editable=False)
+    title = models.CharField(_("督办事项"), max_length=200, validators=[MaxCharsValidator(200)])
+    source = models.CharField(_("事项来源"), max_length=20, choices=TaskSource.choices)
+    source_detail = models.CharField(
+        _("来源说明"),
+        max_length=200,
+        blank=True,
+        validators=[MaxCharsValidator(200)],
+        help_text=_("如文件名称与文号、批示领导、会议名称"),
+    )
+    meeting = models.ForeignKey(
+        "communication.Meeting",
+        verbose_name=_("来源会议"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    agenda_item = models.ForeignKey(
+        "communication.AgendaItem",
+        verbose_name=_("来源议题"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("督查形式"), max_length=20, choices=TaskKind.choices, default=TaskKind.SPECIAL)
+    assigned_on = models.DateField(_("交办时间"), validators=[validate_record_date])
+    lead_unit = models.ForeignKey(
+        "governance.Organization", verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    co_units = models.ManyToManyField(
+        "governance.Organization", verbose_name=_("协办单位"), blank=True, related_name="+"
+    )
+    leader = models.ForeignKey(
+        "governance.Person",
+        verbose_name=_("分管校领导"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("第一条（一）：校领导为其分管工作督查督办的第一责任人"),
+    )
+    matter = models.TextField(_("督办内容"), validators=[MaxCharsValidator(5000)])
+    requirements = models.TextField(_("工作要求"), blank=True, validators=[MaxCharsValidator(5000)])
+    deadline = models.DateField(_("办理时限"), validators=[validate_record_date])
+    original_deadline = models.DateField(_("原定办理时限"), editable=False)
+    amber_from = models.DateField(_("临近期限起始日"), editable=False)
+    report_cycle = models.PositiveSmallIntegerField(
+        _("进展反馈周期"),
+        choices=ReportCycle.choices,
+        null=True,
+        blank=True,
+        help_text=_("第五条：办理周期较长的事项，承办单位定期反馈进展"),
+    )
+    state = FSMField(
+        _("办理状态"), default=TaskState.REGISTERED, choices=TaskState.choices, protected=True, max_length=20
+    )
+    approved_by = models.ForeignKey(
+        "governance.Person",
+        verbose_name=_("立项审定人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("立项审定时间"), null=True, blank=True)
+    notice_method = models.CharField(_("通知方式"), max_length=20, choices=NoticeMethod.choices, blank=True)
+    notified_at = models.DateTimeField(_("通知时间"), null=True, blank=True)
+    result = models.TextField(_("办理结果"), blank=True, validators=[MaxCharsValidator(5000)])
+    submitted_at = models.DateTimeField(_("报结时间"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+
+    _history_m2m_fields = ["co_units"]
+
+    class Meta:
+        verbose_name = _("督办事项")
+        verbose_name_plural = _("督办事项")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="supervised_task_number_once"),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("assigned_on")),
+                name="supervised_task_deadline_not_before_assigned",
+                violation_error_message=_("办理时限不能早于交办时间。"),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="task_state_deadline"),
+            models.Index(fields=["lead_unit", "state"], name="task_lead_unit_state"),
+            models.Index(fields=["leader", "state"], name="task_leader_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:task_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.assigned_on and self.deadline and self.deadline < self.assigned_on:
+            raise ValidationError({"deadline": _("办理时限不能早于交办时间。")})
+        if self.source == TaskSource.MEETING and not (self.meeting_id or self.source_detail):
+            raise ValidationError(
+                {"source_detail": _("会议决议事项请选择来源会议，或写明会议名称（第二条（三））。")}
+            )
+
+    @property
+    def needs_approval(self) -> bool:
+        """第四条（一）: a joint task, or one with co-units, is approved by the leader in charge before it is
+        formally registered. Read after the co-units are saved (the service sets them first)."""
+        if self.kind == TaskKind.JOINT:
+            return True
+        if self.pk is None:
+            return False
+        cached = getattr(self, "_prefetched_objects_cache", {}).get("co_units")
+        return bool(cached) if cached is not None else self.co_units.exists()
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def colour(self, today: dt.date, workday_edge: dt.date) -> str:
+        """Red when overdue; amber when less than the configured share of the time remains or the deadline is
+        within the configured working days (`workday_edge`, supervision.selectors.workday_edge); else green. Only
+        open tasks are coloured; a submitted or finished one is ''."""
+        if not self.is_open:
+            return ""
+        if self.deadline < today:
+            return TaskColour.RED
+        if today >= self.amber_from or self.deadline <= workday_edge:
+            return TaskColour.AMBER
+        return TaskColour.GREEN
+
+    # --- transitions (第四条). The service checks, saves and records; these only move the state. ----------------
+
+    @transition(
+        field=state,
+        source=TaskState.REGISTERED,
+        target=TaskState.REGISTERED,
+        permission=_responsible_leader_or_office,
+        conditions=[_not_approved],
+    )
+    def approve(self) -> None:
+        """第四条（一）: 报请学校主管领导审定后正式立项."""
+
+    @transition(
+        field=state,
+        source=TaskState.REGISTERED,
+        target=TaskState.NOTIFIED,
+        permission=_office,
+        conditions=[_approved_if_needed],
+    )
+    def notify(self) -> None:
+        """第四条（二）: 督查小组向承办单位发出督查督办通知单（或电话、口头通知）."""
+
+    @transition(
+        field=state, source=TaskState.NOTIFIED, target=TaskState.IN_PROGRESS, permission=_lead_unit_or_office
+    )
+    def accept(self) -> None:
+        """第四条（三）: 承办单位收到督查督办通知单后，按照要求认真办理."""
+
+    @transition(
+        field=state,
+        source=[TaskState.IN_PROGRESS, TaskState.RETURNED],
+        target=TaskState.SUBMITTED,
+        permission=_lead_unit_or_office,
+    )
+    def submit(self) -> None:
+        """第四条（三）: 将办理结果在规定时限内反馈至督查小组."""
+
+    @transition(field=state, source=TaskState.SUBMITTED, target=TaskState.COMPLETED, permission=_office)
+    def complete(self) -> None:
+        """第四条（四）: 督查小组对承办单位报送的办理情况进行严格审查."""
+
+    @transition(field=state, source=TaskState.SUBMITTED, target=TaskState.RETURNED, permission=_office)
+    def send_back(self) -> None:
+        """第四条（四）: 应办理而未办理或未办理好的，责成承办单位限期办理并报告落实情况."""
+
+    @transition(field=state, source=TaskState.COMPLETED, target=TaskState.ARCHIVED, permission=_office)
+    def archive(self) -> None:
+        """第四条（五）: 办结后按文书档案管理要求立卷归档."""
+
+
+class TaskNumberCounter(models.Model):
+    """The last number given in a year (第四条（一）: 立项编号). Locked with select_for_update while a task is
+    registered, in the same transaction, so numbers are unique and without gaps."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    last = models.PositiveIntegerField(_("已用到的序号"), default=0)
+
+    class Meta:
+        verbose_name = _("立项编号计数")
+        verbose_name_plural = _("立项编号计数")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class TaskAction(models.TextChoices):
+    REGISTER = "register", _("立项登记")
+    APPROVE = "approve", _("审定立项")
+    NOTIFY = "notify", _("督办通知")
+    ACCEPT = "accept", _("签收办理")
+    REPORT = "report", _("反馈进展")
+    SUBMIT = "submit", _("报结")
+    COMPLETE = "complete", _("审核办结")
+    RETURN = "return", _("退回限期办理")
+    ARCHIVE = "archive", _("立卷归档")
+    URGE = "urge", _("催办")
+
+
+class TaskEvent(models.Model):
+    """One step of a task: who, when, what and why (the task's timeline). Written by the services only, never
+    changed."""
+
+    task = models.ForeignKey(SupervisedTask, verbose_name=_("督办事项"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=20, choices=TaskAction.choices)
+    from_state = models.CharField(_("原状态"), max_length=20, choices=TaskState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=TaskState.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=100, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    note = models.TextField(_("说明"), blank=True)
+    new_deadline = models.DateField(_("新的办理时限"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["task", "at"], name="taskevent_task_at")]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.get_action_display()}"
+
+
+class ProgressReport(RecordedModel):
+    """A unit's progress report (第五条), or its part of one as a co-unit (协同办理, 第一条（一）)."""
+
+    task = models.ForeignKey(
+        SupervisedTask, verbose_name=_("督办事项"), on_delete=models.CASCADE, related_name="reports"
+    )
+    unit = models.ForeignKey(
+        "governance.Organization", verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    reported_on = models.DateField(_("报送日期"), default=timezone.localdate, validators=[validate_record_date])
+    text = models.TextField(_("进展情况"), validators=[MaxCharsValidator(5000)])
+
+    class Meta:
+        verbose_name = _("进展反馈")
+        verbose_name_plural = _("进展反馈")
+        ordering = ["reported_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.unit} · {self.reported_on}"
+
+
+@deconstructible
+class PrivateMediaStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_MEDIA_ROOT, read at use time; no public URL — served only by the
+    permission-checked download view (supervision:attachment_download)."""
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):  # type: ignore[override]
+        return None
+
+
+private_storage = PrivateMediaStorage()
+
+
+def attachment_upload_to(instance: ProgressAttachment, filename: str) -> str:
+    """supervision/<year>/<random>/<original name>: names never collide and are never guessed."""
+    return f"supervision/{timezone.localdate().year}/{uuid.uuid4().hex}/{os.path.basename(filename)}"
+
+
+class ProgressAttachment(models.Model):
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("进展反馈"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("文件"), storage=private_storage, upload_to=attachment_upload_to, max_length=255)
+    name = models.CharField(_("附件名称"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("进展附件")
+        verbose_name_plural = _("进展附件")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:attachment_download", args=[self.pk])
+
+
+class UrgingChannel(models.TextChoices):
+    """第四条（三）: 对未按时完成的督办工作通过约见、邮件、电话等方式及时进行催办."""
+
+    EMAIL = "email", _("邮件")
+    PHONE = "phone", _("电话")
+    MEETING = "meeting", _("约见")
+    LETTER = "letter", _("书面")
+
+
+class Urging(RecordedModel):
+    """An urging the office logs by hand (phone, 约见, letter). The portal's own urging emails are recorded by the
+    reminder outbox (governance ReminderSectionSent, key "urging:<task>:<deadline>:<round>") and shown beside these."""
+
+    task = models.ForeignKey(SupervisedTask, verbose_name=_("督办事项"), on_delete=models.CASCADE, related_name="urgings")
+    channel = models.CharField(_("催办方式"), max_length=20, choices=UrgingChannel.choices)
+    urged_on = models.DateField(_("催办日期"), default=timezone.localdate, validators=[validate_record_date])
+    note = models.TextField(_("催办情况"), blank=True, validators=[MaxCharsValidator(2000)])
+
+    class Meta:
+        verbose_name = _("催办记录")
+        verbose_name_plural = _("催办记录")
+        ordering = ["urged_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.get_channel_display()} · {self.urged_on}"

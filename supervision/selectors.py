@@ -1,0 +1,422 @@
+"""Reads for supervision/: the task lists, a task's page and timeline, the home panels, calendar items and the urging
+sections of the daily digest. Each runs a constant number of queries whatever the number of tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from governance.families import CalendarItem, DigestLine, DigestSection
+from governance.links import pk_link_maker
+from governance.models import Organization, Person, Position, ReminderSectionSent
+from governance.services.workdays import WorkdayCalendar
+from supervision.conf import setting
+from supervision.models import (
+    OPEN_STATES,
+    ProgressAttachment,
+    ProgressReport,
+    SupervisedTask,
+    TaskColour,
+    TaskEvent,
+    TaskState,
+    UnitContact,
+    Urging,
+)
+from supervision.permissions import tasks_visible_to
+
+FAMILY = "supervision"
+PANEL_ITEMS = 6
+
+
+# --- Deadline colours -------------------------------------------------------------------------------------------
+
+
+def workday_edge(today: dt.date, calendar: WorkdayCalendar | None = None) -> dt.date:
+    """The last day that is still "within N working days" of `today` (N = SUPERVISION_AMBER_WORKDAYS, today counted
+    when it is a working day): a deadline on or before it is amber. Holidays and make-up days (调休) count, through
+    the core's workday service."""
+    calendar = calendar or WorkdayCalendar()
+    wanted = int(setting("SUPERVISION_AMBER_WORKDAYS"))
+    day, found = today, 0
+    for _step in range(wanted * 4 + 30):  # holidays last at most a week or so
+        if calendar.is_workday(day):
+            found += 1
+            if found >= wanted:
+                return day
+        day += dt.timedelta(days=1)
+    return day
+
+
+def colour_condition(colour: str, today: dt.date, edge: dt.date) -> Q:
+    """The SQL form of SupervisedTask.colour(): open tasks of that colour."""
+    is_open = Q(state__in=OPEN_STATES)
+    if colour == TaskColour.RED:
+        return is_open & Q(deadline__lt=today)
+    amber = Q(deadline__gte=today) & (Q(amber_from__lte=today) | Q(deadline__lte=edge))
+    if colour == TaskColour.AMBER:
+        return is_open & amber
+    if colour == TaskColour.GREEN:
+        return is_open & Q(deadline__gte=today) & ~amber
+    return Q()
+
+
+def days_left(task: SupervisedTask, today: dt.date) -> int:
+    return (task.deadline - today).days
+
+
+def with_colours(tasks: Sequence[SupervisedTask], today: dt.date, edge: dt.date) -> list[SupervisedTask]:
+    """Each task with `.colour_code` ('red', 'amber', 'green' or '' when not open) and `.days_left`."""
+    for task in tasks:
+        task.colour_code = task.colour(today, edge)  # type: ignore[attr-defined]
+        task.days_left = days_left(task, today)  # type: ignore[attr-defined]
+        task.overdue_days = max(-task.days_left, 0)  # type: ignore[attr-defined]
+    return list(tasks)
+
+
+COLOUR_BADGES = {
+    TaskColour.RED: "text-bg-danger",
+    TaskColour.AMBER: "text-bg-warning",
+    TaskColour.GREEN: "text-bg-success",
+}
+
+
+# --- Lists and the task's page ------------------------------------------------------------------------------------
+
+
+def tasks_for_list(user: Any) -> QuerySet[SupervisedTask]:
+    """The tasks the user may see, newest first; narrowed by supervision.filters.TaskFilter."""
+    return (
+        tasks_visible_to(user)
+        .select_related("lead_unit", "leader")
+        .prefetch_related(Prefetch("co_units", queryset=Organization.objects.order_by("order", "code")))
+        .defer("matter", "requirements", "result")
+        .order_by("-year", "-sequence")
+    )
+
+
+def task_for_detail(pk: int) -> SupervisedTask:
+    return (
+        SupervisedTask.objects.select_related("lead_unit", "leader", "approved_by", "meeting", "agenda_item")
+        .prefetch_related(
+            Prefetch("co_units", queryset=Organization.objects.order_by("order", "code")),
+            Prefetch(
+                "reports",
+                queryset=ProgressReport.objects.select_related("unit", "recorded_by").prefetch_related(
+                    "attachments"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime | dt.date
+    title: str
+    who: str
+    note: str = ""
+    state: str = ""
+    new_deadline: dt.date | None = None
+    kind: str = "event"  # event, urging
+
+
+def urging_key_prefix(task_id: int) -> str:
+    return f"urging:{task_id}:"
+
+
+def urging_key(task: SupervisedTask, round_number: int) -> str:
+    """The digest section key of one urging round: new each round, and new again after a return (the deadline is
+    part of it), so the core's outbox sends each exactly once."""
+    return f"{urging_key_prefix(task.pk)}{task.deadline.isoformat()}:{round_number}"
+
+
+def timeline(task: SupervisedTask) -> list[TimelineEntry]:
+    """Every step of the task, the office's urgings and the urging emails the reminder job sent, oldest first.
+    Three queries."""
+    entries = [
+        TimelineEntry(
+            at=e.at,
+            title=e.get_action_display(),
+            who=e.actor_name,
+            note=e.note,
+            state=e.get_to_state_display() if e.to_state else "",
+            new_deadline=e.new_deadline,
+        )
+        for e in TaskEvent.objects.filter(task=task).order_by("at", "pk")
+    ]
+    sent: dict[str, list[ReminderSectionSent]] = defaultdict(list)
+    for row in (
+        ReminderSectionSent.objects.filter(family=FAMILY, key__startswith=urging_key_prefix(task.pk))
+        .select_related("person", "digest")
+        .order_by("created", "pk")
+    ):
+        sent[row.key].append(row)
+    for key, rows in sent.items():
+        round_number = key.rsplit(":", 1)[-1]
+        entries.append(
+            TimelineEntry(
+                at=rows[0].created,
+                title=gettext("邮件催办（第 %(round)s 次）") % {"round": round_number},
+                who=gettext("系统"),
+                note=gettext("发送给：%(names)s") % {"names": "、".join(r.person.name for r in rows)},
+                kind="urging",
+            )
+        )
+    entries.sort(key=lambda e: e.at if isinstance(e.at, dt.datetime) else dt.datetime.min)
+    return entries
+
+
+def attachment_for_download(pk: int) -> ProgressAttachment:
+    return ProgressAttachment.objects.select_related("report__task").get(pk=pk)
+
+
+def urgings_of(task: SupervisedTask) -> list[Urging]:
+    return list(Urging.objects.filter(task=task).order_by("urged_on", "pk"))
+
+
+# --- Home panels ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LeaderPanel:
+    """The tasks a leader is responsible for (第一条（一）: 第一责任人), by colour, and those awaiting their approval."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    tasks: list[SupervisedTask] = field(default_factory=list)
+    awaiting_approval: list[SupervisedTask] = field(default_factory=list)
+    total: int = 0
+
+
+def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
+    """Two queries (and the workday data the colours need): the open tasks, most urgent first."""
+    edge = workday_edge(today)
+    open_tasks = with_colours(
+        list(
+            SupervisedTask.objects.filter(leader_id=person.pk, state__in=OPEN_STATES)
+            .select_related("lead_unit")
+            .prefetch_related("co_units")
+            .only("id", "number", "title", "deadline", "amber_from", "state", "kind", "approved_at", "lead_unit__name")
+            .order_by("deadline", "pk")
+        ),
+        today,
+        edge,
+    )
+    counts = {c.value: 0 for c in TaskColour}
+    for task in open_tasks:
+        counts[task.colour_code] += 1  # type: ignore[attr-defined]
+    rank = {TaskColour.RED: 0, TaskColour.AMBER: 1, TaskColour.GREEN: 2}
+    ordered = sorted(open_tasks, key=lambda t: (rank[t.colour_code], t.deadline))  # type: ignore[attr-defined]
+    awaiting = [
+        t for t in open_tasks if t.state == TaskState.REGISTERED and t.approved_at is None and t.needs_approval
+    ]
+    return LeaderPanel(counts=counts, tasks=ordered[:PANEL_ITEMS], awaiting_approval=awaiting, total=len(open_tasks))
+
+
+@dataclass
+class OfficePanel:
+    urgent: list[SupervisedTask]
+    red: int
+    amber: int
+    submitted: list[SupervisedTask]
+    submitted_total: int
+    awaiting_approval: int
+
+
+def office_panel(*, today: dt.date) -> OfficePanel:
+    """Red and amber tasks (most overdue first), tasks awaiting review (已报结), and how many wait for a leader's
+    approval. Three queries and the workday data."""
+    edge = workday_edge(today)
+    urgent = with_colours(
+        list(
+            SupervisedTask.objects.filter(
+                colour_condition(TaskColour.RED, today, edge) | colour_condition(TaskColour.AMBER, today, edge)
+            )
+            .select_related("lead_unit")
+            .only("id", "number", "title", "deadline", "amber_from", "state", "lead_unit__name")
+            .order_by("deadline", "pk")
+        ),
+        today,
+        edge,
+    )
+    submitted_qs = SupervisedTask.objects.filter(state=TaskState.SUBMITTED)
+    submitted = list(
+        submitted_qs.select_related("lead_unit")
+        .only("id", "number", "title", "deadline", "submitted_at", "state", "lead_unit__name")
+        .order_by("submitted_at", "pk")[:PANEL_ITEMS]
+    )
+    counts = SupervisedTask.objects.aggregate(
+        submitted=Count("pk", filter=Q(state=TaskState.SUBMITTED)),
+        awaiting=Count(
+            "pk",
+            filter=Q(state=TaskState.REGISTERED, approved_at__isnull=True)
+            & (Q(kind="joint") | Q(co_units__isnull=False)),
+            distinct=True,
+        ),
+    )
+    return OfficePanel(
+        urgent=urgent[:PANEL_ITEMS],
+        red=sum(1 for t in urgent if t.colour_code == TaskColour.RED),  # type: ignore[attr-defined]
+        amber=sum(1 for t in urgent if t.colour_code == TaskColour.AMBER),  # type: ignore[attr-defined]
+        submitted=submitted,
+        submitted_total=counts["submitted"],
+        awaiting_approval=counts["awaiting"],
+    )
+
+
+# --- Calendar feed ----------------------------------------------------------------------------------------------
+
+
+def _unit_ids(person: Person, today: dt.date) -> list[int]:
+    return list(
+        UnitContact.objects.active_on(today).filter(person=person).values_list("organization_id", flat=True)
+    )
+
+
+def calendar_items(person: Person, start: dt.date, end: dt.date) -> list[CalendarItem]:
+    """Deadlines of the open tasks the person answers for: as responsible leader, or for a unit that leads them.
+    Two queries."""
+    from django.utils import timezone
+
+    units = _unit_ids(person, timezone.localdate())
+    tasks = (
+        SupervisedTask.objects.filter(state__in=OPEN_STATES, deadline__gte=start, deadline__lte=end)
+        .filter(Q(leader_id=person.pk) | Q(lead_unit_id__in=units))
+        .select_related("lead_unit")
+        .only("id", "number", "title", "deadline", "lead_unit__name")
+        .order_by("deadline", "pk")
+    )
+    url = pk_link_maker("supervision:task_detail")
+    return [
+        CalendarItem(
+            uid=f"supervision-task-{task.pk}-deadline",
+            start=task.deadline,
+            summary=gettext("督办事项办理时限：%(number)s %(title)s") % {"number": task.number, "title": task.title},
+            description=gettext("主办单位：%(unit)s") % {"unit": task.lead_unit.name},
+            url=url(task.pk),
+            categories=(gettext("督查督办"),),
+        )
+        for task in tasks
+    ]
+
+
+# --- Urging (第四条（三）、第六条) in the daily digest --------------------------------------------------------------
+
+
+def urging_round(task: SupervisedTask, today: dt.date) -> int:
+    """Which urging is due today for an overdue open task: the first on the day after the deadline, then one more
+    every SUPERVISION_URGING_CADENCE_DAYS days. 0 when not overdue."""
+    overdue = (today - task.deadline).days
+    if overdue <= 0 or not task.is_open:
+        return 0
+    cadence = max(int(setting("SUPERVISION_URGING_CADENCE_DAYS")), 1)
+    return (overdue - 1) // cadence + 1
+
+
+def urging_due_today(task: SupervisedTask, today: dt.date) -> bool:
+    """Whether today is the first day of an urging round (a reminder job that missed that day still sends the
+    round later: the outbox decides, by its key)."""
+    overdue = (today - task.deadline).days
+    cadence = max(int(setting("SUPERVISION_URGING_CADENCE_DAYS")), 1)
+    return overdue > 0 and (overdue - 1) % cadence == 0
+
+
+def digest_sections(people: Sequence[Person], today: dt.date) -> dict[int, list[DigestSection]]:
+    """One section per overdue open task for each of its lead unit's heads and liaisons and its responsible leader,
+    once per urging round (a new key every SUPERVISION_URGING_CADENCE_DAYS days), until the unit submits it. From the
+    SUPERVISION_ESCALATE_AFTER-th round on, the leader's section says the task is escalated (第六条).
+
+    Sent to these people whether or not they sit on a leadership team (`people` are the core's candidates; a unit's
+    liaison usually is not one of them). Two queries."""
+    tasks = list(
+        SupervisedTask.objects.filter(state__in=OPEN_STATES, deadline__lt=today)
+        .select_related("lead_unit")
+        .only("id", "number", "title", "deadline", "state", "lead_unit_id", "lead_unit__name", "leader_id")
+        .order_by("deadline", "pk")
+    )
+    if not tasks:
+        return {}
+    contacts: dict[int, list[int]] = defaultdict(list)
+    for unit_id, person_id in (
+        UnitContact.objects.active_on(today)
+        .filter(organization_id__in={t.lead_unit_id for t in tasks})
+        .values_list("organization_id", "person_id")
+    ):
+        contacts[unit_id].append(person_id)
+    escalate_after = int(setting("SUPERVISION_ESCALATE_AFTER"))
+    url = pk_link_maker("supervision:task_detail")
+    sections: dict[int, list[DigestSection]] = defaultdict(list)
+    for task in tasks:
+        round_number = urging_round(task, today)
+        overdue = (today - task.deadline).days
+        deadline = date_format(task.deadline, "DATE_FORMAT")
+        escalated = round_number >= escalate_after
+        line = DigestLine(
+            text=f"{task.number} {task.title}",
+            url=url(task.pk),
+            detail=gettext(
+                "主办单位：%(unit)s；办理时限 %(deadline)s，已逾期 %(days)d 天，尚未报结。"
+                "请抓紧办理并将办理结果反馈督查小组（第四条（三））。"
+            )
+            % {"unit": task.lead_unit.name, "deadline": deadline, "days": overdue},
+        )
+        key = urging_key(task, round_number)
+        unit_title = gettext("督办事项催办（第 %(round)d 次）") % {"round": round_number}
+        for person_id in contacts.get(task.lead_unit_id, []):
+            sections[person_id].append(DigestSection(family=FAMILY, title=unit_title, lines=(line,), key=key))
+        if escalated:
+            leader_title = gettext("督办事项经 %(round)d 次催办仍未报结（第六条）") % {"round": round_number}
+        else:
+            leader_title = gettext("您分管的督办事项已逾期（第 %(round)d 次催办）") % {"round": round_number}
+        if task.leader_id not in contacts.get(task.lead_unit_id, []):
+            sections[task.leader_id].append(
+                DigestSection(family=FAMILY, title=leader_title, lines=(line,), key=key)
+            )
+    return dict(sections)
+
+
+def urgings_sent_count(task_ids: Sequence[int]) -> dict[int, int]:
+    """How many urging rounds went out by email per task (for the list and, later, the statistics). One query."""
+    found: dict[int, set[str]] = defaultdict(set)
+    if not task_ids:
+        return {}
+    condition = Q()
+    for task_id in task_ids:
+        condition |= Q(key__startswith=urging_key_prefix(task_id))
+    for key in ReminderSectionSent.objects.filter(Q(family=FAMILY) & condition).values_list("key", flat=True):
+        found[int(key.split(":")[1])].add(key)
+    return {task_id: len(keys) for task_id, keys in found.items()}
+
+
+# --- Which pages a change touches (governance.services.freshness) ------------------------------------------------
+
+
+def _team_organizations(person_ids: list[int]) -> set[int]:
+    return set(
+        Position.objects.filter(person_id__in=person_ids)
+        .values_list("team__organization_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
+def organizations_touched_by_task(task: SupervisedTask) -> set[int]:
+    """The responsible leader's teams (their home panel), and the units that lead or co-handle it. One query."""
+    found = _team_organizations([task.leader_id])
+    found.add(task.lead_unit_id)
+    return found
+
+
+def organizations_touched_by_child(record: Any) -> set[int]:
+    """A progress report, event or urging changes what its task's pages show."""
+    task = SupervisedTask.objects.filter(pk=record.task_id).only("id", "leader_id", "lead_unit_id").first()
+    return organizations_touched_by_task(task) if task else set()
+
