@@ -289,13 +289,21 @@ class ScheduleForm(forms.Form):
 
 
 class ConsulteeForm(forms.Form):
-    person = PersonChoiceField(label=_("补充征求对象"), queryset=Person.objects.all())
+    """补充征求: offers the organization's leadership team today (less the proposer and those already asked); the
+    service refuses anyone else by name (000 四（一）、001 三（三））."""
+
+    person = PersonChoiceField(
+        label=_("补充征求对象"),
+        queryset=Person.objects.all(),
+        empty_label=_("请选择班子成员"),
+        error_messages={"required": _("请选择补充征求意见的班子成员。")},
+    )
     reason = text(_("说明"), 200)
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         if people is not None:
-            self.fields["person"].queryset = people
+            self.fields["person"].offer(people)
 
 
 class DecideForm(forms.Form):

@@ -10,7 +10,9 @@ same sentence, and communication/tests/test_permissions.py checks that they agre
   of a confidential meeting (001 三（八）: 沟通交流会议实行保密制度) only to the office, the chair, attendees and
   observers; of a non-confidential meeting to everyone who may see the meeting.
 - Absences: the office, the person away, whoever covers for them, whoever was notified, the approving leader.
-- Agenda items: managed by the office; a leader records their own opinion.
+- Agenda items (议题) and their pre-meeting consultation (000 四（一）, 001 三（三）): managed by the office; seen by
+  the office, the item's proposer and everyone asked for an opinion on it (they must know why an item is held back,
+  暂缓上会, to exchange views further and reach consensus); a leader records and revises their own opinion only.
 
 This module must not import communication.models at import time (the models' querysets import it).
 """
@@ -218,12 +220,47 @@ def can_record_absence(user) -> bool:
     return is_office(user) or (is_leader(user) and person_of(user) is not None)
 
 
+# --- Agenda items -------------------------------------------------------------------------------------------------
+# 000 四（一）: 意见不一致的议题暂缓上会，待进一步交换意见、取得共识后再提交会议讨论; 001 三（三） the same. Those the
+# item concerns — its proposer and everyone whose opinion is asked — see it, with why it is held back; nobody else
+# but the office.
+
+
+def _agenda_party_ids(item) -> set[int]:
+    """The proposer and everyone asked for an opinion (from a prefetch of `opinions` when there is one)."""
+    ids = {o.person_id for o in item.opinions.all()}
+    ids.add(item.proposer_id)
+    return ids
+
+
+@rules.predicate
+def can_view_agenda_item(user, item) -> bool:
+    if is_office(user):
+        return True
+    person = person_of(user)
+    if person is None or item is None:
+        return False
+    return person.pk in _agenda_party_ids(item)
+
+
+def filter_agenda_items_visible(qs: QuerySet, user: Any) -> QuerySet:
+    if is_office(user):
+        return qs
+    person = person_of(user)
+    if person is None:
+        return qs.none()
+    from communication.models import Opinion
+
+    asked = Opinion.objects.filter(item_id=OuterRef("pk"), person_id=person.pk)
+    return qs.filter(Q(proposer_id=person.pk) | Q(Exists(asked)))
+
+
 # --- Agenda items and talks: recording ---------------------------------------------------------------------------
 
 
 @rules.predicate
 def can_record_opinion(user, opinion) -> bool:
-    """The office records anyone's opinion; a leader records their own."""
+    """The office records anyone's opinion; a leader records (and revises) their own."""
     if is_office(user):
         return True
     person = person_of(user)
@@ -245,4 +282,5 @@ rules.set_perm("communication.open_meeting", can_view_meeting)
 rules.set_perm("communication.read_meeting_records", can_view_meeting_records)
 rules.set_perm("communication.open_absence", can_view_absence)
 rules.set_perm("communication.report_absence", can_record_absence)
+rules.set_perm("communication.open_agenda_item", can_view_agenda_item)
 rules.set_perm("communication.record_opinion", can_record_opinion)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ from communication.models import (
     OpinionStance,
     Talk,
 )
+from communication.permissions import filter_agenda_items_visible
 from governance.families import CalendarItem, DigestLine, DigestSection
 from governance.links import pk_link_maker
 from governance.models import Organization, Person, Position
@@ -193,19 +194,26 @@ def _items_with_opinions(qs: QuerySet[AgendaItem]) -> QuerySet[AgendaItem]:
 NOT_READY_STATUSES = (AgendaItemStatus.DRAFT, AgendaItemStatus.CONSULTING, AgendaItemStatus.HELD_BACK)
 
 
-def agenda_items_not_ready(*, organization: Organization | None = None) -> list[Readiness]:
-    """For the office: items still to go to a meeting that may not go yet, each with why (who is still to be heard,
-    who disagrees). Two queries, whatever the number of items."""
+def agenda_items_not_ready(*, organization: Organization | None = None, user: Any = None) -> list[Readiness]:
+    """Items still to go to a meeting that may not go yet, each with why (who is still to be heard, who disagrees):
+    all of them for the office (no `user`), those a user is part of otherwise (communication.permissions). Two
+    queries, whatever the number of items."""
     qs = AgendaItem.objects.filter(status__in=NOT_READY_STATUSES)
     if organization is not None:
         qs = qs.filter(organization=organization)
+    if user is not None:
+        qs = filter_agenda_items_visible(qs, user)
     return [r for r in map(readiness, _items_with_opinions(qs.order_by("created_at", "pk"))) if not r.ready]
 
 
-def agenda_items_queryset() -> QuerySet[AgendaItem]:
-    """The office's list of agenda items, newest first; wrap each row in `readiness()` for its badge. A page of it
-    runs two queries (items, then their opinions with people). Narrowed by communication.filters.AgendaItemFilter."""
-    return _items_with_opinions(AgendaItem.objects.order_by("-created_at", "-pk"))
+def agenda_items_queryset(user: Any = None) -> QuerySet[AgendaItem]:
+    """Agenda items newest first — all for the office (no `user`), else those the user proposed or was asked about;
+    wrap each row in `readiness()` for its badge. A page of it runs two queries (items, then their opinions with
+    people). Narrowed by communication.filters.AgendaItemFilter."""
+    qs = AgendaItem.objects.order_by("-created_at", "-pk")
+    if user is not None:
+        qs = filter_agenda_items_visible(qs, user)
+    return _items_with_opinions(qs)
 
 
 def agenda_item_with_opinions(pk: int) -> AgendaItem:
@@ -222,12 +230,123 @@ def opinions_awaiting(person: Person) -> QuerySet[Opinion]:
     )
 
 
+# 000 四（一）、001 三（三）: 意见不一致的议题暂缓上会，待进一步交换意见、取得共识后再提交会议讨论 — the leader whose
+# disagreement holds an item back may revise it (可修改意见) after that exchange of views.
+_REVISABLE = Q(
+    stance=OpinionStance.DISAGREE, resolved_at__isnull=True, item__status=AgendaItemStatus.HELD_BACK
+)
+
+
+def opinions_revisable(person: Person) -> QuerySet[Opinion]:
+    """Held-back items (暂缓上会) on which `person`'s opinion is a standing disagreement: theirs to revise. The other
+    opinions are prefetched, so the page says who else disagrees; three queries whatever the number of rows."""
+    return (
+        Opinion.objects.filter(_REVISABLE, person=person)
+        .select_related("item__organization", "item__proposer")
+        .prefetch_related(
+            Prefetch(
+                "item__opinions",
+                queryset=Opinion.objects.select_related("person").order_by("-required", "pk"),
+            )
+        )
+        .order_by("item__created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class OpinionVersion:
+    """One opinion as it was recorded before being revised (from the opinion's audit history)."""
+
+    stance: str
+    stance_label: str
+    comment: str
+    recorded_at: dt.datetime | None
+    by_office: bool
+    resolution_note: str
+    resolved_at: dt.datetime | None
+
+
+# The change reasons communication.services.agenda gives an opinion's history rows when a leader (or the office for
+# them) records or revises it: each such row starts a new version.
+OPINION_RECORDED = "登记意见"
+OPINION_REVISED = "修改意见"
+
+
+def opinion_versions(item: AgendaItem) -> dict[int, list[OpinionVersion]]:
+    """For each opinion on `item` (its `opinions` prefetched with their person), the opinions it superseded, newest
+    first: one query over the audit history.
+
+    A version is what was recorded at one time; later saves of it — the office marking it settled, the consultation
+    reopened — fold into it."""
+    opinions = {o.pk: o for o in item.opinions.all()}
+    rows = (
+        Opinion.history.filter(item_id=item.pk)
+        .exclude(stance=OpinionStance.PENDING)
+        .order_by("id", "history_date", "history_id")
+        .values_list(
+            "id",
+            "stance",
+            "comment",
+            "recorded_at",
+            "recorded_by_id",
+            "resolution_note",
+            "resolved_at",
+            "history_change_reason",
+        )
+    )
+    recorded: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        seen = recorded[row[0]]
+        new = row[7] in (OPINION_RECORDED, OPINION_REVISED) or not seen or seen[-1][1:4] != row[1:4]
+        if new:
+            seen.append(row)
+        else:
+            seen[-1] = row
+    labels = dict(OpinionStance.choices)
+    versions: dict[int, list[OpinionVersion]] = {}
+    for opinion_id, rows_of_one in recorded.items():
+        current = opinions.get(opinion_id)
+        if current is None or len(rows_of_one) < 2:
+            continue
+        user_id = current.person.user_id
+        versions[opinion_id] = [
+            OpinionVersion(
+                stance=stance,
+                stance_label=str(labels.get(stance, stance)),
+                comment=comment,
+                recorded_at=recorded_at,
+                by_office=recorded_by_id is not None and recorded_by_id != user_id,
+                resolution_note=resolution_note,
+                resolved_at=resolved_at,
+            )
+            for _id, stance, comment, recorded_at, recorded_by_id, resolution_note, resolved_at, _why in reversed(
+                rows_of_one[:-1]
+            )
+        ]
+    return versions
+
+
 def schedulable_meetings(item: AgendaItem, *, today: dt.date | None = None) -> QuerySet[Meeting]:
     """Upcoming meetings of the kind and organization the item is meant for."""
     today = today or timezone.localdate()
     return Meeting.objects.filter(
         organization_id=item.organization_id, kind=item.meeting_kind, date__gte=today
     ).order_by("date", "start_time")
+
+
+def consultee_choices(item: AgendaItem, *, on: dt.date | None = None) -> QuerySet[Person]:
+    """Whom the office may add as a consultee (补充征求): the organization's leadership team on `on` (default today),
+    main leaders first, less the proposer and those already asked (000 四（一）: 班子成员之间个别酝酿、充分沟通;
+    001 三（三）: 与分管相关业务的班子成员充分沟通). Two queries, and one to list them."""
+    on = on or timezone.localdate()
+    asked = set(Opinion.objects.filter(item_id=item.pk).values_list("person_id", flat=True))
+    asked.add(item.proposer_id)
+    ids = [p.pk for p in team_members(item.organization_id, on) if p.pk not in asked]
+    if not ids:
+        return Person.objects.none()
+    return Person.objects.filter(pk__in=ids).order_by(
+        Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)))
+    )
 
 
 # --- Talks --------------------------------------------------------------------------------------------------------
@@ -478,6 +597,9 @@ class CommunicationPanel:
     opinions_total: int
     sibitan: list[SibitanSummary]
     covering: list
+    # Held-back items (暂缓上会) on which the leader's disagreement stands: 可修改意见 (000 四（一）、001 三（三）).
+    revisable: Sequence[Opinion] = ()
+    revisable_total: int = 0
 
 
 def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
@@ -488,9 +610,27 @@ def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
         .select_related("organization")
         .order_by("date", "start_time")[:MAX_ITEMS]
     )
-    # The total comes with the first rows (a window count over the whole set), so the panel runs the same queries
-    # for one opinion awaited as for a hundred.
-    opinions = list(opinions_awaiting(person).annotate(total=Window(Count("pk")))[:MAX_ITEMS])
+    # Disagreements the leader may revise (few: they hold an item back), then opinions awaited, in one query; each
+    # kind's total comes with its first row (a window count per stance), so the panel runs the same queries for one row as for a hundred.
+    attention = list(
+        Opinion.objects.filter(
+            (
+                Q(stance=OpinionStance.PENDING)
+                & ~Q(item__status__in=[AgendaItemStatus.DRAFT, AgendaItemStatus.DECIDED])
+            )
+            | _REVISABLE,
+            person=person,
+        )
+        .select_related("item__organization", "item__proposer")
+        .annotate(total=Window(Count("pk"), partition_by=[F("stance")]))
+        .order_by(
+            Case(When(stance=OpinionStance.PENDING, then=Value(1)), default=Value(0)),
+            "item__created_at",
+            "pk",
+        )[:MAX_ITEMS]
+    )
+    opinions = [o for o in attention if o.stance == OpinionStance.PENDING]
+    revisable = [o for o in attention if o.stance != OpinionStance.PENDING]
     orgs = organizations_of(person, today)
     upcoming_dl = list(
         Meeting.objects.filter(
@@ -516,6 +656,8 @@ def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
         opinions_total=opinions[0].total if opinions else 0,
         sibitan=sibitan,
         covering=covering,
+        revisable=revisable,
+        revisable_total=revisable[0].total if revisable else 0,
     )
 
 

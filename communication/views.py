@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -54,6 +55,7 @@ from communication.permissions import (
     can_record_absence,
     can_record_opinion,
     can_record_talk,
+    can_view_agenda_item,
     can_view_meeting_records,
     can_view_talk_notes,
     person_of,
@@ -500,21 +502,30 @@ class SibitanMatrixView(LoginRequiredMixin, DetailView):
 # --- Agenda items -------------------------------------------------------------------------------------------------
 
 
-class AgendaItemListView(OfficeRequiredMixin, FilteredListView):
-    """The office's agenda items, each with its readiness at a glance; items not ready yet, with why, on top."""
+class AgendaItemListView(LoginRequiredMixin, FilteredListView):
+    """Agenda items, each with its readiness at a glance; items not ready yet, with why, on top. The office sees every
+    item; anyone else the items they proposed or were asked about (000 四（一）、001 三（三）: they must know why an
+    item is held back to exchange views further)."""
 
     template_name = "communication/agenda_item_list.html"
     context_object_name = "items"
     paginate_by = PAGE_SIZE
     filterset_class = AgendaItemFilter
 
+    @cached_property
+    def office(self) -> bool:
+        return is_office(self.request.user)
+
     def get_queryset(self):
-        return selectors.agenda_items_queryset()
+        return selectors.agenda_items_queryset(None if self.office else self.request.user)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["rows"] = [selectors.readiness(item) for item in context["items"]]
-        context["not_ready"] = selectors.agenda_items_not_ready()
+        context["not_ready"] = selectors.agenda_items_not_ready(
+            user=None if self.office else self.request.user
+        )
+        context["office"] = self.office
         return context
 
 
@@ -549,55 +560,110 @@ class AgendaItemCreateView(OfficeRequiredMixin, FormView):
         return HttpResponseRedirect(item.get_absolute_url())
 
 
-class AgendaItemDetailView(OfficeRequiredMixin, TemplateView):
+class AgendaItemDetailView(LoginRequiredMixin, TemplateView):
     """One agenda item: its consultation (a form per consultee), disagreements and their resolution, scheduling.
+
+    The office sees and does everything here. The proposer and those asked for an opinion see the item, every opinion
+    and why it is held back (000 四（一）、001 三（三）: 意见不一致的议题暂缓上会); a leader asked revises their own
+    opinion here; recording consensus and putting the item on a meeting stay with the office. Anyone else: 403.
 
     Each form posts an `action`; a refused action re-renders the page with that form bound and its error shown."""
 
     template_name = "communication/agenda_item_detail.html"
 
-    def _item(self) -> AgendaItem:
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
         try:
-            return selectors.agenda_item_with_opinions(self.kwargs["pk"])
+            self.item = selectors.agenda_item_with_opinions(kwargs["pk"])
         except AgendaItem.DoesNotExist:
             raise Http404 from None
+        if not can_view_agenda_item(request.user, self.item):
+            raise PermissionDenied(_("只有党委办公室、议题提出人和被征求意见的同志可以查看该议题。"))
+        self.office = is_office(request.user)
+        self.me = person_of(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _can_answer(self, opinion: Opinion) -> bool:
+        return can_record_opinion(self.request.user, opinion)
 
     def get_context_data(self, *, bound: dict[str, Any] | None = None, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         bound = bound or {}
-        item = self._item()
+        item = self.item
         state = selectors.readiness(item)
         opinions = list(item.opinions.all())
+        versions = selectors.opinion_versions(item)
+        meetings = selectors.schedulable_meetings(item) if self.office else Meeting.objects.none()
         context.update(
             item=item,
             state=state,
+            office=self.office,
+            is_proposer=self.me is not None and item.proposer_id == self.me.pk,
             opinions=[
                 {
                     "opinion": o,
-                    "form": bound.get(f"opinion-{o.pk}")
-                    or OpinionForm(
-                        prefix=f"op{o.pk}",
-                        initial={"stance": None if o.is_pending else o.stance, "comment": o.comment},
-                    ),
-                    "resolve_form": bound.get(f"resolve-{o.pk}") or ResolveForm(prefix=f"res{o.pk}"),
+                    "mine": self.me is not None and o.person_id == self.me.pk,
+                    "form": (
+                        bound.get(f"opinion-{o.pk}")
+                        or OpinionForm(
+                            prefix=f"op{o.pk}",
+                            initial={"stance": None if o.is_pending else o.stance, "comment": o.comment},
+                        )
+                    )
+                    if self._can_answer(o)
+                    else None,
+                    "resolve_form": (bound.get(f"resolve-{o.pk}") or ResolveForm(prefix=f"res{o.pk}"))
+                    if self.office
+                    else None,
+                    "versions": versions.get(o.pk, []),
                 }
                 for o in opinions
             ],
             preview=services.agenda_item_required_consultees(item)
-            if item.status == AgendaItemStatus.DRAFT
+            if self.office and item.status == AgendaItemStatus.DRAFT
             else [],
-            schedule_form=bound.get("schedule")
-            or ScheduleForm(meetings=selectors.schedulable_meetings(item)),
-            consultee_form=bound.get("consultee") or ConsulteeForm(people=Person.objects.order_by("name")),
-            decide_form=bound.get("decide") or DecideForm(),
             not_ready_message=services.not_ready_message(state) if state.opened and not state.ready else "",
             top_error=bound.get("error", ""),
         )
+        if self.office:
+            schedule_form = bound.get("schedule") or ScheduleForm(meetings=meetings)
+            context.update(
+                schedule_form=schedule_form,
+                # 安排上会 with no upcoming meeting of the kind: say so, and link to recording one, prefilled.
+                no_meeting=not schedule_form.fields["meeting"].queryset.exists(),
+                meeting_create_url=self._meeting_create_url(item),
+                consultee_form=bound.get("consultee") or self._consultee_form(),
+                decide_form=bound.get("decide") or DecideForm(),
+            )
         return context
 
+    def _consultee_form(self, data=None) -> ConsulteeForm:
+        return ConsulteeForm(data, people=selectors.consultee_choices(self.item))
+
+    @staticmethod
+    def _meeting_create_url(item: AgendaItem) -> str:
+        query = urlencode(
+            {"organization": item.organization_id, "kind": item.meeting_kind, "next": item.get_absolute_url()}
+        )
+        return f"{reverse('communication:meeting_create')}?{query}"
+
+    def _allowed(self, action: str) -> bool:
+        """The office may take every action; a leader only record or revise their own opinion."""
+        if self.office:
+            return True
+        if not action.startswith("opinion-"):
+            return False
+        opinion = next((o for o in self.item.opinions.all() if o.pk == _int(action[len("opinion-") :])), None)
+        return opinion is not None and self._can_answer(opinion)
+
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        item = get_object_or_404(AgendaItem, pk=kwargs["pk"])
+        item = self.item
         action = request.POST.get("action", "")
+        if not self._allowed(action):
+            raise PermissionDenied(
+                _("只有党委办公室可以管理议题、登记取得共识情况和安排上会；您可以登记或修改本人的意见。")
+            )
         bound: dict[str, Any] = {}
         try:
             if action == "open":
@@ -609,6 +675,7 @@ class AgendaItemDetailView(OfficeRequiredMixin, TemplateView):
                 bound[action] = form
                 if not form.is_valid():
                     return self._rerender(bound)
+                revising = not opinion.is_pending
                 services.opinion_record(
                     item=item,
                     person=opinion.person,
@@ -616,7 +683,10 @@ class AgendaItemDetailView(OfficeRequiredMixin, TemplateView):
                     comment=form.cleaned_data["comment"],
                     by=request.user,
                 )
-                messages.success(request, _("已登记%(name)s的意见。") % {"name": opinion.person.name})
+                if self.me is not None and opinion.person_id == self.me.pk:
+                    messages.success(request, _("您的意见已修改。") if revising else _("您的意见已登记。"))
+                else:
+                    messages.success(request, _("已登记%(name)s的意见。") % {"name": opinion.person.name})
             elif action.startswith("resolve-"):
                 opinion = get_object_or_404(Opinion, pk=_int(action[len("resolve-") :]), item=item)
                 form = ResolveForm(request.POST, prefix=f"res{opinion.pk}")
@@ -637,7 +707,7 @@ class AgendaItemDetailView(OfficeRequiredMixin, TemplateView):
                 )
                 messages.success(request, _("议题已安排上会。"))
             elif action == "consultee":
-                form = ConsulteeForm(request.POST, people=Person.objects.order_by("name"))
+                form = self._consultee_form(request.POST)
                 bound["consultee"] = form
                 if not form.is_valid():
                     return self._rerender(bound)
@@ -669,25 +739,39 @@ class AgendaItemDetailView(OfficeRequiredMixin, TemplateView):
         return HttpResponseRedirect(reverse("communication:agenda_item_detail", args=[item.pk]))
 
     def _rerender(self, bound: dict[str, Any]) -> HttpResponse:
+        # The page shows the item as it is now (a refused action may have changed it: opening the consultation).
+        self.item = selectors.agenda_item_with_opinions(self.item.pk)
         return self.render_to_response(self.get_context_data(bound=bound), status=200)
 
 
 class OpinionAwaitingView(LoginRequiredMixin, ListView):
-    """Agenda items waiting for my opinion."""
+    """Agenda items waiting for my opinion; below them, held-back items (暂缓上会) on which my disagreement stands,
+    which I may revise after exchanging views (可修改意见, 000 四（一）、001 三（三））."""
 
     template_name = "communication/opinion_awaiting.html"
     context_object_name = "opinions"
     paginate_by = PAGE_SIZE
 
+    @cached_property
+    def person(self) -> Person | None:
+        return person_of(self.request.user)
+
     def get_queryset(self):
-        person = person_of(self.request.user)
-        if person is None:
+        if self.person is None:
             return Opinion.objects.none()
-        return selectors.opinions_awaiting(person)
+        return selectors.opinions_awaiting(self.person)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        revisable = list(selectors.opinions_revisable(self.person)) if self.person is not None else []
+        context["revisable"] = [(o, selectors.readiness(o.item)) for o in revisable]
+        return context
 
 
 class OpinionRespondView(LoginRequiredMixin, FormView):
-    """A leader records their own opinion on an agenda item; the office may use it for anyone's."""
+    """A leader records their own opinion on an agenda item, or revises it — a disagreement that holds the item back
+    in particular, with the item's other opinions and why it is held back in view; the office may use it for
+    anyone's. To anyone else the opinion does not exist (404)."""
 
     template_name = "communication/opinion_form.html"
     form_class = OpinionForm
@@ -708,6 +792,7 @@ class OpinionRespondView(LoginRequiredMixin, FormView):
         return {"stance": self.opinion.stance, "comment": self.opinion.comment}
 
     def form_valid(self, form):
+        revising = not self.opinion.is_pending
         try:
             services.opinion_record(
                 item=self.opinion.item,
@@ -719,13 +804,24 @@ class OpinionRespondView(LoginRequiredMixin, FormView):
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("您的意见已登记。"))
+        if revising:
+            messages.success(self.request, _("您的意见已修改，原意见保留在修改记录中。"))
+        else:
+            messages.success(self.request, _("您的意见已登记。"))
         return HttpResponseRedirect(reverse("communication:opinion_awaiting"))
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context["opinion"] = self.opinion
-        context["item"] = self.opinion.item
+        item = selectors.agenda_item_with_opinions(self.opinion.item_id)
+        state = selectors.readiness(item)
+        context.update(
+            opinion=self.opinion,
+            item=item,
+            state=state,
+            others=[o for o in item.opinions.all() if o.pk != self.opinion.pk],
+            versions=selectors.opinion_versions(item).get(self.opinion.pk, []),
+            not_ready_message=services.not_ready_message(state) if state.opened and not state.ready else "",
+        )
         return context
 
 

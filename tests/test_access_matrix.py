@@ -363,17 +363,21 @@ TABLE: dict[str, list[Case]] = {
             shows=(OTHER_ATTACHMENT,),
         ),
     ],
+    # Issue 8: everyone signed in has an agenda list — the office all items, anyone else the items they proposed or
+    # were asked about (000 四（一）、001 三（三）: those concerned see why an item is held back); none: an empty list
+    # that says why.
     "communication:agenda_item_list": [
-        Case("agenda items", url("communication:agenda_item_list"), OFFICE_ONLY)
+        Case("agenda items", url("communication:agenda_item_list"), SIGNED_IN)
     ],
     "communication:agenda_item_create": [
         Case("table an agenda item", url("communication:agenda_item_create"), OFFICE_ONLY)
     ],
+    # Issue 8: the item's proposer and those asked for an opinion (李书记 here) see it; everyone else still 403.
     "communication:agenda_item_detail": [
         Case(
             "the college's agenda item",
             url("communication:agenda_item_detail", lambda w: w.item.pk),
-            OFFICE_ONLY,
+            row(LOGIN, DENIED, DENIED, DENIED, OK, OK),
         )
     ],
     "communication:opinion_awaiting": [

@@ -26,7 +26,7 @@ from communication.models import (
     OpinionStance,
 )
 from communication.permissions import person_of
-from communication.selectors import Readiness, readiness
+from communication.selectors import OPINION_RECORDED, OPINION_REVISED, Readiness, readiness, team_members
 from governance.models import Area, Organization, Person, Position, PositionKind
 from governance.roles import is_office
 
@@ -42,6 +42,7 @@ from .common import (
 # records only their own opinion (issue 7: whatever page or script calls these, no one else does more).
 OFFICE_ONLY = gettext_lazy("只有党委办公室可以管理议题和会前征求意见。")
 REASON_CHARS = 200  # Opinion.reason
+CONSENSUS_RECORDED = "取得共识"  # the change reason of the history row the office's consensus writes
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,19 @@ def agenda_item_add_consultee(*, item: AgendaItem, person: Person, by, reason: s
     refuse_unless_office(by, str(OFFICE_ONLY))
     if item.status == AgendaItemStatus.DECIDED:
         raise DomainError(_("该议题已作出决定，无需再征求意见。"))
+    if person.pk == item.proposer_id:
+        raise DomainError(
+            {"person": _("%(name)s是议题的提出人，无须就本人提出的议题征求其意见。") % {"name": person.name}}
+        )
+    # 000 四（一）: 领导班子成员及党委委员之间要个别酝酿、充分沟通; 001 三（三）: 与分管相关业务的班子成员充分沟通 —
+    # those asked are the organization's leadership team today, whatever id a form sends.
+    if person.pk not in {p.pk for p in team_members(item.organization_id, timezone.localdate())}:
+        raise DomainError(
+            {
+                "person": _("%(name)s不是%(organization)s领导班子的现任成员，不能作为补充征求意见的对象。")
+                % {"name": person.name, "organization": item.organization.name}
+            }
+        )
     if Opinion.objects.filter(item=item, person=person).exists():
         raise DomainError(_("已在征求%(name)s的意见。") % {"name": person.name})
     opinion = Opinion(item=item, person=person, required=False, reason=reason or "办公室补充征求意见")
@@ -275,7 +289,11 @@ def agenda_item_add_consultee(*, item: AgendaItem, person: Person, by, reason: s
 
 @transaction.atomic
 def opinion_record(*, item: AgendaItem, person: Person, stance: str, comment: str = "", by) -> Opinion:
-    """Record `person`'s opinion on `item` (the office for anyone, a leader for themselves — see permissions)."""
+    """Record `person`'s opinion on `item` (the office for anyone, a leader for themselves — see permissions), or
+    revise it: the new opinion supersedes the old one, which stays in the opinion's audit history (a history row
+    per version, its change reason 登记意见 / 修改意见; selectors.opinion_versions reads them back). Until the item
+    is decided a leader may revise — in particular a disagreement that holds it back (000 四（一）、001 三（三）:
+    暂缓上会，待进一步交换意见、取得共识后再提交会议讨论); the item's status follows at once."""
     if not is_office(by) and getattr(person_of(by), "pk", None) != person.pk:
         raise DomainError(_("只能登记本人的意见；其他班子成员的意见由本人或党委办公室登记。"))
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
@@ -286,9 +304,12 @@ def opinion_record(*, item: AgendaItem, person: Person, stance: str, comment: st
     comment = (comment or "").strip()
     if stance in (OpinionStance.DISAGREE, OpinionStance.COMMENT) and not comment:
         raise DomainError({"comment": _("不同意或提出意见建议时，请填写具体意见。")})
-    opinion = Opinion.objects.filter(item=item, person=person).first()
+    opinion = Opinion.objects.select_for_update().filter(item=item, person=person).first()
     if opinion is None:
         opinion = Opinion(item=item, person=person, required=False, reason="办公室补充征求意见")
+    elif opinion.stance == stance and opinion.comment == comment:
+        return opinion  # the same opinion again: no new version
+    opinion._change_reason = OPINION_RECORDED if opinion.is_pending else OPINION_REVISED  # type: ignore[attr-defined]
     opinion.stance = stance
     opinion.comment = comment
     opinion.recorded_at = timezone.now()
@@ -317,6 +338,7 @@ def opinion_resolve(*, opinion: Opinion, note: str, by) -> Opinion:
     note = (note or "").strip()
     if not note:
         raise DomainError({"resolution_note": _("请填写进一步交换意见、取得共识的情况。")})
+    opinion._change_reason = CONSENSUS_RECORDED  # type: ignore[attr-defined]
     opinion.resolution_note = note
     opinion.resolved_at = timezone.now()
     opinion.resolved_by = by

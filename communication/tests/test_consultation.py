@@ -472,12 +472,20 @@ def test_a_refused_opinion_keeps_what_the_office_typed(client, joint_item, offic
     assert "不同意或提出意见建议时，请填写具体意见。" in response.content.decode()
 
 
-def test_agenda_pages_are_office_only(client, joint_item):
+def test_a_consulted_leader_sees_the_item_but_tabling_items_stays_with_the_office(client, joint_item):
+    """Issue 8: those an item concerns see it (communication/tests/test_held_back_items.py); creating one does not
+    change hands."""
     item, _meeting, p = joint_item
     client.force_login(p["dean"].user)
-    assert client.get(reverse("communication:agenda_item_list")).status_code == 403
-    assert client.get(reverse("communication:agenda_item_detail", args=[item.pk])).status_code == 403
+    assert client.get(reverse("communication:agenda_item_list")).status_code == 200
+    assert client.get(reverse("communication:agenda_item_detail", args=[item.pk])).status_code == 200
     assert client.get(reverse("communication:agenda_item_create")).status_code == 403
+
+
+def test_a_team_member_not_consulted_gets_403_on_the_item(client, joint_item):
+    item, _meeting, p = joint_item
+    client.force_login(p["deputy"].user)
+    assert client.get(reverse("communication:agenda_item_detail", args=[item.pk])).status_code == 403
 
 
 def test_the_agenda_list_shows_readiness_badges(client, joint_item, office):
@@ -543,3 +551,115 @@ def test_a_leader_without_a_pending_opinion_sees_an_empty_list(client, college):
     response = client.get(reverse("communication:opinion_awaiting"))
     assert response.status_code == 200
     assert "目前没有等待您发表意见的议题。" in response.content.decode()
+
+
+# --- Consultee picker: the team's current members (issue 8) --------------------------------------------------------
+
+
+def _options(body: str, select_name: str) -> list[str]:
+    """The labels of a <select>'s options, in order."""
+    import re
+
+    select = re.search(rf'<select name="{select_name}"[^>]*>(.*?)</select>', body, re.S)
+    assert select, select_name
+    return [html.unescape(label).strip() for label in re.findall(r"<option[^>]*>(.*?)</option>", select.group(1))]
+
+
+def test_the_consultee_picker_offers_the_teams_current_members_not_yet_asked(client, joint_item, college, office):
+    item, _meeting, p = joint_item
+    org, _ = college
+    former = LeaderFactory(name="离任副院长")
+    PositionFactory(
+        person=former,
+        team=org.team,
+        kind=PositionKind.VICE_PRESIDENT,
+        start=dt.date(2020, 1, 1),
+        end=dt.date(2025, 6, 30),
+    )
+    LeaderFactory(name="外单位领导")
+    client.force_login(office)
+
+    body = client.get(reverse("communication:agenda_item_detail", args=[item.pk])).content.decode()
+
+    # 王书记 proposed it; 张院长, 李副院长, 赵副院长 are already asked; 钱副书记 is the one left on the team today.
+    assert _options(body, "person") == ["请选择班子成员", "钱副书记"]
+    assert "可选武术与表演学院领导班子的现任成员（提出人和已征求意见的除外）。" in html.unescape(body)
+
+
+def test_a_person_off_the_team_sent_as_consultee_is_refused_by_name(client, joint_item, office):
+    item, _meeting, _p = joint_item
+    outsider = LeaderFactory(name="外单位领导")
+    client.force_login(office)
+
+    response = client.post(
+        reverse("communication:agenda_item_detail", args=[item.pk]),
+        {"action": "consultee", "person": outsider.pk, "reason": "请其把关"},
+    )
+
+    assert response.status_code == 200
+    body = html.unescape(response.content.decode())
+    assert "外单位领导不是武术与表演学院领导班子的现任成员，不能作为补充征求意见的对象。" in body
+    assert 'value="请其把关"' in body
+    assert not Opinion.objects.filter(item=item, person=outsider).exists()
+
+
+def test_the_proposer_is_not_added_as_a_consultee(joint_item, office):
+    item, _meeting, p = joint_item
+    with pytest.raises(DomainError) as refused:
+        services.agenda_item_add_consultee(item=item, person=p["secretary"], by=office)
+    assert refused.value.message_dict["person"] == ["王书记是议题的提出人，无须就本人提出的议题征求其意见。"]
+
+
+def test_a_team_member_is_added_as_a_consultee_from_the_picker(client, joint_item, office):
+    item, _meeting, p = joint_item
+    client.force_login(office)
+    response = client.post(
+        reverse("communication:agenda_item_detail", args=[item.pk]),
+        {"action": "consultee", "person": p["deputy"].pk, "reason": "涉及学生工作"},
+    )
+    assert response.status_code == 302
+    opinion = Opinion.objects.get(item=item, person=p["deputy"])
+    assert (opinion.required, opinion.reason, opinion.stance) == (False, "涉及学生工作", OpinionStance.PENDING)
+
+
+# --- 安排上会 with no suitable meeting (issue 8) ----------------------------------------------------------------------
+
+
+def test_with_no_upcoming_meeting_of_its_kind_the_page_says_so_and_links_to_recording_one(client, college, office):
+    org, p = college
+    item = services.agenda_item_create(
+        created_by=office, organization=org, title="学院章程修订", meeting_kind=MeetingKind.JOINT, proposer=p["secretary"]
+    )
+    # Neither a past 党政联席会 nor an upcoming meeting of another kind will do.
+    MeetingFactory(organization=org, kind=MeetingKind.JOINT, date=dt.date(2026, 11, 13), chair=p["secretary"])
+    MeetingFactory(organization=org, kind=MeetingKind.ADMINISTRATIVE, date=dt.date(2026, 11, 27), chair=p["dean"])
+    client.force_login(office)
+
+    body = html.unescape(client.get(reverse("communication:agenda_item_detail", args=[item.pk])).content.decode())
+
+    assert "武术与表演学院还没有登记今天及以后的党政联席会，暂无可安排的会议。请先登记会议，保存后回到本页安排上会。" in body
+    link = reverse("communication:meeting_create") + (
+        f"?organization={org.pk}&kind=joint&next=%2Fcommunication%2Fagenda%2F{item.pk}%2F"
+    )
+    assert f'href="{link}"' in body
+    assert "登记党政联席会" in body
+    assert 'value="schedule"' not in body
+
+
+def test_the_link_opens_the_meeting_form_for_the_items_organization_and_kind(client, college, office):
+    org, p = college
+    client.force_login(office)
+    body = client.get(
+        reverse("communication:meeting_create") + f"?organization={org.pk}&kind=joint"
+    ).content.decode()
+    assert f'<option value="{org.pk}" selected>' in body
+    assert '<option value="joint" selected>' in body
+
+
+def test_once_the_meeting_is_recorded_the_page_offers_it(client, joint_item, office):
+    item, meeting, p = joint_item
+    client.force_login(office)
+    body = client.get(reverse("communication:agenda_item_detail", args=[item.pk])).content.decode()
+    assert "暂无可安排的会议" not in body
+    assert 'value="schedule"' in body
+    assert f'<option value="{meeting.pk}">' in body
