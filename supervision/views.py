@@ -109,7 +109,7 @@ class TaskCreateView(OfficeRequiredMixin, FormView):
     def _agenda_items(self):
         from communication.selectors import agenda_items_queryset
 
-        return agenda_items_queryset(self.request.user).select_related("meeting").order_by("-pk")
+        return agenda_items_queryset().select_related("meeting").order_by("-pk")  # the office sees every item
 
     def get_form_kwargs(self) -> dict:
         kwargs = super().get_form_kwargs()
