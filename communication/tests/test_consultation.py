@@ -562,10 +562,14 @@ def _options(body: str, select_name: str) -> list[str]:
 
     select = re.search(rf'<select name="{select_name}"[^>]*>(.*?)</select>', body, re.S)
     assert select, select_name
-    return [html.unescape(label).strip() for label in re.findall(r"<option[^>]*>(.*?)</option>", select.group(1))]
+    return [
+        html.unescape(label).strip() for label in re.findall(r"<option[^>]*>(.*?)</option>", select.group(1))
+    ]
 
 
-def test_the_consultee_picker_offers_the_teams_current_members_not_yet_asked(client, joint_item, college, office):
+def test_the_consultee_picker_offers_the_teams_current_members_not_yet_asked(
+    client, joint_item, college, office
+):
     item, _meeting, p = joint_item
     org, _ = college
     former = LeaderFactory(name="离任副院长")
@@ -619,25 +623,42 @@ def test_a_team_member_is_added_as_a_consultee_from_the_picker(client, joint_ite
     )
     assert response.status_code == 302
     opinion = Opinion.objects.get(item=item, person=p["deputy"])
-    assert (opinion.required, opinion.reason, opinion.stance) == (False, "涉及学生工作", OpinionStance.PENDING)
+    assert (opinion.required, opinion.reason, opinion.stance) == (
+        False,
+        "涉及学生工作",
+        OpinionStance.PENDING,
+    )
 
 
 # --- 安排上会 with no suitable meeting (issue 8) ----------------------------------------------------------------------
 
 
-def test_with_no_upcoming_meeting_of_its_kind_the_page_says_so_and_links_to_recording_one(client, college, office):
+def test_with_no_upcoming_meeting_of_its_kind_the_page_says_so_and_links_to_recording_one(
+    client, college, office
+):
     org, p = college
     item = services.agenda_item_create(
-        created_by=office, organization=org, title="学院章程修订", meeting_kind=MeetingKind.JOINT, proposer=p["secretary"]
+        created_by=office,
+        organization=org,
+        title="学院章程修订",
+        meeting_kind=MeetingKind.JOINT,
+        proposer=p["secretary"],
     )
     # Neither a past 党政联席会 nor an upcoming meeting of another kind will do.
     MeetingFactory(organization=org, kind=MeetingKind.JOINT, date=dt.date(2026, 11, 13), chair=p["secretary"])
-    MeetingFactory(organization=org, kind=MeetingKind.ADMINISTRATIVE, date=dt.date(2026, 11, 27), chair=p["dean"])
+    MeetingFactory(
+        organization=org, kind=MeetingKind.ADMINISTRATIVE, date=dt.date(2026, 11, 27), chair=p["dean"]
+    )
     client.force_login(office)
 
-    body = html.unescape(client.get(reverse("communication:agenda_item_detail", args=[item.pk])).content.decode())
+    body = html.unescape(
+        client.get(reverse("communication:agenda_item_detail", args=[item.pk])).content.decode()
+    )
 
-    assert "武术与表演学院还没有登记今天及以后的党政联席会，暂无可安排的会议。请先登记会议，保存后回到本页安排上会。" in body
+    assert (
+        "武术与表演学院还没有登记今天及以后的党政联席会，暂无可安排的会议。请先登记会议，保存后回到本页安排上会。"
+        in body
+    )
     link = reverse("communication:meeting_create") + (
         f"?organization={org.pk}&kind=joint&next=%2Fcommunication%2Fagenda%2F{item.pk}%2F"
     )

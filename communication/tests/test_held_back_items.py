@@ -81,7 +81,9 @@ def held_back(college, office):
 
 @pytest.fixture
 def other_team_leader(db):
-    (person,) = make_team(CollegeFactory(name="外国语学院", code="wgy"), [PositionKind.SECRETARY], names=["外院书记"])
+    (person,) = make_team(
+        CollegeFactory(name="外国语学院", code="wgy"), [PositionKind.SECRETARY], names=["外院书记"]
+    )
     return person
 
 
@@ -115,7 +117,9 @@ def test_the_dissenting_leader_opens_the_item_and_reads_why_it_is_held_back(clie
     assert "该意见使议题暂缓上会，待进一步交换意见、取得共识。" in body
 
 
-def test_the_proposer_finds_the_item_in_their_agenda_list_with_who_disagrees(client, held_back, college, office):
+def test_the_proposer_finds_the_item_in_their_agenda_list_with_who_disagrees(
+    client, held_back, college, office
+):
     item, p = held_back
     org, _ = college
     AgendaItemFactory(organization=org, proposer=p["deputy"], title="别人的议题")
@@ -146,15 +150,19 @@ def test_the_office_still_sees_every_item(client, held_back, college, office):
 
 
 @pytest.mark.parametrize("who", ["deputy", "other_team_leader", "staff", "party_member"])
-def test_anyone_else_gets_403_on_the_item_page_and_does_not_see_it_listed(client, held_back, other_team_leader, who):
+def test_anyone_else_gets_403_on_the_item_page_and_does_not_see_it_listed(
+    client, held_back, other_team_leader, who
+):
     item, p = held_back
     user = {
         "deputy": lambda: p["deputy"].user,  # on the team, not asked
         "other_team_leader": lambda: other_team_leader.user,
         "staff": lambda: UserFactory(username="teacher", groups=(roles.STAFF,)),
-        "party_member": lambda: PersonFactory(
-            name="党员乙", user=UserFactory(username="member", groups=(roles.PARTY_MEMBERS,))
-        ).user,
+        "party_member": lambda: (
+            PersonFactory(
+                name="党员乙", user=UserFactory(username="member", groups=(roles.PARTY_MEMBERS,))
+            ).user
+        ),
     }[who]()
     client.force_login(user)
     assert client.get(detail_url(item)).status_code == 403
@@ -163,7 +171,10 @@ def test_anyone_else_gets_403_on_the_item_page_and_does_not_see_it_listed(client
     assert TITLE not in listing.content.decode()
     assert "目前没有您提出或征求您意见的议题。" in listing.content.decode()
     # Nor by the dissenting leader's opinion address.
-    assert client.get(reverse("communication:opinion_respond", args=[dean_opinion(item, p).pk])).status_code == 404
+    assert (
+        client.get(reverse("communication:opinion_respond", args=[dean_opinion(item, p).pk])).status_code
+        == 404
+    )
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, held_back):
@@ -194,10 +205,15 @@ def test_the_meetings_attachments_keep_their_own_rules_for_someone_not_concerned
     rules allow (001 三（八）), never to someone merely able to guess the address."""
     item, p = held_back
     meeting = MeetingFactory(
-        organization=item.organization, kind=MeetingKind.JOINT, date=dt.date(2026, 11, 27), chair=p["secretary"]
+        organization=item.organization,
+        kind=MeetingKind.JOINT,
+        date=dt.date(2026, 11, 27),
+        chair=p["secretary"],
     )
     attachment = MeetingAttachmentFactory(meeting=meeting)
-    services.opinion_resolve(opinion=dean_opinion(item, p), note="书记与院长当面沟通，同意修改后上会。", by=office)
+    services.opinion_resolve(
+        opinion=dean_opinion(item, p), note="书记与院长当面沟通，同意修改后上会。", by=office
+    )
     services.agenda_item_schedule(item=item, meeting=meeting, by=office)
     url = reverse("communication:attachment_download", args=[attachment.pk])
     client.force_login(other_team_leader.user)
@@ -216,7 +232,13 @@ def test_the_permission_and_the_list_filter_agree(held_back, college, office, ot
         AgendaItemFactory(organization=org, proposer=p["dean"]),
     ]
     services.agenda_item_add_consultee(item=items[2], person=p["deputy"], by=office)
-    users = [office, outsider, AnonymousUser(), other_team_leader.user, *(person.user for person in p.values())]
+    users = [
+        office,
+        outsider,
+        AnonymousUser(),
+        other_team_leader.user,
+        *(person.user for person in p.values()),
+    ]
     for user in users:
         listed = set(filter_agenda_items_visible(AgendaItem.objects.all(), user).values_list("pk", flat=True))
         for one in items:
@@ -275,10 +297,16 @@ def test_the_opinions_page_runs_the_same_queries_for_one_revisable_item_as_for_s
         client.get(url)
     for n in range(4):
         other = services.agenda_item_create(
-            created_by=office, organization=org, title=f"议题{n}", meeting_kind=MeetingKind.JOINT, proposer=p["secretary"]
+            created_by=office,
+            organization=org,
+            title=f"议题{n}",
+            meeting_kind=MeetingKind.JOINT,
+            proposer=p["secretary"],
         )
         services.agenda_item_open_consultation(item=other, by=office)
-        services.opinion_record(item=other, person=p["dean"], stance=OpinionStance.DISAGREE, comment="再议", by=office)
+        services.opinion_record(
+            item=other, person=p["dean"], stance=OpinionStance.DISAGREE, comment="再议", by=office
+        )
     with django_assert_max_num_queries(len(one)):
         body = client.get(url).content.decode()
     assert body.count("可修改意见</span>") == 5
@@ -297,7 +325,9 @@ def test_the_dissenting_leader_revises_and_the_old_opinion_stays_in_the_history(
     assert "其他同志的意见" in form
     assert "现在的意见" in form
 
-    response = client.post(url, {"stance": "agree", "comment": "与书记交换意见后，同意分步实施。"}, follow=True)
+    response = client.post(
+        url, {"stance": "agree", "comment": "与书记交换意见后，同意分步实施。"}, follow=True
+    )
 
     body = html.unescape(response.content.decode())
     assert "您的意见已修改，原意见保留在修改记录中。" in body
@@ -309,7 +339,9 @@ def test_the_dissenting_leader_revises_and_the_old_opinion_stays_in_the_history(
         p["dean"].user,
     )
     versions = selectors.opinion_versions(selectors.agenda_item_with_opinions(item.pk))[opinion.pk]
-    assert [(v.stance, v.comment, v.by_office) for v in versions] == [(OpinionStance.DISAGREE, DEAN_SAYS, False)]
+    assert [(v.stance, v.comment, v.by_office) for v in versions] == [
+        (OpinionStance.DISAGREE, DEAN_SAYS, False)
+    ]
     detail = page(client, p["dean"].user, detail_url(item))
     assert "修改记录（此前意见 1 条）" in detail
     assert DEAN_SAYS in detail
@@ -318,7 +350,9 @@ def test_the_dissenting_leader_revises_and_the_old_opinion_stays_in_the_history(
 def test_after_the_revision_the_office_sees_the_item_ready_for_its_meeting(client, held_back, office):
     item, p = held_back
     assert item.pk in {r.item.pk for r in selectors.agenda_items_not_ready()}
-    services.opinion_record(item=item, person=p["dean"], stance=OpinionStance.AGREE, comment="同意", by=p["dean"].user)
+    services.opinion_record(
+        item=item, person=p["dean"], stance=OpinionStance.AGREE, comment="同意", by=p["dean"].user
+    )
 
     item.refresh_from_db()
     assert item.status == AgendaItemStatus.READY
@@ -341,7 +375,11 @@ def test_a_leader_revises_on_the_item_page(client, held_back):
 
     response = client.post(
         detail_url(item),
-        {"action": f"opinion-{opinion.pk}", f"op{opinion.pk}-stance": "comment", f"op{opinion.pk}-comment": "分两年实施"},
+        {
+            "action": f"opinion-{opinion.pk}",
+            f"op{opinion.pk}-stance": "comment",
+            f"op{opinion.pk}-comment": "分两年实施",
+        },
         follow=True,
     )
 
@@ -377,7 +415,9 @@ def test_the_same_opinion_again_adds_no_version(held_back):
 
 def test_an_opinion_the_office_recorded_for_a_leader_is_marked_so_in_the_history(held_back, office):
     item, p = held_back
-    services.opinion_record(item=item, person=p["vice1"], stance=OpinionStance.COMMENT, comment="补充说明", by=office)
+    services.opinion_record(
+        item=item, person=p["vice1"], stance=OpinionStance.COMMENT, comment="补充说明", by=office
+    )
     services.opinion_record(item=item, person=p["vice1"], stance=OpinionStance.AGREE, by=p["vice1"].user)
     vice = Opinion.objects.get(item=item, person=p["vice1"])
     versions = selectors.opinion_versions(selectors.agenda_item_with_opinions(item.pk))[vice.pk]
@@ -390,16 +430,26 @@ def test_an_opinion_the_office_recorded_for_a_leader_is_marked_so_in_the_history
 def test_the_consensus_the_office_recorded_is_kept_with_the_version_it_settled(held_back, office):
     item, p = held_back
     services.opinion_resolve(opinion=dean_opinion(item, p), note="书记与院长当面沟通。", by=office)
-    services.opinion_record(item=item, person=p["dean"], stance=OpinionStance.AGREE, comment="同意", by=p["dean"].user)
-    (old,) = selectors.opinion_versions(selectors.agenda_item_with_opinions(item.pk))[dean_opinion(item, p).pk]
+    services.opinion_record(
+        item=item, person=p["dean"], stance=OpinionStance.AGREE, comment="同意", by=p["dean"].user
+    )
+    (old,) = selectors.opinion_versions(selectors.agenda_item_with_opinions(item.pk))[
+        dean_opinion(item, p).pk
+    ]
     assert (old.stance, old.resolution_note) == (OpinionStance.DISAGREE, "书记与院长当面沟通。")
 
 
 def test_disagreeing_again_after_agreeing_holds_the_item_back_again(held_back):
     item, p = held_back
-    services.opinion_record(item=item, person=p["dean"], stance=OpinionStance.AGREE, comment="同意", by=p["dean"].user)
     services.opinion_record(
-        item=item, person=p["vice1"], stance=OpinionStance.DISAGREE, comment="经费来源未落实", by=p["vice1"].user
+        item=item, person=p["dean"], stance=OpinionStance.AGREE, comment="同意", by=p["dean"].user
+    )
+    services.opinion_record(
+        item=item,
+        person=p["vice1"],
+        stance=OpinionStance.DISAGREE,
+        comment="经费来源未落实",
+        by=p["vice1"].user,
     )
     item.refresh_from_db()
     assert item.status == AgendaItemStatus.HELD_BACK
@@ -409,9 +459,14 @@ def test_disagreeing_again_after_agreeing_holds_the_item_back_again(held_back):
 def test_a_decided_item_takes_no_more_revisions(held_back, office):
     item, p = held_back
     meeting = MeetingFactory(
-        organization=item.organization, kind=MeetingKind.JOINT, date=dt.date(2026, 11, 27), chair=p["secretary"]
+        organization=item.organization,
+        kind=MeetingKind.JOINT,
+        date=dt.date(2026, 11, 27),
+        chair=p["secretary"],
     )
-    services.opinion_record(item=item, person=p["dean"], stance=OpinionStance.AGREE, comment="同意", by=p["dean"].user)
+    services.opinion_record(
+        item=item, person=p["dean"], stance=OpinionStance.AGREE, comment="同意", by=p["dean"].user
+    )
     services.agenda_item_schedule(item=item, meeting=meeting, by=office)
     services.agenda_item_decide(item=item, decision="通过", by=office)
     with pytest.raises(DomainError, match="该议题已作出决定，不能再登记意见。"):
@@ -423,13 +478,18 @@ def test_a_decided_item_takes_no_more_revisions(held_back, office):
 # --- Consensus and scheduling stay with the office ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("action", ["resolve", "schedule", "consultee", "decide", "open", "someone_elses_opinion"])
+@pytest.mark.parametrize(
+    "action", ["resolve", "schedule", "consultee", "decide", "open", "someone_elses_opinion"]
+)
 def test_a_consulted_leader_cannot_take_the_offices_actions_on_the_page(client, held_back, action):
     item, p = held_back
     opinion = dean_opinion(item, p)
     vice = Opinion.objects.get(item=item, person=p["vice1"])
     meeting = MeetingFactory(
-        organization=item.organization, kind=MeetingKind.JOINT, date=dt.date(2026, 11, 27), chair=p["secretary"]
+        organization=item.organization,
+        kind=MeetingKind.JOINT,
+        date=dt.date(2026, 11, 27),
+        chair=p["secretary"],
     )
     data = {
         "resolve": {"action": f"resolve-{opinion.pk}", f"res{opinion.pk}-resolution_note": "我们谈过了"},
@@ -447,7 +507,10 @@ def test_a_consulted_leader_cannot_take_the_offices_actions_on_the_page(client, 
     assert response.status_code == 403
     item.refresh_from_db()
     assert (item.status, item.meeting_id) == (AgendaItemStatus.HELD_BACK, None)
-    assert list(Opinion.objects.filter(item=item).values_list("pk", "stance", "resolved_at").order_by("pk")) == before
+    assert (
+        list(Opinion.objects.filter(item=item).values_list("pk", "stance", "resolved_at").order_by("pk"))
+        == before
+    )
 
 
 def test_the_item_page_offers_a_leader_no_consensus_or_scheduling_forms(client, held_back):
@@ -462,7 +525,10 @@ def test_the_item_page_offers_a_leader_no_consensus_or_scheduling_forms(client, 
 def test_the_services_refuse_a_leader_recording_consensus_or_scheduling(held_back):
     item, p = held_back
     meeting = MeetingFactory(
-        organization=item.organization, kind=MeetingKind.JOINT, date=dt.date(2026, 11, 27), chair=p["secretary"]
+        organization=item.organization,
+        kind=MeetingKind.JOINT,
+        date=dt.date(2026, 11, 27),
+        chair=p["secretary"],
     )
     with pytest.raises(DomainError, match="只有党委办公室可以管理议题和会前征求意见。"):
         services.opinion_resolve(opinion=dean_opinion(item, p), note="谈过了", by=p["secretary"].user)
@@ -486,7 +552,11 @@ def test_a_leaders_agenda_list_runs_the_same_queries_for_one_item_as_for_many(
         client.get(url)
     for n in range(6):
         other = services.agenda_item_create(
-            created_by=office, organization=org, title=f"另一议题{n}", meeting_kind=MeetingKind.JOINT, proposer=p["secretary"]
+            created_by=office,
+            organization=org,
+            title=f"另一议题{n}",
+            meeting_kind=MeetingKind.JOINT,
+            proposer=p["secretary"],
         )
         services.agenda_item_open_consultation(item=other, by=office)
     with django_assert_max_num_queries(len(one)):
@@ -503,8 +573,15 @@ def test_the_item_page_runs_the_same_queries_whatever_the_number_of_revisions(
     client.get(url)
     with django_assert_max_num_queries(50) as before:
         client.get(url)
-    for stance, comment in (("agree", "同意"), ("comment", "建议分步"), ("disagree", "仍有顾虑"), ("agree", "同意了")):
-        services.opinion_record(item=item, person=p["dean"], stance=stance, comment=comment, by=p["dean"].user)
+    for stance, comment in (
+        ("agree", "同意"),
+        ("comment", "建议分步"),
+        ("disagree", "仍有顾虑"),
+        ("agree", "同意了"),
+    ):
+        services.opinion_record(
+            item=item, person=p["dean"], stance=stance, comment=comment, by=p["dean"].user
+        )
     with django_assert_max_num_queries(len(before)):
         body = html.unescape(client.get(url).content.decode())
     assert "修改记录（此前意见 4 条）" in body

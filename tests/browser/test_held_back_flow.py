@@ -41,8 +41,12 @@ def held_back(transactional_db, wednesday):
     )
     services.agenda_item_open_consultation(item=item, by=office)
     for person in (vice1, vice2):
-        services.opinion_record(item=item, person=person, stance=OpinionStance.AGREE, comment="同意。", by=person.user)
-    services.opinion_record(item=item, person=dean, stance=OpinionStance.DISAGREE, comment=DEAN_SAYS, by=dean.user)
+        services.opinion_record(
+            item=item, person=person, stance=OpinionStance.AGREE, comment="同意。", by=person.user
+        )
+    services.opinion_record(
+        item=item, person=dean, stance=OpinionStance.DISAGREE, comment=DEAN_SAYS, by=dean.user
+    )
     return item
 
 
@@ -81,7 +85,9 @@ def test_the_dissenting_dean_revises_on_his_phone_and_the_office_puts_the_item_o
     mine = page.locator(".card.opinion-mine")
     expect(mine).to_contain_text(DEAN_SAYS)
     expect(mine).to_contain_text("该意见使议题暂缓上会，待进一步交换意见、取得共识。")
-    expect(page.get_by_text("取得共识、安排上会和会议决定由党委办公室登记；您可以登记或修改本人的意见。")).to_be_visible()
+    expect(
+        page.get_by_text("取得共识、安排上会和会议决定由党委办公室登记；您可以登记或修改本人的意见。")
+    ).to_be_visible()
     expect(page.get_by_role("button", name="安排上会")).to_have_count(0)
     expect(page.get_by_role("button", name="已取得共识")).to_have_count(0)
     _fits(page, PHONE["width"])
