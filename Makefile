@@ -80,6 +80,9 @@ browser:
 # --- run ----------------------------------------------------------------------------------------------------
 # One terminal, three processes (Procfile): runserver, a Celery worker and exactly one beat
 # (django-celery-beat's DatabaseScheduler, set in settings). Ctrl-C stops all three.
+# Every process (and seed_demo) gets the web server's port as WEB_PORT: unless SITE_URL is set, the links in reminder
+# emails and calendar feeds follow it (governance/settings/base.py). Not PORT: honcho gives each process its own.
+run: export WEB_PORT = $(PORT)
 run: venv compilemessages
 	$(MANAGE) migrate --noinput
 	@mkdir -p $(VAR_DIR)
@@ -91,7 +94,7 @@ run: venv compilemessages
 	   echo "================================================================"; } >> $(VAR_DIR)/run-banner.txt
 	@cat $(VAR_DIR)/run-banner.txt
 	@# honcho exits 130 after Ctrl-C: that is how this target is meant to end.
-	WEB_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile || [ $$? -eq 130 ]
+	$(VENV)/bin/honcho start -f Procfile || [ $$? -eq 130 ]
 
 # --- quality ------------------------------------------------------------------------------------------------
 # The tests without a browser in parallel (pytest-xdist, PYTEST_WORKERS workers: "auto" is one per CPU, 0 serial),

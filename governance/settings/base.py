@@ -23,7 +23,26 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+
+def _embedded_port() -> int:
+    """The port the embedded default's web server listens on. `make run` starts it with honcho, which gives each of
+    its processes a PORT of its own (the worker PORT+100, beat PORT+200); the Makefile therefore hands every process
+    the web server's port as WEB_PORT, which comes first. Outside `make run`, PORT; else 8000."""
+    for name in ("WEB_PORT", "PORT"):
+        value = env.str(name, default="").strip()
+        if value:
+            if not value.isdigit() or not 0 < int(value) < 65536:
+                raise ImproperlyConfigured(f"{name} 应为 1 至 65535 之间的端口号，而不是 {value!r}。")
+            return int(value)
+    return 8000
+
+
+# The address that prefixes every link in reminder emails and calendar feeds. Unset, it follows the port the
+# embedded default serves on (`PORT=8001 make run` → http://127.0.0.1:8001); production sets it (governance/checks.py
+# refuses a local address there).
+# An empty SITE_URL counts as unset.
+SITE_URL = (env.str("SITE_URL", default="").strip() or f"http://127.0.0.1:{_embedded_port()}").rstrip("/")
 
 # Applications -------------------------------------------------------------------------------------------------
 DJANGO_APPS = [
@@ -63,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The admin is the office's: anyone else signed in gets a page of the portal saying so, not the admin's login.
+    "governance.admin_gate.AdminForTheOfficeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
