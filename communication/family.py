@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from communication import selectors
+from communication import calendar, selectors
 from communication.evidence import meeting_evidence, talk_evidence
 from governance.families import AdminCard, AdminLink, DemoContext, Family, Panel
 
@@ -32,7 +32,8 @@ FAMILY = Family(
     order=10,
     leader_panel=Panel("communication/includes/leader_panel.html", select=selectors.leader_panel, order=10),
     office_panel=Panel("communication/includes/office_panel.html", select=selectors.office_panel, order=10),
-    calendar_items=selectors.calendar_items,
+    # Meetings with their end (recorded, else the kind's usual length: communication.calendar.DEFAULT_DURATIONS).
+    calendar_items=calendar.calendar_items,
     digest_sections=selectors.digest_sections,
     evidence_sources=(meeting_evidence, talk_evidence),
     event_sources=(meeting_evidence,),

@@ -199,6 +199,109 @@ def test_the_persons_meetings_show_with_their_time_in_shanghai(client, college, 
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Asia/Shanghai"]
 
 
+def test_a_meeting_ends_when_its_recorded_end_says_and_its_description_does_not_call_that_an_estimate(
+    client, college, friday
+):
+    from communication.models import MeetingKind
+
+    meeting(
+        college,
+        title="领导班子工作碰头会",
+        kind=MeetingKind.COORDINATION,
+        day=dt.date(2027, 1, 15),
+        start=dt.time(16, 0),
+        end=dt.time(17, 15),
+        chair=college.secretary,
+        confidential=False,
+    )
+
+    (event,) = events_by_summary(fetch(client, college.secretary))["领导班子工作碰头会"]
+
+    assert event.decoded("DTEND") == dt.datetime(2027, 1, 15, 17, 15, tzinfo=SHANGHAI)
+    assert event["DTEND"].params["TZID"] == "Asia/Shanghai"
+    assert "DURATION" not in event
+    assert "结束时间未登记" not in str(event["DESCRIPTION"])
+
+
+@pytest.mark.parametrize(
+    ("kind", "label", "hours"),
+    [
+        ("coordination", "碰头会", 1),
+        ("secretary_special", "书记专题会", 1),
+        ("party_committee", "党委会/党委常委会", 2),
+        ("joint", "党政联席会", 2),
+        ("administrative", "校长办公会/院务会", 2),
+        ("retreat", "务虚会", 3),
+        ("democratic_life", "民主生活会", 3),
+    ],
+)
+def test_a_meeting_without_a_recorded_end_blocks_the_usual_length_of_its_kind_and_says_so(
+    client, college, friday, kind, label, hours
+):
+    from communication.calendar import DEFAULT_DURATIONS
+
+    meeting(
+        college,
+        title="没有登记结束时间的会议",
+        kind=kind,
+        day=dt.date(2027, 1, 14),
+        start=dt.time(9, 30),
+        end=None,
+        chair=college.secretary,
+        confidential=False,
+    )
+
+    (event,) = events_by_summary(fetch(client, college.secretary))["没有登记结束时间的会议"]
+
+    start = dt.datetime(2027, 1, 14, 9, 30, tzinfo=SHANGHAI)
+    assert event.decoded("DTSTART") == start
+    assert event.decoded("DTEND") == start + dt.timedelta(hours=hours)
+    assert DEFAULT_DURATIONS[kind] == dt.timedelta(hours=hours)  # the README's table says the same
+    assert f"结束时间未登记，按{label}通常时长 {hours} 小时显示。" in str(event["DESCRIPTION"])
+
+
+def test_an_end_recorded_before_the_start_counts_as_not_recorded(client, college, friday):
+    from communication.models import MeetingKind
+
+    meeting(
+        college,
+        title="党政联席会（结束时间填错）",
+        kind=MeetingKind.JOINT,
+        day=dt.date(2027, 1, 14),
+        start=dt.time(14, 30),
+        end=dt.time(8, 30),
+        chair=college.secretary,
+        confidential=False,
+    )
+
+    (event,) = events_by_summary(fetch(client, college.secretary))["党政联席会（结束时间填错）"]
+
+    assert event.decoded("DTEND") == dt.datetime(2027, 1, 14, 16, 30, tzinfo=SHANGHAI)
+    assert "结束时间未登记" in str(event["DESCRIPTION"])
+
+
+def test_every_timed_event_in_the_feed_ends_after_it_starts(client, college, friday):
+    from communication.models import MeetingKind
+
+    for day, end in ((dt.date(2027, 1, 12), dt.time(11, 0)), (dt.date(2027, 1, 13), None)):
+        meeting(
+            college,
+            title=f"会议 {day}",
+            kind=MeetingKind.PARTY_COMMITTEE,
+            day=day,
+            start=dt.time(9, 0),
+            end=end,
+            chair=college.secretary,
+            attendees=[college.dean],
+        )
+
+    for person in (college.secretary, college.dean):
+        timed = [e for e in fetch(client, person).events if isinstance(e.decoded("DTSTART"), dt.datetime)]
+        assert len(timed) == 2
+        for event in timed:
+            assert event.decoded("DTEND") > event.decoded("DTSTART")
+
+
 def test_the_feed_never_shows_another_persons_meetings_or_a_confidential_meetings_minutes(
     client, college, friday
 ):
