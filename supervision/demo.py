@@ -210,7 +210,10 @@ def _walk(task: SupervisedTask, spec: Spec, *, office, unit_user, today: dt.date
         return
     task = services.task_accept(task=task, user=actor)
     services.progress_report(
-        task=task, user=actor, unit=task.lead_unit, text="已召开专题会议研究部署，明确分工和时间节点，正在推进。"
+        task=task,
+        user=actor,
+        unit=task.lead_unit,
+        text="已召开专题会议研究部署，明确分工和时间节点，正在推进。",
     )
     for co_unit in task.co_units.all():
         services.progress_report(

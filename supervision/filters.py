@@ -55,5 +55,7 @@ class TaskFilter(django_filters.FilterSet):
 
     def by_unit(self, queryset, name, value):
         """Tasks the unit leads or co-handles."""
-        co = SupervisedTask.co_units.through.objects.filter(organization_id=value.pk).values("supervisedtask_id")
+        co = SupervisedTask.co_units.through.objects.filter(organization_id=value.pk).values(
+            "supervisedtask_id"
+        )
         return queryset.filter(Q(lead_unit=value) | Q(pk__in=co))

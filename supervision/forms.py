@@ -18,7 +18,9 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 UNIT_KINDS = (Organization.Kind.COLLEGE, Organization.Kind.DEPARTMENT)
 
 
-def text(label: Any, limit: int, *, required: bool = False, rows: int | None = None, **kwargs: Any) -> forms.CharField:
+def text(
+    label: Any, limit: int, *, required: bool = False, rows: int | None = None, **kwargs: Any
+) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
     widget.attrs["maxlength"] = str(limit)
     return forms.CharField(
@@ -65,12 +67,16 @@ class PersonChoiceField(BoundedModelChoiceField):
 class TaskForm(forms.Form):
     """立项登记 (第四条（一）): 立项编号 is given on saving; 交办时间、承办单位、督办事项、办理时限、工作要求."""
 
-    title = text(_("督办事项"), 200, required=True, help_text=_("一事一项（第四条（一）），写明要办成的一件事"))
+    title = text(
+        _("督办事项"), 200, required=True, help_text=_("一事一项（第四条（一）），写明要办成的一件事")
+    )
     source = forms.ChoiceField(label=_("事项来源（第二条）"), choices=TaskSource.choices)
     source_detail = text(_("来源说明"), 200, help_text=_("如文件名称与文号、批示领导、会议名称"))
     meeting = BoundedModelChoiceField(label=_("来源会议"), queryset=None, required=False)
     agenda_item = BoundedModelChoiceField(label=_("来源议题"), queryset=None, required=False)
-    kind = forms.ChoiceField(label=_("督查形式（第三条）"), choices=TaskKind.choices, initial=TaskKind.SPECIAL)
+    kind = forms.ChoiceField(
+        label=_("督查形式（第三条）"), choices=TaskKind.choices, initial=TaskKind.SPECIAL
+    )
     assigned_on = day(_("交办时间"))
     lead_unit = BoundedModelChoiceField(
         label=_("主办单位"), queryset=None, error_messages={"required": _("请选择主办单位。")}
@@ -125,13 +131,17 @@ class NotifyForm(forms.Form):
         label=_("通知方式"),
         choices=NoticeMethod.choices,
         initial=NoticeMethod.NOTICE,
-        help_text=_("会议已明确承办单位和办结时限的事项、领导批示和交办的事项，可电话通知或口头督办（第四条（二））"),
+        help_text=_(
+            "会议已明确承办单位和办结时限的事项、领导批示和交办的事项，可电话通知或口头督办（第四条（二））"
+        ),
     )
     note = text(_("说明"), 2000, rows=2)
 
 
 class SubmitForm(forms.Form):
-    result = text(_("办理结果"), 5000, required=True, rows=4, error_messages={"required": _("请填写办理结果。")})
+    result = text(
+        _("办理结果"), 5000, required=True, rows=4, error_messages={"required": _("请填写办理结果。")}
+    )
 
 
 class ReturnForm(forms.Form):
@@ -163,7 +173,9 @@ class MultipleFileField(forms.FileField):
 
 class ProgressForm(forms.Form):
     unit = BoundedModelChoiceField(label=_("报送单位"), queryset=None, empty_label=None)
-    text = text(_("进展情况"), 5000, required=True, rows=4, error_messages={"required": _("请填写进展情况。")})
+    text = text(
+        _("进展情况"), 5000, required=True, rows=4, error_messages={"required": _("请填写进展情况。")}
+    )
     files = MultipleFileField(label=_("附件"), required=False)
 
     def __init__(self, *args: Any, unit_ids: list[int], **kwargs: Any) -> None:

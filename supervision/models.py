@@ -398,7 +398,9 @@ class TaskEvent(models.Model):
     """One step of a task: who, when, what and why (the task's timeline). Written by the services only, never
     changed."""
 
-    task = models.ForeignKey(SupervisedTask, verbose_name=_("督办事项"), on_delete=models.CASCADE, related_name="events")
+    task = models.ForeignKey(
+        SupervisedTask, verbose_name=_("督办事项"), on_delete=models.CASCADE, related_name="events"
+    )
     action = models.CharField(_("操作"), max_length=20, choices=TaskAction.choices)
     from_state = models.CharField(_("原状态"), max_length=20, choices=TaskState.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=TaskState.choices, blank=True)
@@ -434,7 +436,9 @@ class ProgressReport(RecordedModel):
     unit = models.ForeignKey(
         "governance.Organization", verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="+"
     )
-    reported_on = models.DateField(_("报送日期"), default=timezone.localdate, validators=[validate_record_date])
+    reported_on = models.DateField(
+        _("报送日期"), default=timezone.localdate, validators=[validate_record_date]
+    )
     text = models.TextField(_("进展情况"), validators=[MaxCharsValidator(5000)])
 
     class Meta:
@@ -475,7 +479,9 @@ class ProgressAttachment(models.Model):
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("进展反馈"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("文件"), storage=private_storage, upload_to=attachment_upload_to, max_length=255)
+    file = models.FileField(
+        _("文件"), storage=private_storage, upload_to=attachment_upload_to, max_length=255
+    )
     name = models.CharField(_("附件名称"), max_length=200)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -514,7 +520,9 @@ class Urging(RecordedModel):
     """An urging the office logs by hand (phone, 约见, letter). The portal's own urging emails are recorded by the
     reminder outbox (governance ReminderSectionSent, key "urging:<task>:<deadline>:<round>") and shown beside these."""
 
-    task = models.ForeignKey(SupervisedTask, verbose_name=_("督办事项"), on_delete=models.CASCADE, related_name="urgings")
+    task = models.ForeignKey(
+        SupervisedTask, verbose_name=_("督办事项"), on_delete=models.CASCADE, related_name="urgings"
+    )
     channel = models.CharField(_("催办方式"), max_length=20, choices=UrgingChannel.choices)
     urged_on = models.DateField(_("催办日期"), default=timezone.localdate, validators=[validate_record_date])
     note = models.TextField(_("催办情况"), blank=True, validators=[MaxCharsValidator(2000)])

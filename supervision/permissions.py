@@ -66,7 +66,9 @@ def tasks_visible_to(user: Any) -> QuerySet[SupervisedTask]:
     condition = Q(leader_id=person.pk)
     if units:
         condition |= Q(lead_unit_id__in=units) | Q(
-            pk__in=SupervisedTask.co_units.through.objects.filter(organization_id__in=units).values("supervisedtask_id")
+            pk__in=SupervisedTask.co_units.through.objects.filter(organization_id__in=units).values(
+                "supervisedtask_id"
+            )
         )
     return SupervisedTask.objects.filter(condition)
 

@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from governance.families import CalendarItem, DigestLine, DigestSection
 from governance.links import pk_link_maker
@@ -120,7 +119,7 @@ def task_for_detail(pk: int) -> SupervisedTask:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    at: dt.datetime | dt.date
+    at: dt.datetime
     title: str
     who: str
     note: str = ""
@@ -171,7 +170,7 @@ def timeline(task: SupervisedTask) -> list[TimelineEntry]:
                 kind="urging",
             )
         )
-    entries.sort(key=lambda e: e.at if isinstance(e.at, dt.datetime) else dt.datetime.min)
+    entries.sort(key=lambda e: e.at)  # every entry's time is an aware datetime
     return entries
 
 
@@ -204,7 +203,17 @@ def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
             SupervisedTask.objects.filter(leader_id=person.pk, state__in=OPEN_STATES)
             .select_related("lead_unit")
             .prefetch_related("co_units")
-            .only("id", "number", "title", "deadline", "amber_from", "state", "kind", "approved_at", "lead_unit__name")
+            .only(
+                "id",
+                "number",
+                "title",
+                "deadline",
+                "amber_from",
+                "state",
+                "kind",
+                "approved_at",
+                "lead_unit__name",
+            )
             .order_by("deadline", "pk")
         ),
         today,
@@ -216,9 +225,13 @@ def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
     rank = {TaskColour.RED: 0, TaskColour.AMBER: 1, TaskColour.GREEN: 2}
     ordered = sorted(open_tasks, key=lambda t: (rank[t.colour_code], t.deadline))  # type: ignore[attr-defined]
     awaiting = [
-        t for t in open_tasks if t.state == TaskState.REGISTERED and t.approved_at is None and t.needs_approval
+        t
+        for t in open_tasks
+        if t.state == TaskState.REGISTERED and t.approved_at is None and t.needs_approval
     ]
-    return LeaderPanel(counts=counts, tasks=ordered[:PANEL_ITEMS], awaiting_approval=awaiting, total=len(open_tasks))
+    return LeaderPanel(
+        counts=counts, tasks=ordered[:PANEL_ITEMS], awaiting_approval=awaiting, total=len(open_tasks)
+    )
 
 
 @dataclass
@@ -238,7 +251,8 @@ def office_panel(*, today: dt.date) -> OfficePanel:
     urgent = with_colours(
         list(
             SupervisedTask.objects.filter(
-                colour_condition(TaskColour.RED, today, edge) | colour_condition(TaskColour.AMBER, today, edge)
+                colour_condition(TaskColour.RED, today, edge)
+                | colour_condition(TaskColour.AMBER, today, edge)
             )
             .select_related("lead_unit")
             .only("id", "number", "title", "deadline", "amber_from", "state", "lead_unit__name")
@@ -264,8 +278,8 @@ def office_panel(*, today: dt.date) -> OfficePanel:
     )
     return OfficePanel(
         urgent=urgent[:PANEL_ITEMS],
-        red=sum(1 for t in urgent if t.colour_code == TaskColour.RED),  # type: ignore[attr-defined]
-        amber=sum(1 for t in urgent if t.colour_code == TaskColour.AMBER),  # type: ignore[attr-defined]
+        red=[getattr(t, "colour_code", "") for t in urgent].count(TaskColour.RED),
+        amber=[getattr(t, "colour_code", "") for t in urgent].count(TaskColour.AMBER),
         submitted=submitted,
         submitted_total=counts["submitted"],
         awaiting_approval=counts["awaiting"],
@@ -299,7 +313,8 @@ def calendar_items(person: Person, start: dt.date, end: dt.date) -> list[Calenda
         CalendarItem(
             uid=f"supervision-task-{task.pk}-deadline",
             start=task.deadline,
-            summary=gettext("督办事项办理时限：%(number)s %(title)s") % {"number": task.number, "title": task.title},
+            summary=gettext("督办事项办理时限：%(number)s %(title)s")
+            % {"number": task.number, "title": task.title},
             description=gettext("主办单位：%(unit)s") % {"unit": task.lead_unit.name},
             url=url(task.pk),
             categories=(gettext("督查督办"),),
@@ -419,4 +434,3 @@ def organizations_touched_by_child(record: Any) -> set[int]:
     """A progress report, event or urging changes what its task's pages show."""
     task = SupervisedTask.objects.filter(pk=record.task_id).only("id", "leader_id", "lead_unit_id").first()
     return organizations_touched_by_task(task) if task else set()
-

@@ -171,7 +171,9 @@ class TaskCreateView(OfficeRequiredMixin, FormView):
         if task.needs_approval:
             messages.success(
                 self.request,
-                _("已立项登记，编号 %(number)s。该事项涉及多个单位，已请分管校领导%(leader)s审定（第四条（一））。")
+                _(
+                    "已立项登记，编号 %(number)s。该事项涉及多个单位，已请分管校领导%(leader)s审定（第四条（一））。"
+                )
                 % {"number": task.number, "leader": task.leader.name},
             )
         else:
@@ -327,7 +329,9 @@ class TaskDetailView(SupervisionUserMixin, TemplateView):
             services.task_complete(task=task, user=user, note=data["note"])
             return _("审核通过，事项已办结。")
         if action == TaskAction.RETURN:
-            services.task_return(task=task, user=user, reason=data["reason"], new_deadline=data["new_deadline"])
+            services.task_return(
+                task=task, user=user, reason=data["reason"], new_deadline=data["new_deadline"]
+            )
             return _("已退回，责成主办单位在新的时限内办理（第四条（四））。")
         if action == TaskAction.ARCHIVE:
             services.task_archive(task=task, user=user, note=data["note"])
@@ -392,4 +396,3 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         response = FileResponse(handle, as_attachment=True, filename=attachment.name or "attachment")
         response["Cache-Control"] = "private, no-store"
         return response
-

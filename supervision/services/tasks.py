@@ -61,7 +61,9 @@ def _actor_name(user: Any) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
-def _event(task: SupervisedTask, *, action: str, user: Any, before: str = "", note: str = "", **extra: Any) -> TaskEvent:
+def _event(
+    task: SupervisedTask, *, action: str, user: Any, before: str = "", note: str = "", **extra: Any
+) -> TaskEvent:
     return TaskEvent.objects.create(
         task=task,
         action=action,
@@ -276,12 +278,20 @@ def task_notify(*, task: SupervisedTask, user: Any, method: str, note: str = "")
     task.notice_method = method
     task.notified_at = timezone.now()
     _save(task, user=user, reason=_("督办通知"))
-    _event(task, action=TaskAction.NOTIFY, user=user, before=before, note=note.strip() or NoticeMethod(method).label)
+    _event(
+        task,
+        action=TaskAction.NOTIFY,
+        user=user,
+        before=before,
+        note=note.strip() or str(NoticeMethod(method).label),
+    )
     with override(settings.LANGUAGE_CODE):
         _mail_after_commit(
             _unit_contacts(task.lead_unit_id, timezone.localdate()),
             _("督查督办通知：%(number)s %(title)s") % {"number": task.number, "title": task.title},
-            _("贵单位承办以下督办事项，请按要求认真办理，并在办理时限内将办理结果反馈督查小组（第四条（三））：")
+            _(
+                "贵单位承办以下督办事项，请按要求认真办理，并在办理时限内将办理结果反馈督查小组（第四条（三））："
+            )
             + "\n\n"
             + _task_lines(task)
             + (f"\n{_('工作要求')}：{task.requirements}" if task.requirements else ""),
@@ -377,7 +387,12 @@ def task_return(*, task: SupervisedTask, user: Any, reason: str, new_deadline: d
     clean_or_refuse(task, exclude=NOT_CLEANED)
     _save(task, user=user, reason=_("退回限期办理"))
     _event(
-        task, action=TaskAction.RETURN, user=user, before=before, note=reason.strip(), new_deadline=new_deadline
+        task,
+        action=TaskAction.RETURN,
+        user=user,
+        before=before,
+        note=reason.strip(),
+        new_deadline=new_deadline,
     )
     with override(settings.LANGUAGE_CODE):
         _mail_after_commit(
@@ -425,9 +440,7 @@ def progress_report(
     """A unit's progress report, or a co-unit's part (协同办理), with attachments in private storage."""
     task = _locked(task)
     if task.state not in REPORTING_STATES:
-        raise DomainError(
-            _("“%(state)s”状态的事项不再接收进展反馈。") % {"state": task.get_state_display()}
-        )
+        raise DomainError(_("“%(state)s”状态的事项不再接收进展反馈。") % {"state": task.get_state_display()})
     if unit.pk not in reporting_units(user, task):
         raise DomainError({"unit": _("您只能为本人负责或联络的主办、协办单位反馈进展。")})
     if len(files) > MAX_ATTACHMENTS:
@@ -464,11 +477,20 @@ def urging_record(
     if channel not in UrgingChannel.values or channel == UrgingChannel.EMAIL:
         raise DomainError({"channel": _("请选择电话、约见或书面；催办邮件由系统按周期自动发送并记录。")})
     urging = Urging(
-        recorded_by=user, task=task, channel=channel, urged_on=urged_on or timezone.localdate(), note=note.strip()
+        recorded_by=user,
+        task=task,
+        channel=channel,
+        urged_on=urged_on or timezone.localdate(),
+        note=note.strip(),
     )
     clean_or_refuse(urging)
     urging.save()
-    _event(task, action=TaskAction.URGE, user=user, note=f"{urging.get_channel_display()}：{urging.note}".rstrip("："))
+    _event(
+        task,
+        action=TaskAction.URGE,
+        user=user,
+        note=f"{urging.get_channel_display()}：{urging.note}".rstrip("："),
+    )
     return urging
 
 

@@ -56,7 +56,9 @@ def university_leader(name: str = "分管校领导"):
     return person
 
 
-def register(office, *, lead_unit, leader, assigned_on=dt.date(2026, 11, 2), deadline=dt.date(2026, 12, 31), **kwargs):
+def register(
+    office, *, lead_unit, leader, assigned_on=dt.date(2026, 11, 2), deadline=dt.date(2026, 12, 31), **kwargs
+):
     values = {
         "title": "修订本科人才培养方案",
         "source": TaskSource.WORK_PLAN,
@@ -65,7 +67,12 @@ def register(office, *, lead_unit, leader, assigned_on=dt.date(2026, 11, 2), dea
     }
     values.update(kwargs)
     return services.task_register(
-        registered_by=office, assigned_on=assigned_on, lead_unit=lead_unit, leader=leader, deadline=deadline, **values
+        registered_by=office,
+        assigned_on=assigned_on,
+        lead_unit=lead_unit,
+        leader=leader,
+        deadline=deadline,
+        **values,
     )
 
 

@@ -42,9 +42,12 @@ def test_a_refused_registration_leaves_no_gap(office, unit, leader):
 
 
 def test_a_registration_rolled_back_after_its_number_gives_the_number_back(office, unit, leader):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        register(office, lead_unit=unit, leader=leader)
-        raise RuntimeError("the surrounding transaction fails")
+    def register_then_fail():
+        with transaction.atomic():
+            register(office, lead_unit=unit, leader=leader)
+            raise RuntimeError("the surrounding transaction fails")
+
+    with pytest.raises(RuntimeError):
+        register_then_fail()
     assert SupervisedTask.objects.count() == 0
     assert register(office, lead_unit=unit, leader=leader).number == "督〔2026〕1号"
-

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def task(office, unit, leader, liaison):
-    task = walk(register(office, lead_unit=unit, leader=leader, title="本单位的事项"), "in_progress", office=office)
+    task = walk(
+        register(office, lead_unit=unit, leader=leader, title="本单位的事项"), "in_progress", office=office
+    )
     services.progress_report(
         task=task,
         user=liaison.user,
@@ -45,7 +47,9 @@ def test_a_units_people_see_their_tasks_pages_attachments_and_history(client, ta
     client.force_login(liaison.user)
     for url in _pages(task):
         assert client.get(url).status_code == 200, url
-    response = client.get(reverse("supervision:attachment_download", args=[task.reports.get().attachments.get().pk]))
+    response = client.get(
+        reverse("supervision:attachment_download", args=[task.reports.get().attachments.get().pk])
+    )
     assert b"".join(response.streaming_content) == b"SECRET-ATTACHMENT"
 
 
@@ -72,7 +76,9 @@ def test_a_unit_cannot_complete_its_own_task_through_the_page(client, office, ta
     client.force_login(liaison.user)
     page = client.get(reverse("supervision:task_detail", args=[task.pk])).content.decode()
     assert "审核办结" not in page
-    response = client.post(reverse("supervision:task_detail", args=[task.pk]), {"action": "complete"}, follow=True)
+    response = client.post(
+        reverse("supervision:task_detail", args=[task.pk]), {"action": "complete"}, follow=True
+    )
     assert "“已报结”状态的事项，您不能审核办结。" in response.content.decode()
     assert SupervisedTask.objects.get(pk=task.pk).state == TaskState.SUBMITTED
 
@@ -152,11 +158,14 @@ def test_the_list_filters_by_state_unit_and_colour(client, office, unit, other_u
     register(office, lead_unit=other_unit, leader=leader, title="科研处绿色事项")
     client.force_login(office)
     page = client.get(reverse("supervision:task_list"), {"colour": "red"}).content.decode()
-    assert "教务处红色事项" in page and "科研处绿色事项" not in page
+    assert "教务处红色事项" in page
+    assert "科研处绿色事项" not in page
     page = client.get(reverse("supervision:task_list"), {"unit": other_unit.pk}).content.decode()
-    assert "教务处红色事项" not in page and "科研处绿色事项" in page
+    assert "教务处红色事项" not in page
+    assert "科研处绿色事项" in page
     page = client.get(reverse("supervision:task_list"), {"q": "绿色", "state": "registered"}).content.decode()
-    assert "科研处绿色事项" in page and "教务处红色事项" not in page
+    assert "科研处绿色事项" in page
+    assert "教务处红色事项" not in page
 
 
 def _many_tasks(office, leader, count):
@@ -193,11 +202,14 @@ def test_the_list_and_panels_run_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(panel_few.captured_queries)):
         panel = selectors.office_panel(today=today)
         mine = selectors.leader_panel(leader, today=today)
-    assert panel.red == 7 and panel.amber == 8
+    assert panel.red == 7
+    assert panel.amber == 8
     assert mine.counts == {"red": 7, "amber": 8, "green": 0}
 
 
-def test_the_calendar_feed_carries_the_deadlines_of_the_tasks_a_person_answers_for(office, task, liaison, leader):
+def test_the_calendar_feed_carries_the_deadlines_of_the_tasks_a_person_answers_for(
+    office, task, liaison, leader
+):
     for person in (liaison, leader):
         (item,) = selectors.calendar_items(person, dt.date(2026, 11, 1), dt.date(2027, 1, 31))
         assert item.start == dt.date(2026, 12, 31)

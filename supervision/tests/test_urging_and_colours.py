@@ -57,7 +57,11 @@ def test_the_list_filter_by_colour_matches_the_colours_shown(office, unit, leade
     green = register(office, lead_unit=unit, leader=leader, title="绿")
     red = register(office, lead_unit=unit, leader=leader, title="红", deadline=dt.date(2026, 11, 10))
     amber = register(office, lead_unit=unit, leader=leader, title="黄", deadline=dt.date(2026, 11, 24))
-    done = walk(register(office, lead_unit=unit, leader=leader, title="已报结", deadline=dt.date(2026, 11, 10)), "submitted", office=office)
+    done = walk(
+        register(office, lead_unit=unit, leader=leader, title="已报结", deadline=dt.date(2026, 11, 10)),
+        "submitted",
+        office=office,
+    )
     today = dt.date(2026, 11, 20)
     edge = selectors.workday_edge(today)
     for colour, expected in ((TaskColour.GREEN, green), (TaskColour.AMBER, amber), (TaskColour.RED, red)):
@@ -67,7 +71,9 @@ def test_the_list_filter_by_colour_matches_the_colours_shown(office, unit, leade
 
 
 def _at(day: dt.date):
-    return time_machine.travel(dt.datetime.combine(day, dt.time(8, 0), tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+    return time_machine.travel(
+        dt.datetime.combine(day, dt.time(8, 0), tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    )
 
 
 def _urgings_to(person):
@@ -83,7 +89,11 @@ def test_an_overdue_task_is_urged_once_per_cadence_escalates_and_stops_when_subm
 ):
     settings.SUPERVISION_URGING_CADENCE_DAYS = 3
     settings.SUPERVISION_ESCALATE_AFTER = 2
-    task = walk(register(office, lead_unit=unit, leader=leader, deadline=dt.date(2026, 11, 25)), "in_progress", office=office)
+    task = walk(
+        register(office, lead_unit=unit, leader=leader, deadline=dt.date(2026, 11, 25)),
+        "in_progress",
+        office=office,
+    )
     sent_on = {}
     for day in (dt.date(2026, 11, 25) + dt.timedelta(days=n) for n in range(0, 9)):
         with _at(day):
@@ -116,8 +126,14 @@ def test_an_overdue_task_is_urged_once_per_cadence_escalates_and_stops_when_subm
     assert all(s.family != "supervision" for entry in plan.recipients for s in entry.sections)
 
 
-def test_a_units_liaison_on_no_leadership_team_gets_the_urging_in_their_one_digest(office, unit, leader, liaison):
-    walk(register(office, lead_unit=unit, leader=leader, deadline=dt.date(2026, 11, 18)), "notified", office=office)
+def test_a_units_liaison_on_no_leadership_team_gets_the_urging_in_their_one_digest(
+    office, unit, leader, liaison
+):
+    walk(
+        register(office, lead_unit=unit, leader=leader, deadline=dt.date(2026, 11, 18)),
+        "notified",
+        office=office,
+    )
     plan = reminders_plan(today=dt.date(2026, 11, 20))
     recipients = {entry.person.pk: entry for entry in plan.recipients}
     assert liaison.pk in recipients
@@ -127,7 +143,11 @@ def test_a_units_liaison_on_no_leadership_team_gets_the_urging_in_their_one_dige
 
 
 def test_a_returned_task_is_urged_again_from_its_new_deadline(office, unit, leader, liaison):
-    task = walk(register(office, lead_unit=unit, leader=leader, deadline=dt.date(2026, 11, 18)), "submitted", office=office)
+    task = walk(
+        register(office, lead_unit=unit, leader=leader, deadline=dt.date(2026, 11, 18)),
+        "submitted",
+        office=office,
+    )
     services.task_return(task=task, user=office, reason="未办好。", new_deadline=dt.date(2026, 11, 27))
     assert reminders_plan(today=dt.date(2026, 11, 20)).recipients == []
     with _at(dt.date(2026, 11, 28)):
@@ -139,7 +159,11 @@ def test_a_returned_task_is_urged_again_from_its_new_deadline(office, unit, lead
 def test_the_office_logs_an_urging_by_phone_and_the_unit_cannot(office, unit, leader, liaison):
     from governance.errors import DomainError
 
-    task = walk(register(office, lead_unit=unit, leader=leader, deadline=dt.date(2026, 11, 18)), "in_progress", office=office)
+    task = walk(
+        register(office, lead_unit=unit, leader=leader, deadline=dt.date(2026, 11, 18)),
+        "in_progress",
+        office=office,
+    )
     services.urging_record(task=task, user=office, channel="phone", note="电话催办，答复本周报结。")
     assert [e.title for e in selectors.timeline(task)][-1] == "催办"
     with pytest.raises(DomainError):

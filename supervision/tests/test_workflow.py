@@ -90,7 +90,9 @@ def test_a_multi_unit_task_needs_the_leaders_approval_before_its_notice(office, 
     task = register(office, lead_unit=unit, leader=leader, co_units=[other_unit])
     with pytest.raises(DomainError) as refused:
         services.task_notify(task=task, user=office, method="notice")
-    assert refused.value.messages == ["该事项涉及多个单位，须经分管校领导黄副校长审定后才能发出督办通知（第四条（一））。"]
+    assert refused.value.messages == [
+        "该事项涉及多个单位，须经分管校领导黄副校长审定后才能发出督办通知（第四条（一））。"
+    ]
     services.task_approve(task=task, user=leader.user, note="同意立项。")
     task = services.task_notify(task=task, user=office, method="notice")
     assert task.state == TaskState.NOTIFIED
@@ -101,7 +103,9 @@ def test_only_the_responsible_leader_approves_registration(office, unit, other_u
     task = register(office, lead_unit=unit, leader=leader, co_units=[other_unit])
     with pytest.raises(DomainError) as refused:
         services.task_approve(task=task, user=liaison.user)
-    assert refused.value.messages == ["只有分管校领导（或受其委托的党委办公室）可以审定立项（第四条（一））。"]
+    assert refused.value.messages == [
+        "只有分管校领导（或受其委托的党委办公室）可以审定立项（第四条（一））。"
+    ]
 
 
 def test_a_return_needs_reasons_and_a_later_deadline_and_keeps_the_task_submitted(office, unit, leader):
@@ -144,9 +148,15 @@ def test_the_notice_emails_the_lead_units_people_after_the_commit(
     assert "办理时限：2026年12月31日" in mail.body
 
 
-def test_a_co_unit_adds_its_part_of_the_progress_but_cannot_submit(office, unit, other_unit, leader, other_liaison):
-    task = walk(register(office, lead_unit=unit, leader=leader, co_units=[other_unit]), "in_progress", office=office)
-    report = services.progress_report(task=task, user=other_liaison.user, unit=other_unit, text="协办部分已完成。")
+def test_a_co_unit_adds_its_part_of_the_progress_but_cannot_submit(
+    office, unit, other_unit, leader, other_liaison
+):
+    task = walk(
+        register(office, lead_unit=unit, leader=leader, co_units=[other_unit]), "in_progress", office=office
+    )
+    report = services.progress_report(
+        task=task, user=other_liaison.user, unit=other_unit, text="协办部分已完成。"
+    )
     assert report.unit == other_unit
     with pytest.raises(DomainError):
         services.progress_report(task=task, user=other_liaison.user, unit=unit, text="替主办单位报送")

@@ -24,7 +24,9 @@ def world(transactional_db, wednesday, settings, tmp_path):
     SemesterFactory()
     university, people = make_university_team(pack=None)
     office_user(username="bangongshi")
-    meeting = MeetingFactory(organization=university, chair=people[0], title="校领导碰头会", kind="coordination")
+    meeting = MeetingFactory(
+        organization=university, chair=people[0], title="校领导碰头会", kind="coordination"
+    )
     unit = DepartmentFactory(name="教务处", code="jwc")
     UnitContactFactory(organization=unit, person__name="罗联络", person__user__username="jwc_lianluo")
     other = DepartmentFactory(name="科学研究处", code="kyc")
@@ -33,7 +35,9 @@ def world(transactional_db, wednesday, settings, tmp_path):
 
 
 def _act(page, action: str):
-    page.locator("details", has=page.locator(f"input[name=action][value={action}]")).locator("summary").click()
+    page.locator("details", has=page.locator(f"input[name=action][value={action}]")).locator(
+        "summary"
+    ).click()
 
 
 def test_a_task_goes_from_a_meeting_decision_through_every_state_to_the_archive(
@@ -107,7 +111,16 @@ def test_a_task_goes_from_a_meeting_decision_through_every_state_to_the_archive(
     expect(page.locator(".task-state")).to_have_text("已归档")
 
     timeline = page.locator(".task-timeline")
-    for step in ("立项登记", "督办通知", "签收办理", "反馈进展", "报结", "退回限期办理", "审核办结", "立卷归档"):
+    for step in (
+        "立项登记",
+        "督办通知",
+        "签收办理",
+        "反馈进展",
+        "报结",
+        "退回限期办理",
+        "审核办结",
+        "立卷归档",
+    ):
         expect(timeline.get_by_text(step, exact=True).first).to_be_visible()
     expect(timeline.get_by_text("缺少启用后的运行情况。")).to_be_visible()
     page.get_by_role("link", name="审计历史").click()
