@@ -8,6 +8,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
@@ -27,9 +28,11 @@ from communication.models import (
     Talk,
 )
 from communication.permissions import filter_agenda_items_visible
+from governance.engine.obligations import BEFORE_EVENT
+from governance.engine.status import NOT_STARTED, STYLES, URGENCY, Status, StatusStyle
 from governance.families import CalendarItem, DigestLine, DigestSection
 from governance.links import pk_link_maker
-from governance.models import Organization, Person, Position
+from governance.models import ObligationExcuse, ObligationRule, Organization, Person, Position
 from governance.models.people import MAIN_LEADER_KINDS
 
 # --- Teams --------------------------------------------------------------------------------------------------------
@@ -397,6 +400,9 @@ class SibitanCell:
     row: Person
     column: Person
     talks: list[TalkRef] = field(default_factory=list)
+    # Where the pair stands, in the words and colours of every other page (governance.engine.status).
+    status: str = Status.MET
+    excuse_reason: str = ""
 
     @property
     def is_self(self) -> bool:
@@ -410,6 +416,38 @@ class SibitanCell:
     def first_date(self) -> dt.date | None:
         return min((t.date for t in self.talks), default=None)
 
+    @property
+    def style(self) -> StatusStyle:
+        return STYLES[self.status]
+
+
+@dataclass
+class SibitanPending:
+    """Someone a member still has to talk with before the meeting, and how that pair stands."""
+
+    person: Person
+    status: str
+    excuse_reason: str = ""
+
+    @property
+    def style(self) -> StatusStyle:
+        return STYLES[self.status]
+
+
+@dataclass
+class SibitanPersonLine:
+    """One member's part of the matrix, for the list a phone shows instead of the grid."""
+
+    person: Person
+    done: int
+    required: int
+    pending: list[SibitanPending]
+
+
+# The democratic life meeting's 四必谈 rule (000 四（二）) in a policy pack: a "before the event" rule on meetings.
+SIBITAN_EVENT_SOURCE = "communication.meeting"
+SIBITAN_REMIND_DAYS = 14  # the pack's 提前提醒天数, when the organization adopted no such rule
+
 
 @dataclass
 class SibitanMatrix:
@@ -419,6 +457,7 @@ class SibitanMatrix:
     pairs: dict[tuple[int, int], list[TalkRef]]
     start: dt.date
     end: dt.date
+    today: dt.date = field(default_factory=timezone.localdate)
 
     @property
     def required(self) -> int:
@@ -436,23 +475,100 @@ class SibitanMatrix:
         missing.sort(key=lambda k: (min(order[k[0]], order[k[1]]), max(order[k[0]], order[k[1]])))
         return [(by_id[a], by_id[b]) if order[a] < order[b] else (by_id[b], by_id[a]) for a, b in missing]
 
+    @property
+    def pending_pairs(self) -> list[tuple[Person, Person, SibitanPending]]:
+        """`missing_pairs`, each with how it stands (in progress, due soon, overdue, excused …)."""
+        found = []
+        for a, b in self.missing_pairs:
+            status, reason = self.pair_status(a, b)
+            found.append((a, b, SibitanPending(b, status, reason)))
+        return found
+
     def talks_between(self, a: Person | int, b: Person | int) -> list[TalkRef]:
         a_id = a if isinstance(a, int) else a.pk
         b_id = b if isinstance(b, int) else b.pk
         return self.pairs.get((min(a_id, b_id), max(a_id, b_id)), [])
 
+    @cached_property
+    def _rule(self) -> tuple[int, dict[tuple[int, int] | None, str]]:
+        """The 四必谈 rule's reminder days and the office's excuses for this meeting's pairs (None: the whole team),
+        as the dashboards see them: two queries, asked only by the pages that show each pair's state."""
+        org = self.meeting.organization
+        rules = {
+            r.organization_id: r
+            for r in ObligationRule.objects.filter(
+                is_active=True,
+                period=BEFORE_EVENT,
+                event_source=SIBITAN_EVENT_SOURCE,
+                organization_id__in=[org.pk, org.parent_id],
+            )
+            if r.event_params.get("kind", MeetingKind.DEMOCRATIC_LIFE) == self.meeting.kind
+            and (r.organization_id == org.pk or r.include_sub_units)
+        }
+        rule = rules.get(org.pk) or rules.get(org.parent_id)
+        if rule is None:
+            return SIBITAN_REMIND_DAYS, {}
+        excuses: dict[tuple[int, int] | None, str] = {}
+        for person_id, counterpart_id, reason in (
+            ObligationExcuse.objects.filter(rule=rule, period_start=self.start)
+            .filter(Q(team__organization_id=org.pk) | Q(team__isnull=True))
+            .values_list("person_id", "counterpart_id", "reason")
+        ):
+            key: tuple[int, int] | None = None
+            if person_id is not None and counterpart_id is not None:
+                key = (min(person_id, counterpart_id), max(person_id, counterpart_id))
+            excuses[key] = reason
+        return rule.remind_days_before, excuses
+
+    def pair_status(self, a: Person | int, b: Person | int) -> tuple[str, str]:
+        """How the pair stands on `today` and, when excused, why: done once they have talked in the preparation;
+        not started before it begins; overdue once the meeting has passed without; due soon within the rule's
+        reminder days of the meeting; else in progress. A pair not yet due is never shown as late."""
+        a_id = a if isinstance(a, int) else a.pk
+        b_id = b if isinstance(b, int) else b.pk
+        if self.talks_between(a_id, b_id):
+            return Status.MET, ""
+        remind_days, excuses = self._rule
+        reason = excuses.get((min(a_id, b_id), max(a_id, b_id))) or excuses.get(None)
+        if reason:
+            return Status.EXCUSED, reason
+        if self.today < self.start:
+            return NOT_STARTED, ""
+        if self.today > self.end:
+            return Status.OVERDUE, ""
+        if (self.end - self.today).days <= remind_days:
+            return Status.DUE_SOON, ""
+        return Status.ON_TRACK, ""
+
     def rows(self) -> list[tuple[Person, list[SibitanCell]]]:
         """The grid: members × members; the diagonal is the member themselves."""
-        return [
-            (
-                row,
-                [
-                    SibitanCell(row, col, [] if row.pk == col.pk else self.talks_between(row, col))
-                    for col in self.members
-                ],
-            )
-            for row in self.members
-        ]
+        states = {pair: self.pair_status(*pair) for pair in self.pairs}
+        rows = []
+        for row in self.members:
+            cells = []
+            for col in self.members:
+                if row.pk == col.pk:
+                    cells.append(SibitanCell(row, col))
+                    continue
+                status, reason = states[(min(row.pk, col.pk), max(row.pk, col.pk))]
+                cells.append(SibitanCell(row, col, self.talks_between(row, col), status, reason))
+            rows.append((row, cells))
+        return rows
+
+    def by_person(self) -> list[SibitanPersonLine]:
+        """Each member, how many of their pairs have talked, and whom they still have to talk with (most urgent
+        first): the matrix as a list, for a phone."""
+        lines = []
+        for person in self.members:
+            pending = []
+            others = [m for m in self.members if m.pk != person.pk]
+            for other in others:
+                status, reason = self.pair_status(person, other)
+                if status != Status.MET:
+                    pending.append(SibitanPending(other, status, reason))
+            pending.sort(key=lambda p: URGENCY[p.status])
+            lines.append(SibitanPersonLine(person, len(others) - len(pending), len(others), pending))
+        return lines
 
 
 def sibitan_matrix(meeting: Meeting) -> SibitanMatrix:

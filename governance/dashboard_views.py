@@ -124,7 +124,7 @@ class OverviewCellView(OfficeRequiredMixin, TemplateView):
         # The records that counted are listed here: a fresh evaluation of this team (the shared one keeps figures).
         result = evaluate_obligations(start=today, end=today, today=today, team_ids=[team.pk])
         rows = [
-            row_for(ob, result, person.pk if person else None, for_office=True)
+            row_for(ob, result, person.pk if person else None, today=today, for_office=True)
             for ob in result.obligations
             if ob.rule.code == rule.code
             and (

@@ -70,32 +70,49 @@ def obligations_section(page: str) -> str:
     )[1]
 
 
+def _items(body: str) -> list[Item]:
+    return [
+        Item(rule, status, _text(body), _links(body))
+        for rule, status, body in re.findall(
+            r'<li class="list-group-item obligation[^"]*" data-rule="([^"]+)" data-status="([^"]+)">(.*?)</li>',
+            body,
+            re.S,
+        )
+    ]
+
+
 def groups(page: str) -> list[tuple[str, list[Item]]]:
-    """The dashboard's cards: (heading, items in the order shown)."""
-    found = []
-    for heading, body in re.findall(
-        r'<div class="card-header fw-semibold">(.*?)</div>\s*<ul class="list-group list-group-flush">(.*?)</ul>',
-        obligations_section(page),
-        re.S,
-    ):
-        items = [
-            Item(rule, status, _text(body), _links(body))
-            for rule, status, body in re.findall(
-                r'<li class="list-group-item obligation[^"]*" data-rule="([^"]+)" data-status="([^"]+)">(.*?)</li>',
-                body,
-                re.S,
-            )
-        ]
-        found.append((_text(heading), items))
-    return found
+    """The dashboard's cards of open items: (heading, items in the order shown)."""
+    return [
+        (_text(heading), _items(body))
+        for heading, body in re.findall(
+            r'<div class="card-header fw-semibold">(.*?)</div>\s*<ul class="list-group list-group-flush">(.*?)</ul>',
+            obligations_section(page),
+            re.S,
+        )
+    ]
+
+
+def settled_section(page: str) -> str:
+    """The folded list of what is done or excused ("" when there is none)."""
+    found = re.search(r'<details class="card mb-4 obligations-settled"[^>]*>(.*?)</details>', page, re.S)
+    return found[1] if found else ""
+
+
+def settled(page: str) -> tuple[str, list[Item]]:
+    """The folded list's summary ("已完成 N 项 …") and its items."""
+    section = settled_section(page)
+    summary = re.search(r"<summary[^>]*>(.*?)</summary>", section, re.S)
+    return (_text(summary[1]) if summary else "", _items(section))
 
 
 def items(page: str) -> list[Item]:
-    return [item for _heading, group in groups(page) for item in group]
+    """Every item on the dashboard: the open ones, then the settled ones."""
+    return [item for _heading, group in groups(page) for item in group] + settled(page)[1]
 
 
 def side_panel(page: str) -> str:
-    return _text(page.split('<div class="col-lg-4">', 1)[1].split('<h2 class="h5 mb-3">现任职务</h2>', 1)[0])
+    return _text(page.split('<div class="leader-grid-panels">', 1)[1].split('<div class="leader-grid-settled">', 1)[0])
 
 
 def home(client, person) -> str:
@@ -117,7 +134,7 @@ def ticked(page: str, name: str) -> list[str]:
 # The obligations ----------------------------------------------------------------------------------------------
 
 
-def test_a_leaders_obligations_are_grouped_by_period_most_urgent_first_with_status_and_clause(
+def test_a_leaders_open_obligations_are_grouped_by_period_most_urgent_first_and_the_done_ones_folded(
     client, university
 ):
     _university, (secretary, president, vice) = university
@@ -134,12 +151,13 @@ def test_a_leaders_obligations_are_grouped_by_period_most_urgent_first_with_stat
             [("001-secretary-president-weekly", "overdue"), ("001-secretary-president-weekly", "on_track")],
         ),
         ("本双周", [("001-coordination-meeting", "due_soon")]),
-        (
-            "本学期",
-            [("001-main-leaders-member-talk", "on_track"), ("001-main-leaders-member-talk", "met")],
-        ),
+        ("本学期", [("001-main-leaders-member-talk", "on_track")]),
     ]
-    (last_week, this_week), (coordination,), (with_president, with_vice) = (g for _h, g in groups(page))
+    # What is done is folded under the open items.
+    summary, (with_vice,) = settled(page)
+    assert summary == "已完成 1 项 （点击展开）"
+    assert (with_vice.rule, with_vice.status) == ("001-main-leaders-member-talk", "met")
+    (last_week, this_week), (coordination,), (with_president,) = (g for _h, g in groups(page))
     assert last_week.badge == "已逾期"
     assert "党委书记与校长沟通 · 与 周校长" in last_week.text
     assert "2026年第47周（11月16日—11月22日） · 完成 0/1次" in last_week.text
@@ -297,7 +315,7 @@ def test_the_side_panel_lists_upcoming_meetings_opinions_awaited_and_the_sibitan
 
     page = home(client, secretary)
     panel = side_panel(page)
-    links = _links(page.split('<div class="col-lg-4">', 1)[1])
+    links = _links(page.split('<div class="leader-grid-panels">', 1)[1])
 
     assert "党政联席会 11月27日 15:00 · 文学院会议室" in panel
     assert "上月的党政联席会" not in panel

@@ -65,8 +65,9 @@ def _text(fragment: str) -> str:
 @dataclass
 class Cell:
     label: str
-    colour: str
+    status: str  # the state its badge shows: met, on_track, due_soon, overdue, excused, not_started
     url: str
+    title: str  # on hover: the period, an excuse's reason, the other period in view
 
 
 @dataclass
@@ -93,16 +94,18 @@ def matrix(page: str) -> Matrix:
     # One <tbody> per leadership team: its name in a header row, then a row per person (and 班子整体).
     for group in re.findall(r"<tbody>(.*?)</tbody>", "<tbody>" + body, re.S):
         team = _text(re.search(r'<th scope="rowgroup" [^>]*>(.*?)</th>', group)[1])
-        for row in re.findall(r"<tr>(.*?)</tr>", group, re.S):
-            who = _text(re.search(r'<th scope="row" class="small">(.*?)</th>', row)[1])
-            cells = re.findall(r'<td class="text-center">(.*?)</td>', row, re.S)
+        for row in re.findall(r'<tr class="overview-line">(.*?)</tr>', group, re.S):
+            who = _text(re.search(r'<th scope="row" class="small overview-name">(.*?)</th>', row)[1])
+            cells = re.findall(r'<td class="overview-cell[^"]*" data-label="([^"]*)">(.*?)</td>', row, re.S)
             shown = {}
-            for title, cell in zip(titles, cells, strict=True):
+            for title, (label, cell) in zip(titles, cells, strict=True):
+                assert html.unescape(label) == title  # what a phone shows beside the cell
                 link = re.search(
-                    r'<a class="badge text-bg-(\w+) text-decoration-none" href="([^"]+)">(.*?)</a>', cell
+                    r'<a class="status-badge status-(\w+)" href="([^"]+)" title="([^"]*)" data-status="\w+">(.*?)</a>',
+                    cell,
                 )
                 if link:
-                    shown[title] = Cell(_text(link[3]), link[1], html.unescape(link[2]))
+                    shown[title] = Cell(_text(link[4]), link[1], html.unescape(link[2]), html.unescape(link[3]))
             rows[(team, who)] = shown
     return Matrix([f"{_text(t)} {_text(r)}" for t, r in headers], rows)
 
@@ -132,7 +135,7 @@ def periods(page: str) -> list[Period]:
         }
         found.append(
             Period(
-                re.search(r'<span class="badge text-bg-\w+">(.*?)</span>', card)[1],
+                re.search(r'<span class="status-badge status-\w+"[^>]*>(.*?)</span>', card)[1],
                 _text(card),
                 links,
                 hidden,
@@ -211,30 +214,28 @@ def test_the_matrix_has_a_row_per_leader_and_a_whole_team_row_for_team_rules(cli
     assert "党委书记与校长沟通 001 三（一）" in shown.rules
 
 
-def test_each_cell_shows_the_status_of_the_current_period_and_the_overdue_one_before_it(
-    client, office, college
-):
+def test_each_cell_speaks_of_one_period_the_overdue_one_before_the_current_one(client, office, college):
     client.force_login(office)
 
     shown = matrix(get(client, reverse("overview")))
 
     team = "文学院领导班子"
+    # 2—15 Nov missed, 16—29 Nov held on the 20th: the cell is the missed cycle's, the current one is on hover.
     coordination = shown.cell(team, "班子整体", "领导班子工作碰头会")
-    assert (coordination.label, coordination.colour) == (
-        "1 项已逾期",
-        "danger",
-    )  # 2—15 Nov missed, 20 Nov held
+    assert (coordination.label, coordination.status) == ("已逾期", "overdue")
+    assert coordination.title == "双周（11月2日—11月15日）\n另：双周（11月16日—11月29日） 已完成"
     retreat = shown.cell(team, "班子整体", "领导班子务虚会")
-    assert (retreat.label, retreat.colour) == ("进行中", "success")
+    assert (retreat.label, retreat.status) == ("进行中", "on_track")
+    assert retreat.title == "2026—2027学年第一学期（秋季）（8月31日—1月17日）"
     for who in ("李书记（党委书记）", "王院长（校长/院长）"):
         formal = shown.cell(team, who, "党委书记与院长正式谈心")
-        assert (formal.label, formal.colour) == ("已完成", "success")
+        assert (formal.label, formal.status) == ("已完成", "met")
     assert shown.cell(team, "赵副院长（副校长/副院长）", "党委书记与院长正式谈心") is None
     assert (
         shown.cell(team, "李书记（党委书记）", "领导班子工作碰头会") is None
     )  # a team rule: on the team's row
     talks = shown.cell(team, "赵副院长（副校长/副院长）", "党政主要领导与班子成员及党委委员谈心")
-    assert (talks.label, talks.colour) == ("2 项即将到期", "warning")  # with the secretary and with the dean
+    assert (talks.label, talks.status) == ("2 项即将到期", "due_soon")  # with the secretary and with the dean
 
 
 def test_a_cell_with_nothing_late_but_not_all_done_says_it_is_on_track_not_finished(
@@ -251,8 +252,8 @@ def test_a_cell_with_nothing_late_but_not_all_done_says_it_is_on_track_not_finis
     talks = next(
         cell for title, cell in shown.rows[("示例大学领导班子", secretary_row)].items() if "谈心交心" in title
     )
-    # 吴副校长 has talked with 林书记 this semester; 周校长 has until 17 January (001 三（六）): green, not "done".
-    assert talks.colour == "success"
+    # 吴副校长 has talked with 林书记 this semester; 周校长 has until 17 January (001 三（六）): in progress, not "done".
+    assert talks.status == "on_track"
     assert talks.label == "进行中（已完成 1/2）"
 
 
@@ -381,7 +382,8 @@ def test_an_excused_period_shows_as_excused_with_its_reason_to_the_office_and_th
     cell = matrix(get(client, reverse("overview") + "?org=wxy")).cell(
         "文学院领导班子", "班子整体", "领导班子务虚会"
     )
-    assert (cell.label, cell.colour) == ("已免于考核", "secondary")
+    assert (cell.label, cell.status) == ("已免于考核", "excused")
+    assert cell.title == f"2026—2027学年第一学期（秋季）（8月31日—1月17日）\n免于考核：{reason}"
     client.force_login(secretary.user)
     dashboard = _text(get(client, reverse("home")))
     assert (
@@ -398,7 +400,12 @@ def test_excusing_the_missed_cycle_clears_the_red_cell(client, office, college):
     assert messages(page) == [EXCUSED]
     assert ObligationExcuse.objects.get().reason == "11月13日全院参加上级巡视反馈会，碰头会未召开"
     cell = _coordination_cell(client)
-    assert cell.colour != "danger"
+    # The current cycle (held on 20 November) is the cell's; the excused one is named on hover, with its reason.
+    assert (cell.label, cell.status) == ("已完成", "met")
+    assert cell.title == (
+        "双周（11月16日—11月29日）\n另：双周（11月2日—11月15日） 已免于考核\n"
+        "免于考核：11月13日全院参加上级巡视反馈会，碰头会未召开"
+    )
     assert "已逾期" not in [p.status for p in periods(get(client, cell.url))]
 
 

@@ -13,40 +13,18 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from operator import attrgetter
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from governance.engine.evidence import Event, EvidenceRecord
 from governance.engine.periods import Period, PeriodKind, periods_between
+from governance.engine.status import STYLES, URGENCY, Status
 
-
-class Status(StrEnum):
-    MET = "met"
-    ON_TRACK = "on_track"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    EXCUSED = "excused"
-
-
-# Lazy: shown in the reader's language on pages; commands and emails render them in Chinese (LANGUAGE_CODE).
-STATUS_LABELS = {
-    Status.MET: _("已完成"),
-    Status.ON_TRACK: _("进行中"),
-    Status.DUE_SOON: _("即将到期"),
-    Status.OVERDUE: _("已逾期"),
-    Status.EXCUSED: _("已免于考核"),
-}
-# Traffic-light colour for pages: green / amber / red, grey for excused.
-STATUS_COLOURS = {
-    Status.MET: "success",
-    Status.ON_TRACK: "success",
-    Status.DUE_SOON: "warning",
-    Status.OVERDUE: "danger",
-    Status.EXCUSED: "secondary",
-}
+# Lazy: shown in the reader's language on pages; commands and emails render them in Chinese (LANGUAGE_CODE). The words,
+# badges, icons and colours of every state are in governance.engine.status (one vocabulary for pages and emails).
+STATUS_LABELS = {status: STYLES[status].label for status in Status}
+# The nearest Bootstrap colour of each status.
+STATUS_COLOURS = {status: STYLES[status].bootstrap for status in Status}
 SUBJECT_TEAM, SUBJECT_EACH, SUBJECT_POSITION = "team", "each_member", "position"
 COUNTERPART_NONE, COUNTERPART_POSITION, COUNTERPART_EACH_OTHER = "none", "position", "each_other_member"
 BEFORE_EVENT = "before_event"
@@ -483,6 +461,5 @@ def current_view(obligations: Sequence[Obligation], today: dt.date) -> list[Obli
             last.status in KEPT_AFTER_END or last.period.end >= today - dt.timedelta(days=1)
         ):
             shown.append(last)
-    order = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.ON_TRACK: 2, Status.EXCUSED: 3, Status.MET: 4}
-    shown.sort(key=lambda o: (order[o.status], o.due, o.rule.code))
+    shown.sort(key=lambda o: (URGENCY[o.status], o.due, o.rule.code))
     return shown

@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +29,14 @@ class AcademicYear(models.Model):
         ordering = ["-start"]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name as the office entered it; a name of the usual form ("2026—2027学年") in the reader's language
+        ("2026–2027 academic year" in English)."""
+        if self.start and self.end and self.name == f"{self.start.year}—{self.end.year}学年":
+            return gettext("%(first)s—%(last)s学年") % {"first": self.start.year, "last": self.end.year}
         return self.name
 
     def clean(self) -> None:
@@ -70,7 +79,11 @@ class Semester(models.Model):
         constraints = [models.UniqueConstraint(fields=["academic_year", "term"], name="one_term_per_year")]
 
     def __str__(self) -> str:
-        return f"{self.academic_year.name}{self.get_term_display()}"
+        # "2026—2027学年第一学期（秋季）"; in English "First semester (autumn), 2026–2027 academic year".
+        return gettext("%(academic_year)s%(term)s") % {
+            "academic_year": self.academic_year.label,
+            "term": self.get_term_display(),
+        }
 
     @property
     def name(self) -> str:

@@ -38,7 +38,7 @@ def academic_calendar() -> AcademicCalendar:
         Term(str(s), s.start, s.end)
         for s in Semester.objects.select_related("academic_year").order_by("start")
     )
-    years = tuple(Term(y.name, y.start, y.end) for y in AcademicYear.objects.order_by("start"))
+    years = tuple(Term(y.label, y.start, y.end) for y in AcademicYear.objects.order_by("start"))
     return AcademicCalendar(semesters=semesters, academic_years=years, anchor=settings.BIWEEKLY_ANCHOR)
 
 

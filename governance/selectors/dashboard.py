@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from governance.engine import evidence as evidence_registry
-from governance.engine.obligations import STATUS_COLOURS, STATUS_LABELS, Obligation, Status
+from governance.engine.obligations import Obligation, Status
+from governance.engine.status import NOT_STARTED, STYLES, URGENCY, StatusStyle, state_of
 from governance.models import LeadershipTeam, Organization, Person, Position
 from governance.selectors.evaluations import current_view
 from governance.selectors.obligations import Evaluation, obligations_for_person
@@ -32,7 +34,16 @@ PERIOD_HEADINGS = OrderedDict(
         ("before_event", _("民主生活会前")),
     ]
 )
-STATUS_ORDER = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.ON_TRACK: 2, Status.EXCUSED: 3, Status.MET: 4}
+PERIOD_ORDER = {kind: i for i, kind in enumerate(PERIOD_HEADINGS)}
+# A rule's unit is data (次 in the policy packs); the units the packs and the admin use are translated, others shown
+# as entered.
+UNITS = {
+    "次": pgettext_lazy("unit after a count", "次"),
+    "小时": pgettext_lazy("unit after a count", "小时"),
+    "学时": pgettext_lazy("unit after a count", "学时"),
+    "个": pgettext_lazy("unit after a count", "个"),
+    "篇": pgettext_lazy("unit after a count", "篇"),
+}
 
 
 # A row lists this many of the records that counted; "共 N 条" says how many there are in all.
@@ -54,9 +65,9 @@ class Row:
     done: str
     required: str
     unit: str
-    status: str
-    status_label: str | Promise
-    colour: str
+    status: str  # the state shown: a Status value, or NOT_STARTED (governance.engine.status)
+    style: StatusStyle  # its words, badge, icon and colour
+    progress: str  # "0/1次", in the reader's language
     excuse_reason: str
     record_url: str
     office_records: bool = False
@@ -66,6 +77,14 @@ class Row:
     @property
     def days_left(self) -> int:
         return self.obligation.days_left
+
+    @property
+    def status_label(self) -> str | Promise:
+        return self.style.label
+
+    @property
+    def colour(self) -> str:
+        return self.style.bootstrap
 
     @property
     def recent_evidence(self) -> list:
@@ -80,6 +99,15 @@ class Row:
 
 def _fmt(value) -> str:
     return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def progress_text(done, required, unit: str) -> str:
+    """ "0/1次" ("0/1 times" in English): what counted of what is required, in the rule's unit."""
+    return gettext("%(done)s/%(required)s%(unit)s") % {
+        "done": _fmt(done),
+        "required": _fmt(required),
+        "unit": UNITS.get(unit, unit),
+    }
 
 
 def record_url_for(ob: Obligation, viewer_id: int | None, *, for_office: bool) -> str:
@@ -111,10 +139,19 @@ def _office_records(ob: Obligation) -> bool:
         return False
 
 
-def row_for(ob: Obligation, result: Evaluation, viewer_id: int | None, *, for_office: bool = False) -> Row:
-    """One line of a dashboard or drill-down; `for_office` when the office is looking (it records everything)."""
+def row_for(
+    ob: Obligation,
+    result: Evaluation,
+    viewer_id: int | None,
+    *,
+    today: dt.date,
+    for_office: bool = False,
+) -> Row:
+    """One line of a dashboard or drill-down on `today`; `for_office` when the office is looking (it records
+    everything)."""
     other = ob.counterpart_person_id if viewer_id != ob.counterpart_person_id else ob.subject_person_id
     with_whom = result.person_name(other) if ob.counterpart_person_id else ""
+    state = state_of(ob.status, starts=ob.window_start, today=today)
     return Row(
         obligation=ob,
         title=ob.rule.title,
@@ -129,13 +166,14 @@ def row_for(ob: Obligation, result: Evaluation, viewer_id: int | None, *, for_of
         done=_fmt(ob.done),
         required=_fmt(ob.required),
         unit=ob.rule.unit,
-        status=ob.status.value,
-        status_label=STATUS_LABELS[ob.status],
-        colour=STATUS_COLOURS[ob.status],
+        status=state,
+        style=STYLES[state],
+        progress=progress_text(ob.done, ob.required, ob.rule.unit),
         excuse_reason=ob.excuse_reason,
         record_url=(
+            # Nothing to record for a period the person's part of has not begun (a talk now would not count).
             record_url_for(ob, viewer_id, for_office=for_office)
-            if ob.status not in (Status.MET, Status.EXCUSED)
+            if STYLES[state].is_open and state != NOT_STARTED
             else ""
         ),
         office_records=_office_records(ob),
@@ -148,37 +186,64 @@ def row_for(ob: Obligation, result: Evaluation, viewer_id: int | None, *, for_of
 class Dashboard:
     person: Person
     today: dt.date
+    # What is still owed (or will be), by period (本周, 本学期 …), most urgent first: the page opens with these.
     groups: list[tuple[str | Promise, list[Row]]]
-    counts: dict[str, int]
+    # What is settled (done or excused): folded under the open items.
+    settled: list[Row]
+    counts: dict[str, int]  # by state
 
     @property
     def attention(self) -> int:
         return self.counts.get(Status.OVERDUE, 0) + self.counts.get(Status.DUE_SOON, 0)
 
+    @property
+    def met(self) -> int:
+        return self.counts.get(Status.MET, 0)
+
+    @property
+    def excused(self) -> int:
+        return self.counts.get(Status.EXCUSED, 0)
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups and not self.settled
+
 
 def leader_dashboard(person: Person, *, today: dt.date) -> Dashboard:
-    """A leader's obligations on `today`, grouped by period (本周, 本学期 …), most urgent first."""
+    """A leader's obligations on `today`: the open ones grouped by period (本周, 本学期 …), most urgent first, then the
+    settled ones (done or excused), which the page folds."""
     result = obligations_for_person(person, today=today)
     grouped: dict[str, list[Row]] = defaultdict(list)
+    settled: list[Row] = []
     counts: dict[str, int] = defaultdict(int)
     for ob in result.obligations:
-        grouped[ob.rule.period].append(row_for(ob, result, person.pk))
-        counts[ob.status] += 1
+        row = row_for(ob, result, person.pk, today=today)
+        (grouped[ob.rule.period] if row.style.is_open else settled).append(row)
+        counts[row.status] += 1
     groups: list[tuple[str | Promise, list[Row]]] = [
-        (PERIOD_HEADINGS[k], sorted(grouped[k], key=lambda r: (STATUS_ORDER[r.obligation.status], r.due)))
+        (PERIOD_HEADINGS[k], sorted(grouped[k], key=lambda r: (URGENCY[r.status], r.due)))
         for k in PERIOD_HEADINGS
         if grouped.get(k)
     ]
-    return Dashboard(person=person, today=today, groups=groups, counts=dict(counts))
+    settled.sort(key=lambda r: (PERIOD_ORDER.get(r.obligation.rule.period, 99), URGENCY[r.status], r.due))
+    return Dashboard(person=person, today=today, groups=groups, settled=settled, counts=dict(counts))
 
 
 @dataclass
 class Cell:
-    obligations: list[Obligation]  # the obligations in the cell (a pair's shows on both people's lines)
-    status: str
-    colour: str
+    """One rule for one person (or the team) in the overview: the state of one period — the current one, or an
+    ended one still overdue (it needs making good first) — in words, with the period and any excuse on hover."""
+
+    obligations: list[Obligation]  # the cell's period's obligations (a pair's shows on both people's lines)
+    status: str  # the state shown (governance.engine.status)
+    style: StatusStyle
     label: str
     url: str
+    title: str  # the period, the excuse's reason, the other period in view: the cell's title (hover)
+
+    @property
+    def colour(self) -> str:
+        return self.style.bootstrap
 
 
 @dataclass
@@ -197,9 +262,107 @@ class Overview:
             for team, lines in itertools.groupby(self.lines, key=lambda line: line[0])
         ]
 
+    @property
+    def labelled_groups(self) -> list[tuple[str, list[tuple[str, list[tuple[str, Cell | None]]]]]]:
+        """`groups` with each cell beside its rule's title: on a phone each person's line is a card that names the
+        rule of each cell."""
+        titles = [title for _code, title, _ref in self.rules]
+        return [
+            (team, [(name, list(zip(titles, cells, strict=True))) for name, cells in members])
+            for team, members in self.groups
+        ]
 
-def _worst(obligations: list[Obligation]) -> Status:
-    return min((ob.status for ob in obligations), key=lambda s: STATUS_ORDER[s])
+
+class _CellWords:
+    """The words of the overview's cells, looked up once per page, not once per cell (a university's overview has
+    about a thousand cells)."""
+
+    def __init__(self) -> None:
+        self.state = {key: str(style.label) for key, style in STYLES.items()}
+        self.late = gettext("%(n)d 项%(status)s")
+        self.done = gettext("%(met)d/%(total)d 已完成")
+        self.going = gettext("进行中（已完成 %(met)d/%(total)d）")
+        self.with_excused = gettext("%(label)s（另 %(n)d 项免于考核）")
+        self.period = gettext("%(label)s（%(start)s—%(end)s）")
+        self.excused = gettext("免于考核：%(reason)s")
+        self.other = gettext("另：%(period)s %(state)s")
+        self._dates: dict[tuple[dt.date, dt.date], tuple[str, str]] = {}
+
+    def period_text(self, ob: Obligation) -> str:
+        key = (ob.period.start, ob.period.end)
+        dates = self._dates.get(key)
+        if dates is None:
+            dates = self._dates[key] = (
+                date_format(key[0], "MONTH_DAY_FORMAT"),
+                date_format(key[1], "MONTH_DAY_FORMAT"),
+            )
+        return self.period % {"label": ob.period.label, "start": dates[0], "end": dates[1]}
+
+
+def _aggregate(states: list[str], words: _CellWords) -> tuple[str, str]:
+    """The state and words of one period's obligations (one, or a pair rule's several): the most urgent first."""
+    counted = [s for s in states if s != Status.EXCUSED]
+    met = counted.count(Status.MET)
+    excused = len(states) - len(counted)
+    if not counted:
+        return Status.EXCUSED, words.state[Status.EXCUSED]
+    for urgent in (Status.OVERDUE, Status.DUE_SOON):
+        if urgent in counted:
+            n = counted.count(urgent)
+            label = (
+                words.state[urgent]
+                if len(states) == 1
+                else words.late % {"n": n, "status": words.state[urgent]}
+            )
+            return urgent, label
+    if met == len(counted):
+        label = (
+            words.state[Status.MET] if len(counted) == 1 else words.done % {"met": met, "total": len(counted)}
+        )
+        state: str = Status.MET
+    elif Status.ON_TRACK in counted or met:
+        # Nothing late, but not all done: say so, or "0/5 已完成" would read as finished.
+        label = (
+            words.state[Status.ON_TRACK]
+            if len(counted) == 1
+            else words.going % {"met": met, "total": len(counted)}
+        )
+        state = Status.ON_TRACK
+    else:
+        return NOT_STARTED, words.state[NOT_STARTED]
+    if excused:
+        label = words.with_excused % {"label": label, "n": excused}
+    return state, label
+
+
+def _cell(obligations: list[Obligation], today: dt.date, words: _CellWords, url: str) -> Cell:
+    """A cell speaks of one period: an ended one still overdue (it is made good by a record dated in it), else the
+    current one (or, after the last one ended, the latest). Other periods in view are named in its title."""
+    periods: dict[dt.date, list[Obligation]] = defaultdict(list)
+    for ob in obligations:
+        periods[ob.period.start].append(ob)
+    starts = sorted(periods)
+    late = [
+        s
+        for s in starts
+        if periods[s][0].period.end < today and any(o.status == Status.OVERDUE for o in periods[s])
+    ]
+    chosen = late[-1] if late else starts[-1]
+    shown = periods[chosen]
+    state, label = _aggregate([state_of(o.status, starts=o.window_start, today=today) for o in shown], words)
+    title = [words.period_text(shown[0])]
+    title += [words.excused % {"reason": r} for r in dict.fromkeys(o.excuse_reason for o in shown) if r]
+    for start in starts:
+        if start != chosen:
+            other = periods[start]
+            _state, other_label = _aggregate(
+                [state_of(o.status, starts=o.window_start, today=today) for o in other], words
+            )
+            title.append(words.other % {"period": words.period_text(other[0]), "state": other_label})
+            title += [
+                words.excused % {"reason": r} for r in dict.fromkeys(o.excuse_reason for o in other) if r
+            ]
+    return Cell(shown, state, STYLES[state], label, url, "\n".join(title))
 
 
 def office_overview(*, today: dt.date, organization: Organization | None = None) -> Overview:
@@ -242,10 +405,7 @@ def office_overview(*, today: dt.date, organization: Organization | None = None)
     order.sort(key=lambda k: (result.teams[k[0]].name, k[1] is not None))
     rule_list = list(rules.values())
     # Words and links made once, not once per cell (a university's overview has about a thousand cells).
-    status_words = {status: str(words) for status, words in STATUS_LABELS.items()}
-    late_words = gettext("%(n)d 项%(status)s")
-    done_words = gettext("%(met)d/%(total)d 已完成")
-    going_words = gettext("进行中（已完成 %(met)d/%(total)d）")
+    words = _CellWords()
     cell_url = reverse("overview_cell") + "?"
     # The drill-down's way back returns to the same filtered overview.
     back = "&" + urlencode({"org": organization.code}) if organization is not None else ""
@@ -257,24 +417,8 @@ def office_overview(*, today: dt.date, organization: Organization | None = None)
         whom = f"&team={team_id}" + (f"&person={pid}" if pid else "") + back
         for code, _title, _ref in rule_list:
             obligations = line.get(code)
-            if not obligations:
-                row_cells.append(None)
-                continue
-            worst = _worst(obligations)
-            label: str
-            if len(obligations) == 1:
-                label = status_words[worst]
-            elif worst in (Status.OVERDUE, Status.DUE_SOON):
-                # What needs the office's attention first: how many are late, or about to be.
-                late = sum(1 for ob in obligations if ob.status == worst)
-                label = late_words % {"n": late, "status": status_words[worst]}
-            else:
-                met = sum(1 for ob in obligations if ob.status == Status.MET)
-                # Nothing late, but not all done: say so, or "0/5 已完成" in green reads as finished.
-                words = done_words if met == len(obligations) else going_words
-                label = words % {"met": met, "total": len(obligations)}
             row_cells.append(
-                Cell(obligations, worst, STATUS_COLOURS[worst], label, cell_url + rule_params[code] + whom)
+                _cell(obligations, today, words, cell_url + rule_params[code] + whom) if obligations else None
             )
         lines.append((result.teams[team_id].name, names.get(pid, ""), row_cells))
     return Overview(organization, organizations, rule_list, lines, today)

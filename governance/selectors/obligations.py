@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from governance.engine import evidence as evidence_registry
 from governance.engine.evidence import EvidenceRecord
@@ -204,7 +204,8 @@ def _read_setup() -> _Setup:
     return _Setup(teams, specs, academic_calendar(), WorkdayCalendar())
 
 
-_SETUPS: dict[str, _Setup] = {}  # this process's setup, by the global stamp it was read under (one entry)
+# This process's setup, by the global stamp it was read under and the language (one entry per language in use).
+_SETUPS: dict[str, _Setup] = {}
 
 
 def _setup() -> _Setup:
@@ -217,12 +218,15 @@ def _setup() -> _Setup:
     except Exception:
         logger.exception("cache unavailable; reading the rules afresh")
         stamp = ""
-    found = _SETUPS.get(stamp) if stamp else None
+    # By language too: the semesters' and academic years' names in it are in the reader's language.
+    key = f"{stamp}:{get_language()}"
+    found = _SETUPS.get(key) if stamp else None
     if found is None:
         found = _read_setup()
         if stamp:
-            _SETUPS.clear()
-            _SETUPS[stamp] = found
+            for old in [k for k in _SETUPS if not k.startswith(f"{stamp}:")]:
+                del _SETUPS[old]
+            _SETUPS[key] = found
     return found
 
 
