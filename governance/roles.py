@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 OFFICE = "党委办公室"
 LEADERS = "校领导/院领导"
@@ -38,3 +42,31 @@ def is_leader(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 def is_party_member(user: AbstractBaseUser | AnonymousUser) -> bool:
     return PARTY_MEMBERS in _group_names(user) or is_leader(user)
+
+
+@dataclass(frozen=True)
+class Role:
+    """The role a page speaks to: `key` for templates ("office", "leader", "member", "staff"), `label` to show."""
+
+    key: str
+    label: str | Promise
+
+
+OFFICE_ROLE = Role("office", _("党委办公室"))
+LEADER_ROLE = Role("leader", _("班子成员"))
+MEMBER_ROLE = Role("member", _("党员"))
+STAFF_ROLE = Role("staff", _("教职工"))
+
+
+def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
+    """The user's main role, the widest first: the office, a leader, a Party member, else a member of staff.
+    None for anonymous visitors."""
+    if not user.is_authenticated:
+        return None
+    if is_office(user):
+        return OFFICE_ROLE
+    if is_leader(user):
+        return LEADER_ROLE
+    if is_party_member(user):
+        return MEMBER_ROLE
+    return STAFF_ROLE

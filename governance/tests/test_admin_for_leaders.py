@@ -130,5 +130,5 @@ def test_the_friendly_page_speaks_english_in_english(client, leader):
 
     page = client.get("/admin/").content.decode()
 
-    assert "The admin is for the Party committee office" in page
+    assert "The admin is for the Party Committee Office" in page
     assert "管理后台只供党委办公室使用" not in page

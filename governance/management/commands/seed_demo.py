@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -82,4 +83,8 @@ class Command(BaseCommand):
             rows.append((login.username, login.role, login.name, password))
         for line in table(rows):
             self.stdout.write(f"  {line}")
-        self.stdout.write("办公室账号 office 可登录管理后台 /admin/；其他账号只能登录门户。")
+        self.stdout.write(
+            "办公室账号 office 可登录管理后台 /admin/；其他账号只能登录门户（打开 /admin/ 时看到说明和返回首页的链接）。"
+        )
+        # SITE_URL prefixes the links in reminder emails and calendar feeds; unset, it follows the port (PORT).
+        self.stdout.write(f"提醒邮件和日历订阅中的链接指向 {settings.SITE_URL}/（SITE_URL；未设置时跟随端口 PORT）。")
