@@ -189,3 +189,37 @@ class UrgingForm(forms.Form):
     )
     urged_on = day(_("催办日期"), initial=timezone.localdate)
     note = text(_("催办情况"), 2000, rows=2)
+
+
+class ExtensionRequestForm(forms.Form):
+    """第五条: the lead unit asks its responsible leader for a later deadline."""
+
+    reason = text(
+        _("延期理由"),
+        2000,
+        required=True,
+        rows=3,
+        help_text=_("确因特殊情况不能按时、按要求办结的，写明情况（第五条）"),
+        error_messages={"required": _("请写明不能按时办结的特殊情况（第五条）。")},
+    )
+    proposed_deadline = day(_("申请延至"), error_messages={"required": _("请填写申请延至的日期。")})
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.TypedChoiceField(
+        label=_("审批"),
+        choices=[("approve", _("同意延期")), ("refuse", _("不同意延期"))],
+        widget=forms.RadioSelect,
+        coerce=lambda value: value == "approve",
+        error_messages={"required": _("请选择同意或不同意延期。")},
+    )
+    note = text(_("审批意见"), 2000, rows=2, help_text=_("不同意时请写明理由"))
+
+
+class WarningForm(forms.Form):
+    note = text(
+        _("督办要求"),
+        2000,
+        rows=2,
+        help_text=_("印在预警单上，如“请于3个工作日内书面说明进展”"),
+    )

@@ -392,6 +392,10 @@ class TaskAction(models.TextChoices):
     RETURN = "return", _("退回限期办理")
     ARCHIVE = "archive", _("立卷归档")
     URGE = "urge", _("催办")
+    EXTENSION_REQUEST = "ext_request", _("申请延期")
+    EXTENSION_APPROVE = "ext_approve", _("同意延期")
+    EXTENSION_REFUSE = "ext_refuse", _("不同意延期")
+    WARN = "warn", _("发出预警")
 
 
 class TaskEvent(models.Model):
@@ -534,3 +538,103 @@ class Urging(RecordedModel):
 
     def __str__(self) -> str:
         return f"{self.task.number} · {self.get_channel_display()} · {self.urged_on}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Extension requests (第五条: 确因特殊情况不能按时、按要求办结的，承办单位须及时与具体工作的分管校领导请示，并将相关情况
+# 向督查小组反馈)
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("待分管校领导审批")
+    APPROVED = "approved", _("同意延期")
+    REFUSED = "refused", _("不同意延期")
+
+
+class ExtensionRequest(RecordedModel):
+    """The lead unit asks the responsible leader for a later deadline, with its reason (第五条). The task keeps its
+    original deadline (`SupervisedTask.original_deadline`): the statistics count it against that, and separately as
+    extended. At most one request of a task waits at a time."""
+
+    task = models.ForeignKey(
+        SupervisedTask, verbose_name=_("督办事项"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    reason = models.TextField(_("延期理由"), validators=[MaxCharsValidator(2000)])
+    current_deadline = models.DateField(_("申请时的办理时限"))
+    proposed_deadline = models.DateField(_("申请延至"))
+    status = models.CharField(
+        _("审批结果"), max_length=20, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        "governance.Person",
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True, validators=[MaxCharsValidator(2000)])
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=Q(status="pending"),
+                name="extension_one_pending_per_task",
+                violation_error_message=_("该事项已有一份延期申请在等待审批。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_deadline__gt=models.F("current_deadline")),
+                name="extension_later_than_current",
+                violation_error_message=_("申请延至的日期须晚于现在的办理时限。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "task"], name="extension_status_task")]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.proposed_deadline} · {self.get_status_display()}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Graded warning notices (黄色预警通知单, 红色预警督办单): issued by the office at a task's deadline colour
+
+
+class WarningLevel(models.TextChoices):
+    AMBER = "amber", _("黄色预警通知单")
+    RED = "red", _("红色预警督办单")
+
+
+class WarningNotice(RecordedModel):
+    """A graded warning the office issued on a task, printed like the 督查督办通知单: yellow when its deadline is
+    near, red when it is overdue (第四条（三）督查催办, 第六条). Once per level and deadline (a new deadline after a
+    return or an extension may need new warnings)."""
+
+    task = models.ForeignKey(
+        SupervisedTask, verbose_name=_("督办事项"), on_delete=models.CASCADE, related_name="warnings"
+    )
+    level = models.CharField(_("预警等级"), max_length=10, choices=WarningLevel.choices)
+    deadline = models.DateField(_("预警时的办理时限"))
+    issued_on = models.DateField(_("发出日期"), default=timezone.localdate)
+    note = models.TextField(_("督办要求"), blank=True, validators=[MaxCharsValidator(2000)])
+
+    class Meta:
+        verbose_name = _("预警通知")
+        verbose_name_plural = _("预警通知")
+        ordering = ["issued_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "level", "deadline"],
+                name="warning_once_per_level_and_deadline",
+                violation_error_message=_("该事项在这个办理时限下已发出过同一等级的预警。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.get_level_display()} · {self.issued_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:warning_print", args=[self.task_id, self.pk])

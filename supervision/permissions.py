@@ -121,3 +121,14 @@ def can_approve_registration(user: Any, task: SupervisedTask) -> bool:
         return True
     person = person_of(user)
     return person is not None and task.leader_id == person.pk
+
+
+def can_request_extension(user: Any, task: SupervisedTask) -> bool:
+    """第五条: the lead unit asks its responsible leader, while it works on the task."""
+    return task.state in REPORTING_STATES and can_act_for_lead_unit(user, task)
+
+
+def can_decide_extension(user: Any, task: SupervisedTask) -> bool:
+    """第五条: the responsible leader decides; the office may record the leader's written answer. A unit's people never
+    decide their own request (a leader who is also a unit's head decides only as the task's leader)."""
+    return can_approve_registration(user, task)

@@ -20,6 +20,9 @@ from governance.services.workdays import WorkdayCalendar
 from supervision.conf import setting
 from supervision.models import (
     OPEN_STATES,
+    ExtensionRequest,
+    ExtensionStatus,
+    WarningNotice,
     ProgressAttachment,
     ProgressReport,
     SupervisedTask,
@@ -101,6 +104,11 @@ def tasks_for_list(user: Any) -> QuerySet[SupervisedTask]:
     )
 
 
+def pending_extension(task: SupervisedTask) -> ExtensionRequest | None:
+    """The task's request waiting for the leader (read from the prefetched `extensions` of task_for_detail)."""
+    return next((e for e in task.extensions.all() if e.status == ExtensionStatus.PENDING), None)
+
+
 def task_for_detail(pk: int) -> SupervisedTask:
     return (
         SupervisedTask.objects.select_related("lead_unit", "leader", "approved_by", "meeting", "agenda_item")
@@ -112,6 +120,13 @@ def task_for_detail(pk: int) -> SupervisedTask:
                     "attachments"
                 ),
             ),
+            Prefetch(
+                "extensions",
+                queryset=ExtensionRequest.objects.select_related("decided_by", "recorded_by").order_by(
+                    "created_at", "pk"
+                ),
+            ),
+            Prefetch("warnings", queryset=WarningNotice.objects.order_by("issued_on", "pk")),
         )
         .get(pk=pk)
     )
@@ -193,6 +208,7 @@ class LeaderPanel:
     tasks: list[SupervisedTask] = field(default_factory=list)
     awaiting_approval: list[SupervisedTask] = field(default_factory=list)
     total: int = 0
+    extensions: list[ExtensionRequest] = field(default_factory=list)
 
 
 def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
@@ -230,7 +246,34 @@ def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
         if t.state == TaskState.REGISTERED and t.approved_at is None and t.needs_approval
     ]
     return LeaderPanel(
-        counts=counts, tasks=ordered[:PANEL_ITEMS], awaiting_approval=awaiting, total=len(open_tasks)
+        counts=counts,
+        tasks=ordered[:PANEL_ITEMS],
+        awaiting_approval=awaiting,
+        total=len(open_tasks),
+        extensions=pending_extensions(leader_id=person.pk),
+    )
+
+
+def pending_extensions(*, leader_id: int | None = None) -> list[ExtensionRequest]:
+    """Extension requests waiting for the responsible leader (第五条), oldest first; a leader's own when
+    `leader_id` is given. One query."""
+    qs = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
+    if leader_id is not None:
+        qs = qs.filter(task__leader_id=leader_id)
+    return list(
+        qs.select_related("task__lead_unit", "task__leader")
+        .only(
+            "id",
+            "proposed_deadline",
+            "current_deadline",
+            "created_at",
+            "task__id",
+            "task__number",
+            "task__title",
+            "task__lead_unit__name",
+            "task__leader__name",
+        )
+        .order_by("created_at", "pk")[:PANEL_ITEMS]
     )
 
 
@@ -242,6 +285,7 @@ class OfficePanel:
     submitted: list[SupervisedTask]
     submitted_total: int
     awaiting_approval: int
+    extensions: list[ExtensionRequest] = field(default_factory=list)
 
 
 def office_panel(*, today: dt.date) -> OfficePanel:
@@ -283,6 +327,7 @@ def office_panel(*, today: dt.date) -> OfficePanel:
         submitted=submitted,
         submitted_total=counts["submitted"],
         awaiting_approval=counts["awaiting"],
+        extensions=pending_extensions(),
     )
 
 

@@ -25,6 +25,8 @@ from governance.views import FamilyRegulationsView
 from supervision import selectors, services
 from supervision.filters import TaskFilter
 from supervision.forms import (
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
     NoteForm,
     NotifyForm,
     ProgressForm,
@@ -38,7 +40,9 @@ from supervision.models import SupervisedTask, TaskAction, TaskSource, TaskState
 from supervision.permissions import (
     can_act_for_lead_unit,
     can_approve_registration,
+    can_decide_extension,
     can_report,
+    can_request_extension,
     can_view,
     may_use,
     reporting_units,
@@ -203,7 +207,9 @@ ACTION_FORMS = {
     TaskAction.RETURN: ReturnForm,
     TaskAction.ARCHIVE: NoteForm,
     TaskAction.URGE: UrgingForm,
+    TaskAction.EXTENSION_REQUEST: ExtensionRequestForm,
 }
+EXTENSION_DECIDE = "ext_decide"
 
 
 def available_actions(user: Any, task: SupervisedTask) -> list[str]:
@@ -226,6 +232,8 @@ def available_actions(user: Any, task: SupervisedTask) -> list[str]:
         found.append(TaskAction.ARCHIVE)
     if task.is_open and office:
         found.append(TaskAction.URGE)
+    if can_request_extension(user, task) and selectors.pending_extension(task) is None:
+        found.append(TaskAction.EXTENSION_REQUEST)
     return found
 
 
@@ -264,12 +272,45 @@ class TaskDetailView(SupervisionUserMixin, TemplateView):
         context["office"] = is_office(user)
         context["badges"] = selectors.COLOUR_BADGES
         context["urgings"] = selectors.urgings_of(task) if context["office"] else []
+        pending = selectors.pending_extension(task)
+        context["pending_extension"] = pending
+        if pending is not None and can_decide_extension(user, task):
+            context["decision_form"] = bound.get(EXTENSION_DECIDE) or ExtensionDecisionForm(prefix="decide")
         return context
+
+    def _decide_extension(self, request: HttpRequest, task: SupervisedTask) -> HttpResponse:
+        pending = selectors.pending_extension(task)
+        if pending is None:
+            messages.error(request, _("没有等待审批的延期申请，可能刚刚已被审批。"))
+            return HttpResponseRedirect(task.get_absolute_url())
+        if not can_decide_extension(request.user, task):
+            raise PermissionDenied(_("延期申请由分管校领导审批（第五条）。"))
+        form = ExtensionDecisionForm(request.POST, prefix="decide")
+        if form.is_valid():
+            approve = form.cleaned_data["decision"]
+            try:
+                services.extension_decide(
+                    extension=pending, user=request.user, approve=approve, note=form.cleaned_data["note"]
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("已同意延期，办理时限改为 %(date)s。")
+                    % {"date": f"{pending.proposed_deadline:%Y-%m-%d}"}
+                    if approve
+                    else _("已答复不同意延期，主办单位会收到邮件。"),
+                )
+                return HttpResponseRedirect(task.get_absolute_url())
+        return self.render_to_response(self.get_context_data(bound_forms={EXTENSION_DECIDE: form}))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         task = self.get_task()
         action = request.POST.get("action", "")
         user = request.user
+        if action == EXTENSION_DECIDE:
+            return self._decide_extension(request, task)
         if action == TaskAction.REPORT:
             if not can_report(user, task):
                 raise PermissionDenied(_("您不能为这个事项反馈进展。"))
@@ -336,6 +377,13 @@ class TaskDetailView(SupervisionUserMixin, TemplateView):
         if action == TaskAction.ARCHIVE:
             services.task_archive(task=task, user=user, note=data["note"])
             return _("已立卷归档（第四条（五））。")
+        if action == TaskAction.EXTENSION_REQUEST:
+            services.extension_request(
+                task=task, user=user, reason=data["reason"], proposed_deadline=data["proposed_deadline"]
+            )
+            return _("延期申请已提交，等待分管校领导%(leader)s审批（第五条）。") % {
+                "leader": task.leader.name
+            }
         services.urging_record(
             task=task, user=user, channel=data["channel"], urged_on=data["urged_on"], note=data["note"]
         )

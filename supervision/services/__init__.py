@@ -3,6 +3,7 @@ full_clean, in a transaction). Refusals are `governance.errors.DomainError`s wit
 
 from governance.errors import DomainError
 
+from .extensions import extension_decide, extension_request
 from .numbering import format_number, number_allocate
 from .tasks import (
     kind_needs_approval,
@@ -21,6 +22,8 @@ from .units import unit_contact_add
 
 __all__ = [
     "DomainError",
+    "extension_decide",
+    "extension_request",
     "format_number",
     "kind_needs_approval",
     "number_allocate",
