@@ -22,7 +22,6 @@ from supervision.models import (
     OPEN_STATES,
     ExtensionRequest,
     ExtensionStatus,
-    WarningNotice,
     ProgressAttachment,
     ProgressReport,
     SupervisedTask,
@@ -31,6 +30,7 @@ from supervision.models import (
     TaskState,
     UnitContact,
     Urging,
+    WarningNotice,
 )
 from supervision.permissions import tasks_visible_to
 
