@@ -26,7 +26,9 @@ from communication.models import (
     TalkChannel,
     TalkTopic,
 )
-from governance.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
+from communication.services import CHANGE_REASON_MAX
+from communication.services.meetings import MAX_ATTACHMENTS_AT_ONCE
+from governance.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField, parse_id
 from governance.models import Area, Organization, Person
 from governance.validators import MaxCharsValidator, validate_record_date
 
@@ -112,10 +114,40 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+# --- Correcting a record (issue 8) -------------------------------------------------------------------------------
+
+
+def change_reason_field(label, *, required_message) -> forms.CharField:
+    """Why a record is corrected or deleted: required, kept in its audit history (修改记录)."""
+    return text(
+        label,
+        CHANGE_REASON_MAX,
+        required=True,
+        rows=2,
+        error_messages={"required": required_message},
+        help_text=_("记入修改记录，有权查看这条记录的人都能看到，如“谈话日期登记错误”。"),
+    )
+
+
+class EditingMixin:
+    """A record form opened to correct a record: the same fields, and why (修改原因) at the end."""
+
+    def add_change_reason(self, editing: bool) -> None:
+        self.editing = editing
+        if editing:
+            self.fields["change_reason"] = change_reason_field(  # type: ignore[attr-defined]
+                _("修改原因"), required_message=_("请填写修改原因。")
+            )
+
+
+class RecordDeleteForm(forms.Form):
+    change_reason = change_reason_field(_("删除原因"), required_message=_("请填写删除原因。"))
+
+
 # --- Talks --------------------------------------------------------------------------------------------------------
 
 
-class TalkForm(RecordForPeriodMixin, forms.Form):
+class TalkForm(EditingMixin, RecordForPeriodMixin, forms.Form):
     """What a leader fills in to record their own talk: they are a participant automatically."""
 
     participants = PeopleChoiceField(
@@ -153,7 +185,15 @@ class TalkForm(RecordForPeriodMixin, forms.Form):
     )
 
     def __init__(
-        self, *args, people=None, meetings=None, participants_label=None, period=None, rule=None, **kwargs
+        self,
+        *args,
+        people=None,
+        meetings=None,
+        participants_label=None,
+        period=None,
+        rule=None,
+        editing=False,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.set_record_period(period, rule)
@@ -164,6 +204,7 @@ class TalkForm(RecordForPeriodMixin, forms.Form):
         if participants_label:
             self.fields["participants"].label = participants_label
         self.fields["date"].initial = timezone.localdate()
+        self.add_change_reason(editing)
 
     def clean(self):
         cleaned = super().clean()
@@ -176,7 +217,33 @@ class TalkForm(RecordForPeriodMixin, forms.Form):
 # --- Meetings -----------------------------------------------------------------------------------------------------
 
 
-class MeetingForm(RecordForPeriodMixin, forms.Form):
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one file input (each checked like a single upload: not empty, a name); at most
+    MAX_ATTACHMENTS_AT_ONCE."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_ATTACHMENTS_AT_ONCE:
+            raise ValidationError(_("一次最多上传 %(count)d 个附件。") % {"count": MAX_ATTACHMENTS_AT_ONCE})
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class PeopleCheckboxes(forms.CheckboxSelectMultiple):
+    """A person picker as checkboxes; the meeting form's template groups them (the team first, then 其他人员)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"class": "form-check-input", **(attrs or {})})
+
+
+class MeetingForm(EditingMixin, RecordForPeriodMixin, forms.Form):
     kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
     organization = forms.ModelChoiceField(
         label=_("召开单位"), queryset=Organization.objects.filter(is_active=True)
@@ -187,8 +254,16 @@ class MeetingForm(RecordForPeriodMixin, forms.Form):
     end_time = forms.TimeField(label=_("结束时间"), required=False, widget=TIME_WIDGET)
     place = text(_("地点"), 100)
     chair = PersonChoiceField(label=_("主持人"), queryset=Person.objects.all())
-    attendees = PeopleChoiceField(label=_("参会人员"), queryset=Person.objects.all(), required=False)
-    observers = PeopleChoiceField(label=_("列席人员"), queryset=Person.objects.all(), required=False)
+    attendees = PeopleChoiceField(
+        label=_("参会人员"), queryset=Person.objects.all(), required=False, widget=PeopleCheckboxes
+    )
+    observers = PeopleChoiceField(
+        label=_("列席人员"),
+        queryset=Person.objects.all(),
+        required=False,
+        widget=PeopleCheckboxes,
+        help_text=_("如党委办公室主任、校长办公室主任（001 一（二））"),
+    )
     agenda = text(_("议题"), AGENDA_MAX, rows=4)
     minutes = text(_("会议纪要"), MINUTES_MAX, rows=6)
     confidential = forms.BooleanField(
@@ -200,13 +275,56 @@ class MeetingForm(RecordForPeriodMixin, forms.Form):
     preparation_start = record_date(
         _("谈心谈话开始日期"), required=False, help_text=_("民主生活会必填（000 四（二））")
     )
+    attachments = MultipleFileField(
+        label=_("附件"),
+        required=False,
+        help_text=_(
+            "可一次选择多个文件（最多 %(count)d 个，每个不超过 50 MB）。"
+            "保密会议的附件仅参会、列席人员和党委办公室可见（001 三（八））。"
+        )
+        % {"count": MAX_ATTACHMENTS_AT_ONCE},
+    )
 
-    def __init__(self, *args, people=None, period=None, rule=None, **kwargs):
+    def __init__(self, *args, people=None, period=None, rule=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_record_period(period, rule)
         if people is not None:
             for name in ("chair", "attendees", "observers"):
                 self.fields[name].queryset = people
+        self.add_change_reason(editing)
+
+    def current(self, name: str):
+        """What the form shows for a field now: the submitted value when bound, else the initial one (the view
+        groups the attendees by the team of this organization on this date)."""
+        field = self.fields[name]
+        if self.is_bound:
+            value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        else:
+            value = self.get_initial_for_field(field, name)
+        try:
+            return field.clean(value) if value not in (None, "") else None
+        except ValidationError:
+            return None
+
+    def values_as_initial(self) -> dict:
+        """The submitted values as an unbound form's initial data (files excepted): to show the form again after a
+        button that only changes what it shows, such as 按班子成员填入, without error messages."""
+        return {
+            name: field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            for name, field in self.fields.items()
+            if name != "attachments"
+        }
+
+    def split_people(self, name: str, team_ids: list[int]) -> tuple[list, list]:
+        """The field's checkboxes as (the team's, in team order; everyone else's, by name)."""
+        order = {pk: i for i, pk in enumerate(team_ids)}
+        team, others = [], []
+        for index, widget in enumerate(self[name]):
+            widget.order = index
+            pk = parse_id(str(widget.data["value"]))
+            (team if pk in order else others).append(widget)
+        team.sort(key=lambda w: order[parse_id(str(w.data["value"]))])
+        return team, others
 
 
 class AttachmentForm(forms.Form):
@@ -313,7 +431,7 @@ class DecideForm(forms.Form):
 # --- Absences -----------------------------------------------------------------------------------------------------
 
 
-class AbsenceForm(forms.Form):
+class AbsenceForm(EditingMixin, forms.Form):
     person = PersonChoiceField(label=_("外出人员"), queryset=Person.objects.all())
     kind = forms.ChoiceField(label=_("外出类型"), choices=AbsenceKind.choices, initial=AbsenceKind.TRIP)
     start = record_date(_("开始日期"))
@@ -334,7 +452,7 @@ class AbsenceForm(forms.Form):
         help_text=_("班子其他成员外出须向主要领导请假（001 三（七））"),
     )
 
-    def __init__(self, *args, people=None, self_person=None, **kwargs):
+    def __init__(self, *args, people=None, self_person=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         if people is not None:
             for name in ("person", "notified", "leave_approved_by"):
@@ -344,6 +462,7 @@ class AbsenceForm(forms.Form):
             self.fields["person"].queryset = Person.objects.filter(pk=self_person.pk)
             self.fields["person"].initial = self_person.pk
             self.fields["person"].widget = forms.HiddenInput()
+        self.add_change_reason(editing)
 
     def clean(self):
         cleaned = super().clean()

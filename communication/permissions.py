@@ -273,6 +273,40 @@ def can_record_talk(user) -> bool:
     return is_office(user) or (is_leader(user) and person_of(user) is not None)
 
 
+# --- Correcting a record: edit and delete (issue 8) ----------------------------------------------------------------
+# Whoever recorded a record and the office may correct it or delete it, with a reason kept in its audit history; nobody
+# else. "Whoever recorded it" still has to be someone who may record such a record today: meetings are recorded by the
+# office (000 五（二）: 党委办公室负责记录存档), so only the office changes them; a leader changes the talks and absences
+# they entered while they are a leader. The services check the same predicates, whatever page or script calls them.
+
+
+def _entered_by(user: Any, record: Any) -> bool:
+    return (
+        record is not None
+        and getattr(user, "is_authenticated", False)
+        and record.recorded_by_id is not None
+        and record.recorded_by_id == user.pk
+    )
+
+
+@rules.predicate
+def can_change_meeting(user, meeting) -> bool:
+    """The office (every meeting is recorded by the office)."""
+    return is_office(user)
+
+
+@rules.predicate
+def can_change_talk(user, talk) -> bool:
+    """The office, and the leader who recorded the talk."""
+    return is_office(user) or (_entered_by(user, talk) and can_record_talk(user))
+
+
+@rules.predicate
+def can_change_absence(user, absence) -> bool:
+    """The office, and the leader who reported the absence."""
+    return is_office(user) or (_entered_by(user, absence) and can_record_absence(user))
+
+
 # Object permissions for `user.has_perm(name, obj)`. Named apart from Django's model permissions (view_/add_/…),
 # which stay with the admin and the office group.
 rules.set_perm("communication.open_talk", can_view_talk)
@@ -284,3 +318,6 @@ rules.set_perm("communication.open_absence", can_view_absence)
 rules.set_perm("communication.report_absence", can_record_absence)
 rules.set_perm("communication.open_agenda_item", can_view_agenda_item)
 rules.set_perm("communication.record_opinion", can_record_opinion)
+rules.set_perm("communication.change_meeting_record", can_change_meeting)
+rules.set_perm("communication.change_talk_record", can_change_talk)
+rules.set_perm("communication.change_absence_record", can_change_absence)

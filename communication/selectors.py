@@ -63,6 +63,21 @@ def team_members(organization: Organization | int, on: dt.date) -> list[Person]:
     return list(seen.values())
 
 
+def team_rosters() -> dict[int, list[tuple[int, str, str | None, str]]]:
+    """Every leadership team over time, for the meeting form's "按班子成员填入" (issue 8): organization id → its
+    positions as (person id, start, end or None, kind), ISO dates, main leaders first (one query)."""
+    rows = Position.objects.values_list(
+        "team__organization_id", "person_id", "start", "end", "kind", "order", "person__name", "pk"
+    ).order_by()
+    ordered = sorted(rows, key=lambda r: (r[0], r[4] not in MAIN_LEADER_KINDS, r[5], r[6], r[7]))
+    rosters: dict[int, list[tuple[int, str, str | None, str]]] = defaultdict(list)
+    for organization_id, person_id, start, end, kind, *_rest in ordered:
+        rosters[organization_id].append(
+            (person_id, start.isoformat(), end.isoformat() if end else None, kind)
+        )
+    return dict(rosters)
+
+
 def organizations_of(person: Person, on: dt.date) -> list[int]:
     """Ids of the organizations whose team `person` sits on, on `on`."""
     return list(

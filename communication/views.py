@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -34,12 +35,15 @@ from communication.forms import (
     HandoverFormSet,
     MeetingForm,
     OpinionForm,
+    RecordDeleteForm,
     ResolveForm,
     ScheduleForm,
     TalkForm,
     apply_errors,
 )
+from communication.history import record_history
 from communication.models import (
+    Absence,
     AgendaItem,
     AgendaItemStatus,
     Meeting,
@@ -52,6 +56,9 @@ from communication.models import (
     TalkTopic,
 )
 from communication.permissions import (
+    can_change_absence,
+    can_change_meeting,
+    can_change_talk,
     can_record_absence,
     can_record_opinion,
     can_record_talk,
@@ -114,6 +121,77 @@ def _named_people(request: HttpRequest) -> list[int]:
 class IndexView(FamilyRegulationsView):
     family = "communication"
     template_name = "communication/index.html"
+
+
+# --- Correcting a record (issue 8) -------------------------------------------------------------------------------
+
+
+class RecordChangeMixin:
+    """The edit and delete pages of a record (issue 8). Whoever may not see the record gets 404, as on its page (its
+    existence is not revealed); whoever sees it but may not change it — only the person who recorded it and the
+    office may — gets 403. Anonymous visitors go to the login page."""
+
+    refusal = ""
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    def get_record(self):
+        raise NotImplementedError
+
+    def may_change(self, user, record) -> bool:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.record = self.get_record()
+            if not self.may_change(request.user, self.record):
+                raise PermissionDenied(self.refusal)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class RecordDeleteView(RecordChangeMixin, LoginRequiredMixin, FormView):
+    """Asks for a reason (删除原因) and deletes; the record's audit history keeps it, its last entry saying who deleted
+    it and why. A refusal (an agenda item still on the meeting, say) is shown on the form."""
+
+    template_name = "communication/record_confirm_delete.html"
+    form_class = RecordDeleteForm
+    what = ""  # 会议, 谈心谈话, 外出报备
+    done = ""
+
+    def delete(self, reason: str) -> None:
+        raise NotImplementedError
+
+    def summary(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def consequences(self) -> list[str]:
+        return []
+
+    def list_url(self) -> str:
+        raise NotImplementedError
+
+    def detail_url(self) -> str:
+        return self.record.get_absolute_url()
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            record=self.record,
+            what=self.what,
+            summary=self.summary(),
+            consequences=self.consequences(),
+            cancel_url=self.detail_url(),
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            self.delete(form.cleaned_data["change_reason"])
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.done)
+        return HttpResponseRedirect(self.list_url())
 
 
 # --- Talks --------------------------------------------------------------------------------------------------------
@@ -299,7 +377,143 @@ class TalkDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["show_notes"] = can_view_talk_notes(self.request.user, self.object)
+        context["can_change"] = can_change_talk(self.request.user, self.object)
+        # The history copies the notes: it is on this page only, for those who may see the talk (never quoted).
+        context["history"] = record_history(self.object)
         return context
+
+
+class TalkUpdateView(RecordChangeMixin, LoginRequiredMixin, FormView):
+    """Whoever recorded a talk (or the office) corrects it — a wrong date, a missed participant — on the form it was
+    recorded with, prefilled, and says why. The same checks as recording it; a refusal keeps what was typed."""
+
+    template_name = "communication/talk_form.html"
+    form_class = TalkForm
+    refusal = gettext_lazy("只有登记这次谈心谈话的人和党委办公室可以修改它。")
+
+    def get_record(self) -> Talk:
+        return get_object_or_404(
+            Talk.objects.visible_to(self.request.user).prefetch_related("participants"), pk=self.kwargs["pk"]
+        )
+
+    def may_change(self, user, record) -> bool:
+        return can_change_talk(user, record)
+
+    @property
+    def office(self) -> bool:
+        return is_office(self.request.user)
+
+    @cached_property
+    def me(self) -> Person | None:
+        return None if self.office else person_of(self.request.user)
+
+    def _people(self):
+        """As when recording (issue 7, hole 1): the office anyone on a team today; a leader who sat on a team with
+        them between the talk's date and today. Those in the talk stay offered; the service checks the date."""
+        talk: Talk = self.record
+        today = timezone.localdate()
+        current = [p.pk for p in talk.participants.all()]
+        if self.me is None:
+            people = selectors.current_team_people(today)
+        else:
+            start, end = min(talk.date, today), max(talk.date, today)
+            people = selectors.teammates_between(self.me, start, end)
+        people = Person.objects.filter(Q(pk__in=people.values("pk")) | Q(pk__in=current))
+        if self.me is not None:
+            people = people.exclude(pk=self.me.pk)
+        return people.order_by("name")
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        talk: Talk = self.record
+        since = timezone.localdate() - dt.timedelta(days=365)
+        kwargs["people"] = self._people()
+        kwargs["meetings"] = (
+            Meeting.objects.visible_to(self.request.user)
+            .filter(
+                Q(kind=MeetingKind.DEMOCRATIC_LIFE, date__gte=since) | Q(pk=talk.democratic_life_meeting_id)
+            )
+            .select_related("organization")
+            .order_by("-date")
+        )
+        kwargs["participants_label"] = _("参与人") if self.me is None else _("谈话对象")
+        kwargs["editing"] = True
+        return kwargs
+
+    def get_initial(self) -> dict:
+        talk: Talk = self.record
+        return {
+            "participants": [p.pk for p in talk.participants.all() if self.me is None or p.pk != self.me.pk],
+            "date": talk.date,
+            "formal": talk.formal,
+            "channel": talk.channel,
+            "topics": list(talk.topics or []),
+            "notes": talk.notes,
+            "meeting": talk.democratic_life_meeting_id,
+        }
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["office"] = self.me is None
+        context["talk"] = self.record
+        return context
+
+    def form_valid(self, form):
+        participants = list(form.cleaned_data["participants"])
+        if self.me is not None:
+            participants.insert(0, self.me)
+        try:
+            talk = services.talk_update(
+                talk=self.record,
+                changed_by=self.request.user,
+                change_reason=form.cleaned_data["change_reason"],
+                participants=participants,
+                date=form.cleaned_data["date"],
+                formal=form.cleaned_data["formal"],
+                topics=form.cleaned_data["topics"],
+                notes=form.cleaned_data["notes"],
+                meeting=form.cleaned_data["meeting"],
+                channel=form.cleaned_data["channel"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("谈心谈话已修改，修改原因已记入修改记录。"))
+        return HttpResponseRedirect(talk.get_absolute_url())
+
+
+class TalkDeleteView(RecordDeleteView):
+    refusal = gettext_lazy("只有登记这次谈心谈话的人和党委办公室可以删除它。")
+    what = gettext_lazy("谈心谈话")
+    done = gettext_lazy("谈心谈话记录已删除，删除原因已记入审计历史。")
+
+    def get_record(self) -> Talk:
+        return get_object_or_404(
+            Talk.objects.visible_to(self.request.user).prefetch_related(
+                Prefetch("participants", queryset=Person.objects.order_by("name"))
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def may_change(self, user, record) -> bool:
+        return can_change_talk(user, record)
+
+    def summary(self) -> list[tuple[str, str]]:
+        talk: Talk = self.record
+        return [
+            (_("谈话日期"), f"{talk.date:%Y-%m-%d}"),
+            (_("参与人"), "、".join(p.name for p in talk.participants.all())),
+            (_("谈话类别"), talk.get_channel_display()),
+        ]
+
+    def consequences(self) -> list[str]:
+        return [_("删除后，这次谈话不再计入谈心谈话、沟通和“四必谈”的要求，看板随之更新。")]
+
+    def delete(self, reason: str) -> None:
+        services.talk_delete(talk=self.record, deleted_by=self.request.user, change_reason=reason)
+
+    def list_url(self) -> str:
+        return reverse("communication:talk_list")
 
 
 # --- Meetings -----------------------------------------------------------------------------------------------------
@@ -320,11 +534,87 @@ class MeetingListView(LoginRequiredMixin, FilteredListView):
         return context
 
 
-class MeetingCreateView(OfficeRequiredMixin, FormView):
-    """The office records a meeting. ?kind=, ?organization=, or ?rule=<code>&for=<person id> prefill the form."""
+class MeetingFormMixin:
+    """What recording and correcting a meeting share: the people offered, the attendees grouped with the team of the
+    meeting's organization on its date first (按班子成员填入, one click), attachments in the same form.
+
+    "按班子成员填入" is a submit button that fills the team in on the server (so it works without scripts);
+    communication/meeting_form.js does the same in the page, and regroups the people when the organization or the
+    date changes."""
 
     template_name = "communication/meeting_form.html"
     form_class = MeetingForm
+    request: HttpRequest
+
+    def people(self):
+        return Person.objects.order_by("name")
+
+    def team_of(self, form: MeetingForm) -> list[int]:
+        organization, day = form.current("organization"), form.current("date")
+        if organization is None or day is None:
+            return []
+        return [p.pk for p in selectors.team_members(organization, day)]
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        form: MeetingForm = context["form"]
+        team_ids = self.team_of(form)
+        context["team"], context["others"] = form.split_people("attendees", team_ids)
+        context["team_caption"] = self._team_caption(form, team_ids)
+        _team, context["observer_options"] = form.split_people("observers", [])
+        context["rosters"] = selectors.team_rosters()
+        context["others_open"] = any(w.data["selected"] for w in context["others"])
+        context["observers_open"] = any(w.data["selected"] for w in context["observer_options"])
+        context["files_lost"] = form.is_bound and bool(self.request.FILES) and not form.is_valid()
+        return context
+
+    @staticmethod
+    def _team_caption(form: MeetingForm, team_ids: list[int]) -> str:
+        organization, day = form.current("organization"), form.current("date")
+        if organization is None or day is None:
+            return _("请先选择召开单位和会议日期。")
+        if not team_ids:
+            return _("%(organization)s在%(date)s没有在任的班子成员。") % {
+                "organization": organization.name,
+                "date": f"{day:%Y-%m-%d}",
+            }
+        return _("%(organization)s领导班子（%(date)s在任）") % {
+            "organization": organization.name,
+            "date": f"{day:%Y-%m-%d}",
+        }
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if "fill_team" in request.POST:
+            return self._fill_team()
+        return super().post(request, *args, **kwargs)  # type: ignore[misc]
+
+    def _fill_team(self) -> HttpResponse:
+        """The form again as typed, with the team (less the chair) ticked among the attendees; nothing saved."""
+        bound = self.get_form()  # type: ignore[attr-defined]
+        initial = bound.values_as_initial()
+        chair = bound.current("chair")
+        team = [pk for pk in self.team_of(bound) if chair is None or pk != chair.pk]
+        chosen = [parse_id(v) for v in initial.get("attendees") or []]
+        initial["attendees"] = [pk for pk in chosen if pk] + [pk for pk in team if pk not in chosen]
+        kwargs = self.get_form_kwargs()  # type: ignore[attr-defined]
+        kwargs.pop("data", None)
+        kwargs.pop("files", None)
+        kwargs["initial"] = initial
+        form = self.get_form_class()(**kwargs)  # type: ignore[attr-defined]
+        return self.render_to_response(self.get_context_data(form=form))  # type: ignore[attr-defined]
+
+    @staticmethod
+    def meeting_fields(data: dict) -> dict:
+        names = (
+            "organization kind title date start_time end_time place chair attendees observers agenda minutes "
+            "confidential topics_announced_on preparation_start attachments"
+        )
+        return {name: data[name] for name in names.split()}
+
+
+class MeetingCreateView(MeetingFormMixin, OfficeRequiredMixin, FormView):
+    """The office records a meeting. ?kind=, ?organization=, or ?rule=<code>&for=<person id> prefill the form; the
+    attendees default to the organization's team on the meeting's date."""
 
     @cached_property
     def record_link(self) -> RecordLink:
@@ -332,7 +622,7 @@ class MeetingCreateView(OfficeRequiredMixin, FormView):
 
     def get_form_kwargs(self) -> dict:
         kwargs = super().get_form_kwargs()
-        kwargs["people"] = Person.objects.order_by("name")
+        kwargs["people"] = self.people()
         _params, kwargs["rule"], kwargs["period"] = self.record_link
         return kwargs
 
@@ -351,6 +641,8 @@ class MeetingCreateView(OfficeRequiredMixin, FormView):
                 organization = orgs[0]
         if organization is None and rule is not None:
             organization = rule.organization_id
+        # A link for an overdue cycle opens on its last day; for the current one, on today.
+        initial["date"] = period.default_date(timezone.localdate()) if period else timezone.localdate()
         if organization is not None:
             initial["organization"] = organization
             secretary = Position.objects.holder(
@@ -359,31 +651,19 @@ class MeetingCreateView(OfficeRequiredMixin, FormView):
             if secretary is not None:
                 # 000 四（三）、四（四）: 一般由党委书记主持.
                 initial["chair"] = secretary.pk
-        # A link for an overdue cycle opens on its last day; for the current one, on today.
-        initial["date"] = period.default_date(timezone.localdate()) if period else timezone.localdate()
+            # The attendees: the team on the meeting's date, the chair aside.
+            initial["attendees"] = [
+                p.pk
+                for p in selectors.team_members(organization, initial["date"])
+                if secretary is None or p.pk != secretary.pk
+            ]
         initial["confidential"] = True
         return initial
 
     def form_valid(self, form):
-        data = form.cleaned_data
         try:
             meeting = services.meeting_create(
-                created_by=self.request.user,
-                organization=data["organization"],
-                kind=data["kind"],
-                title=data["title"],
-                date=data["date"],
-                start_time=data["start_time"],
-                end_time=data["end_time"],
-                place=data["place"],
-                chair=data["chair"],
-                attendees=data["attendees"],
-                observers=data["observers"],
-                agenda=data["agenda"],
-                minutes=data["minutes"],
-                confidential=data["confidential"],
-                topics_announced_on=data["topics_announced_on"],
-                preparation_start=data["preparation_start"],
+                created_by=self.request.user, **self.meeting_fields(form.cleaned_data)
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -410,6 +690,108 @@ class MeetingCreateView(OfficeRequiredMixin, FormView):
         return HttpResponseRedirect(_next_or(self.request, reverse("home")))
 
 
+class MeetingUpdateView(MeetingFormMixin, RecordChangeMixin, LoginRequiredMixin, FormView):
+    """The office corrects a meeting on the form it was recorded with, prefilled, and says why (修改原因)."""
+
+    refusal = gettext_lazy("只有党委办公室可以修改会议记录。")
+
+    def get_record(self) -> Meeting:
+        pk = self.kwargs["pk"]
+        if not Meeting.objects.visible_to(self.request.user).filter(pk=pk).exists():
+            raise Http404
+        return selectors.meeting_for_detail(pk)
+
+    def may_change(self, user, record) -> bool:
+        return can_change_meeting(user, record)
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        kwargs["people"] = self.people()
+        kwargs["editing"] = True
+        return kwargs
+
+    def get_initial(self) -> dict:
+        meeting: Meeting = self.record
+        initial = {name: getattr(meeting, name) for name in MeetingForm.base_fields if hasattr(meeting, name)}
+        initial.pop("attachments", None)
+        initial["organization"] = meeting.organization_id
+        initial["chair"] = meeting.chair_id
+        initial["attendees"] = [p.pk for p in meeting.attendees.all()]
+        initial["observers"] = [p.pk for p in meeting.observers.all()]
+        return initial
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["meeting"] = self.record
+        return context
+
+    def form_valid(self, form):
+        try:
+            meeting = services.meeting_update(
+                meeting=self.record,
+                changed_by=self.request.user,
+                change_reason=form.cleaned_data["change_reason"],
+                **self.meeting_fields(form.cleaned_data),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("会议记录已修改，修改原因已记入修改记录。"))
+        return HttpResponseRedirect(meeting.get_absolute_url())
+
+
+class MeetingDeleteView(RecordDeleteView):
+    refusal = gettext_lazy("只有党委办公室可以删除会议记录。")
+    what = gettext_lazy("会议")
+    done = gettext_lazy("会议记录已删除，删除原因已记入审计历史。")
+
+    def get_record(self) -> Meeting:
+        return get_object_or_404(
+            Meeting.objects.visible_to(self.request.user).select_related("organization", "chair"),
+            pk=self.kwargs["pk"],
+        )
+
+    def may_change(self, user, record) -> bool:
+        return can_change_meeting(user, record)
+
+    def summary(self) -> list[tuple[str, str]]:
+        meeting: Meeting = self.record
+        return [
+            (_("会议名称"), meeting.title),
+            (_("会议类型"), meeting.get_kind_display()),
+            (_("召开单位"), meeting.organization.name),
+            (_("会议日期"), f"{meeting.date:%Y-%m-%d} {meeting.start_time:%H:%M}"),
+        ]
+
+    def consequences(self) -> list[str]:
+        meeting: Meeting = self.record
+        found = []
+        attachments = meeting.attachments.count()
+        if attachments:
+            found.append(
+                _("会议的 %(count)d 个附件一并删除（审计历史中保留记录）。") % {"count": attachments}
+            )
+        talks = meeting.preparation_talks.count()
+        if talks:
+            found.append(
+                _("已计入本次民主生活会“四必谈”的 %(count)d 次谈心谈话保留，但不再关联本次会议。")
+                % {"count": talks}
+            )
+        items = list(meeting.agenda_items.values_list("title", flat=True)[:5])
+        if items:
+            found.append(
+                _("本次会议已安排议题“%(titles)s”：须先将议题安排到其他会议，才能删除。")
+                % {"titles": "”“".join(items)}
+            )
+        return found
+
+    def delete(self, reason: str) -> None:
+        services.meeting_delete(meeting=self.record, deleted_by=self.request.user, change_reason=reason)
+
+    def list_url(self) -> str:
+        return reverse("communication:meeting_list")
+
+
 class MeetingDetailView(LoginRequiredMixin, DetailView):
     """A meeting. Minutes and attachments of a confidential meeting only for those who took part and the office
     (001 三（八））. The office uploads attachments here."""
@@ -430,6 +812,8 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
         context["show_records"] = can_view_meeting_records(self.request.user, meeting)
         context.setdefault("attachment_form", AttachmentForm() if context["office"] else None)
         context["is_democratic_life"] = meeting.kind == MeetingKind.DEMOCRATIC_LIFE
+        context["can_change"] = can_change_meeting(self.request.user, meeting)
+        context["history"] = record_history(meeting, show_records=context["show_records"])
         return context
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -883,11 +1267,7 @@ class AbsenceCreateView(LoginRequiredMixin, TemplateView):
         form, formset = self._forms(request.POST)
         if form.is_valid() and formset.is_valid():
             data = form.cleaned_data
-            handovers = [
-                (f.cleaned_data["covering"], f.cleaned_data["duties"])
-                for f in formset.forms
-                if f.cleaned_data.get("covering")
-            ]
+            handovers = _handovers_of(formset)
             try:
                 services.absence_record(
                     created_by_user=request.user,
@@ -907,3 +1287,148 @@ class AbsenceCreateView(LoginRequiredMixin, TemplateView):
                 messages.success(request, _("外出报备已登记。"))
                 return HttpResponseRedirect(reverse("communication:absence_list"))
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+
+def _handovers_of(formset) -> list[tuple[Any, str]]:
+    return [
+        (f.cleaned_data["covering"], f.cleaned_data["duties"])
+        for f in formset.forms
+        if f.cleaned_data.get("covering")
+    ]
+
+
+class AbsenceDetailView(LoginRequiredMixin, DetailView):
+    """One absence: who is away, when, where, who was told, who approved, who covers what (001 三（七）), and its
+    修改记录. Whoever may not see it gets 404."""
+
+    template_name = "communication/absence_detail.html"
+    context_object_name = "absence"
+
+    def get_queryset(self):
+        return selectors.absences_for_list(self.request.user).select_related("recorded_by")
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = can_change_absence(self.request.user, self.object)
+        context["history"] = record_history(self.object)
+        context["today"] = timezone.localdate()
+        return context
+
+
+class AbsenceUpdateView(RecordChangeMixin, LoginRequiredMixin, TemplateView):
+    """Whoever reported an absence (or the office) corrects it and its handovers on the form it was reported with,
+    prefilled, and says why. The same checks as reporting it; a refusal keeps what was typed."""
+
+    template_name = "communication/absence_form.html"
+    refusal = gettext_lazy("只有登记这次外出报备的人和党委办公室可以修改它。")
+
+    def get_record(self) -> Absence:
+        return get_object_or_404(selectors.absences_for_list(self.request.user), pk=self.kwargs["pk"])
+
+    def may_change(self, user, record) -> bool:
+        return can_change_absence(user, record)
+
+    def _forms(self, data=None):
+        """As when reporting (issue 7, hole 1): the office anyone on a team today; a leader people on a team with
+        them between the absence's start and today. Those named in it stay offered; the service checks the date."""
+        absence: Absence = self.record
+        today = timezone.localdate()
+        me = None if is_office(self.request.user) else person_of(self.request.user)
+        named = {absence.person_id, absence.leave_approved_by_id}
+        named |= {p.pk for p in absence.notified.all()} | {h.covering_id for h in absence.handovers.all()}
+        if me is None:
+            offered = selectors.current_team_people(today)
+        else:
+            start, end = min(absence.start, today), max(absence.start, today)
+            offered = selectors.teammates_between(me, start, end)
+            named.add(me.pk)
+        people = Person.objects.filter(Q(pk__in=offered.values("pk")) | Q(pk__in=named - {None})).order_by(
+            "name"
+        )
+        initial = {
+            "person": absence.person_id,
+            "kind": absence.kind,
+            "start": absence.start,
+            "end": absence.end,
+            "destination": absence.destination,
+            "reason": absence.reason,
+            "notified": [p.pk for p in absence.notified.all()],
+            "leave_approved_by": absence.leave_approved_by_id,
+        }
+        form = AbsenceForm(data, people=people, self_person=me, editing=True, initial=initial)
+        formset = HandoverFormSet(
+            data,
+            prefix="handover",
+            initial=[{"covering": h.covering_id, "duties": h.duties} for h in absence.handovers.all()],
+            form_kwargs={"people": people},
+        )
+        return form, formset
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        if "form" not in context:
+            context["form"], context["formset"] = self._forms()
+        context["absence"] = self.record
+        return context
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        form, formset = self._forms(request.POST)
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            try:
+                absence = services.absence_update(
+                    absence=self.record,
+                    changed_by=request.user,
+                    change_reason=data["change_reason"],
+                    person=data["person"],
+                    kind=data["kind"],
+                    start=data["start"],
+                    end=data["end"],
+                    destination=data["destination"],
+                    reason=data["reason"],
+                    notified=data["notified"],
+                    leave_approved_by=data["leave_approved_by"],
+                    handovers=_handovers_of(formset),
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("外出报备已修改，修改原因已记入修改记录。"))
+                return HttpResponseRedirect(reverse("communication:absence_detail", args=[absence.pk]))
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+
+class AbsenceDeleteView(RecordDeleteView):
+    refusal = gettext_lazy("只有登记这次外出报备的人和党委办公室可以删除它。")
+    what = gettext_lazy("外出报备")
+    done = gettext_lazy("外出报备已删除，删除原因已记入审计历史。")
+
+    def get_record(self) -> Absence:
+        return get_object_or_404(selectors.absences_for_list(self.request.user), pk=self.kwargs["pk"])
+
+    def may_change(self, user, record) -> bool:
+        return can_change_absence(user, record)
+
+    def summary(self) -> list[tuple[str, str]]:
+        absence: Absence = self.record
+        return [
+            (_("外出人员"), absence.person.name),
+            (_("外出类型"), absence.get_kind_display()),
+            (_("时间"), f"{absence.start:%Y-%m-%d} — {absence.end:%Y-%m-%d}"),
+            (_("地点"), absence.destination or "—"),
+        ]
+
+    def consequences(self) -> list[str]:
+        handovers = len(self.record.handovers.all())
+        if not handovers:
+            return []
+        return [_("%(count)d 项工作交接一并删除，代管人的首页不再显示。") % {"count": handovers}]
+
+    def delete(self, reason: str) -> None:
+        services.absence_delete(absence=self.record, deleted_by=self.request.user, change_reason=reason)
+
+    def detail_url(self) -> str:
+        return reverse("communication:absence_detail", args=[self.record.pk])
+
+    def list_url(self) -> str:
+        return reverse("communication:absence_list")

@@ -85,6 +85,8 @@ OFFICE_ONLY = row(LOGIN, DENIED, DENIED, DENIED, DENIED, OK)
 PARTIES_ONLY = row(LOGIN, MISSING, MISSING, MISSING, OK, OK)
 OFFICE_ALONE_SEES_IT = row(LOGIN, MISSING, MISSING, MISSING, MISSING, OK)
 NOBODY = row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING)
+# Correcting a record the involved leader sees but did not enter (the office entered it): 403 to them, 404 to others.
+RECORDER_AND_OFFICE = row(LOGIN, MISSING, MISSING, MISSING, DENIED, OK)
 # The admin: the office's. Signed in as anyone else: the portal's 403 page saying so (governance/admin_gate.py).
 ADMIN = row(ADMIN_LOGIN, DENIED, DENIED, DENIED, DENIED, OK)
 NOT_THE_OFFICE_DENIED = (DENIED,) * 4
@@ -327,6 +329,33 @@ TABLE: dict[str, list[Case]] = {
             shows=(OTHER_TALK_NOTES,),
         ),
     ],
+    # Correcting a record (issue 8): whoever recorded it and the office; whoever sees it but did not record it gets
+    # 403, whoever may not see it 404 (the talk and absence here were entered by neither leader).
+    "communication:talk_update": [
+        Case(
+            "correct the involved leader's talk",
+            url("communication:talk_update", lambda w: w.talk.pk),
+            RECORDER_AND_OFFICE,
+            shows=(TALK_NOTES,),
+        ),
+        Case(
+            "correct another team's talk",
+            url("communication:talk_update", lambda w: w.other_talk.pk),
+            OFFICE_ALONE_SEES_IT,
+        ),
+    ],
+    "communication:talk_delete": [
+        Case(
+            "delete the involved leader's talk",
+            url("communication:talk_delete", lambda w: w.talk.pk),
+            RECORDER_AND_OFFICE,
+        ),
+        Case(
+            "delete another team's talk",
+            url("communication:talk_delete", lambda w: w.other_talk.pk),
+            OFFICE_ALONE_SEES_IT,
+        ),
+    ],
     "communication:meeting_list": [Case("meetings", url("communication:meeting_list"), SIGNED_IN)],
     "communication:meeting_create": [
         Case("record a meeting", url("communication:meeting_create"), OFFICE_ONLY)
@@ -343,6 +372,32 @@ TABLE: dict[str, list[Case]] = {
             "the university's confidential meeting",
             url("communication:meeting_detail", lambda w: w.other_meeting.pk),
             row(LOGIN, MISSING, MISSING, OK, MISSING, OK),
+        ),
+    ],
+    # Meetings are recorded, corrected and deleted by the office (000 五（二）).
+    "communication:meeting_update": [
+        Case(
+            "correct the college's meeting",
+            url("communication:meeting_update", lambda w: w.meeting.pk),
+            RECORDER_AND_OFFICE,
+            shows=(MINUTES,),
+        ),
+        Case(
+            "correct the university's meeting",
+            url("communication:meeting_update", lambda w: w.other_meeting.pk),
+            row(LOGIN, MISSING, MISSING, DENIED, MISSING, OK),
+        ),
+    ],
+    "communication:meeting_delete": [
+        Case(
+            "delete the college's meeting",
+            url("communication:meeting_delete", lambda w: w.meeting.pk),
+            RECORDER_AND_OFFICE,
+        ),
+        Case(
+            "delete the university's meeting",
+            url("communication:meeting_delete", lambda w: w.other_meeting.pk),
+            row(LOGIN, MISSING, MISSING, DENIED, MISSING, OK),
         ),
     ],
     "communication:sibitan_matrix": [
@@ -396,6 +451,42 @@ TABLE: dict[str, list[Case]] = {
     "communication:absence_list": [Case("absences", url("communication:absence_list"), SIGNED_IN)],
     "communication:absence_create": [
         Case("report an absence", url("communication:absence_create"), LEADERS_AND_OFFICE)
+    ],
+    "communication:absence_detail": [
+        Case(
+            "the involved leader's absence",
+            url("communication:absence_detail", lambda w: w.absence.pk),
+            PARTIES_ONLY,
+        ),
+        Case(
+            "another team's absence",
+            url("communication:absence_detail", lambda w: w.other_absence.pk),
+            OFFICE_ALONE_SEES_IT,
+        ),
+    ],
+    "communication:absence_update": [
+        Case(
+            "correct the involved leader's absence",
+            url("communication:absence_update", lambda w: w.absence.pk),
+            RECORDER_AND_OFFICE,
+        ),
+        Case(
+            "correct another team's absence",
+            url("communication:absence_update", lambda w: w.other_absence.pk),
+            OFFICE_ALONE_SEES_IT,
+        ),
+    ],
+    "communication:absence_delete": [
+        Case(
+            "delete the involved leader's absence",
+            url("communication:absence_delete", lambda w: w.absence.pk),
+            RECORDER_AND_OFFICE,
+        ),
+        Case(
+            "delete another team's absence",
+            url("communication:absence_delete", lambda w: w.other_absence.pk),
+            OFFICE_ALONE_SEES_IT,
+        ),
     ],
     # The admin site's own pages (its models' pages: ADMIN_KINDS).
     "admin:index": [Case("admin index", url("admin:index"), ADMIN)],

@@ -128,7 +128,8 @@ def test_detail_pages_run_a_bounded_number_of_queries(client, office, django_ass
         reverse("communication:sibitan_matrix", args=[meeting.pk]),
         reverse("communication:talk_detail", args=[talk.pk]),
     ):
-        with django_assert_max_num_queries(15):
+        # The 修改记录 of a meeting or talk (issue 8) reads its history in a fixed number of queries, at most six.
+        with django_assert_max_num_queries(21):
             assert client.get(url).status_code == 200
 
 
