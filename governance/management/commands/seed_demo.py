@@ -87,4 +87,6 @@ class Command(BaseCommand):
             "办公室账号 office 可登录管理后台 /admin/；其他账号只能登录门户（打开 /admin/ 时看到说明和返回首页的链接）。"
         )
         # SITE_URL prefixes the links in reminder emails and calendar feeds; unset, it follows the port (PORT).
-        self.stdout.write(f"提醒邮件和日历订阅中的链接指向 {settings.SITE_URL}/（SITE_URL；未设置时跟随端口 PORT）。")
+        self.stdout.write(
+            f"提醒邮件和日历订阅中的链接指向 {settings.SITE_URL}/（SITE_URL；未设置时跟随端口 PORT）。"
+        )
