@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from communication import selectors, services
+from communication import navigation, selectors, services
 from communication.evidence import MEETING, TALK, meeting_evidence, talk_evidence
 from communication.filters import AbsenceFilter, AgendaItemFilter, MeetingFilter, TalkFilter
 from communication.forms import (
@@ -119,8 +119,16 @@ def _named_people(request: HttpRequest) -> list[int]:
 
 
 class IndexView(FamilyRegulationsView):
+    """The module's front page: the sections the user can use, with how many records they see in each (or why there
+    are none), then the regulations the module is built on (communication.navigation, issue 8)."""
+
     family = "communication"
     template_name = "communication/index.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["module"] = navigation.module_index(self.request.user)
+        return context
 
 
 # --- Correcting a record (issue 8) -------------------------------------------------------------------------------
