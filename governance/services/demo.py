@@ -185,6 +185,17 @@ USERS: tuple[UserSpec, ...] = (
         for p in PEOPLE
         if p.username
     ),
+    # A Party member who is not on a team (issue 8): sees the regulations, the calendar, and why the teams' records
+    # are not theirs to see.
+    UserSpec(
+        "dangyuan",
+        "邵一鸣",
+        "党员（文学院教师）",
+        (roles.PARTY_MEMBERS,),
+        f"dangyuan@{EMAIL_DOMAIN}",
+        org="wxy",
+        title="文学院中文系讲师、中文系教工党支部党员",
+    ),
     UserSpec(
         "jiaozhigong",
         "叶青",
