@@ -6,6 +6,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("", views.TaskListView.as_view(), name="task_list"),
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("regulation/", views.IndexView.as_view(), name="index"),
     path("tasks/new/", views.TaskCreateView.as_view(), name="task_create"),
     path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),

@@ -20,7 +20,7 @@ from django.views.generic import FormView, TemplateView
 from governance.access import OfficeRequiredMixin
 from governance.filters import FilteredListView
 from governance.forms import parse_id
-from governance.roles import is_office
+from governance.roles import is_leader, is_office
 from governance.views import FamilyRegulationsView
 from supervision import selectors, services
 from supervision.filters import TaskFilter
@@ -45,6 +45,7 @@ from supervision.permissions import (
     can_request_extension,
     can_view,
     may_use,
+    person_of,
     reporting_units,
     unit_ids_of,
 )
@@ -91,6 +92,7 @@ class TaskListView(SupervisionUserMixin, FilteredListView):
             task.urged = urged.get(task.pk, 0)  # type: ignore[attr-defined]
         context["office"] = is_office(self.request.user)
         context["unit_view"] = not context["office"] and bool(unit_ids_of(self.request.user))
+        context["can_see_stats"] = context["office"] or is_leader(self.request.user)
         context["badges"] = selectors.COLOUR_BADGES
         return context
 
@@ -444,3 +446,38 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         response = FileResponse(handle, as_attachment=True, filename=attachment.name or "attachment")
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# --- Statistics for the annual assessment (第六条) ---------------------------------------------------------------------
+
+
+class StatisticsView(SupervisionUserMixin, TemplateView):
+    """Per unit and per responsible leader, for the tasks assigned in a year (?year=): the office sees every task, a
+    leader the tasks they are responsible for; units' people are refused (the assessment is the office's)."""
+
+    template_name = "supervision/statistics.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (is_office(user) or is_leader(user)):
+            raise PermissionDenied(_("督办统计仅对党委办公室和校领导开放。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        from supervision.statistics import statistics
+
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        office = is_office(user)
+        tasks = SupervisedTask.objects.all()
+        if not office:
+            person = person_of(user)
+            tasks = tasks.filter(leader_id=person.pk) if person else tasks.none()
+        today = timezone.localdate()
+        year = parse_id(self.request.GET.get("year")) or today.year
+        if not 2000 <= year <= 2100:
+            year = today.year
+        context["stats"] = statistics(tasks, year=year, today=today)
+        context["office"] = office
+        context["can_see_stats"] = True
+        return context
