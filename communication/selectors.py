@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +30,7 @@ from communication.models import (
 from communication.permissions import filter_agenda_items_visible
 from governance.engine.obligations import BEFORE_EVENT
 from governance.engine.status import NOT_STARTED, STYLES, URGENCY, Status, StatusStyle
-from governance.families import CalendarItem, DigestLine, DigestSection
+from governance.families import DigestLine, DigestSection
 from governance.links import pk_link_maker
 from governance.models import ObligationExcuse, ObligationRule, Organization, Person, Position
 from governance.models.people import MAIN_LEADER_KINDS
@@ -816,55 +816,6 @@ def office_panel(*, today: dt.date) -> OfficePanel:
     return OfficePanel(
         not_ready=not_ready, meetings=meetings, meetings_total=meetings[0].total if meetings else 0
     )
-
-
-# Calendar feed: the person's meetings from PAST_DAYS back; a confidential meeting (001 三（八）) shows only its kind,
-# time and place. No meeting's minutes or agenda are read here.
-
-
-def calendar_items(person: Person, start: dt.date, end: dt.date) -> list[CalendarItem]:
-    """The person's meetings (chair, attendee or observer) dated in [start, end], in one query, without minutes."""
-    attendees = Meeting.attendees.through.objects.filter(meeting_id=OuterRef("pk"), person_id=person.pk)
-    observers = Meeting.observers.through.objects.filter(meeting_id=OuterRef("pk"), person_id=person.pk)
-    meetings = (
-        Meeting.objects.filter(date__gte=start, date__lte=end)
-        .annotate(is_attendee=Exists(attendees), is_observer=Exists(observers))
-        .filter(Q(chair_id=person.pk) | Q(is_attendee=True) | Q(is_observer=True))
-        .only("id", "kind", "title", "date", "start_time", "end_time", "place", "confidential", "chair_id")
-        .order_by("date", "start_time", "pk")
-    )
-    tz = timezone.get_default_timezone()
-    url = pk_link_maker("communication:meeting_detail")
-    items = []
-    for meeting in meetings:
-        kind = meeting.get_kind_display()
-        if meeting.chair_id == person.pk:
-            role = "主持"
-        elif meeting.is_attendee:
-            role = "参会"
-        else:
-            role = "列席"
-        lines = [f"会议类型：{kind}", f"您的身份：{role}"]
-        if meeting.confidential:
-            lines.append("保密会议：详情请登录系统查看。")
-        items.append(
-            CalendarItem(
-                uid=f"meeting-{meeting.pk}",
-                start=dt.datetime.combine(meeting.date, meeting.start_time, tzinfo=tz),
-                end=(
-                    dt.datetime.combine(meeting.date, meeting.end_time, tzinfo=tz)
-                    if meeting.end_time
-                    else None
-                ),
-                summary=str(kind) if meeting.confidential else meeting.title,
-                location=meeting.place or "",
-                description="\n".join(str(line) for line in lines),
-                url=url(meeting.pk),
-                categories=("会议",),
-                confidential=meeting.confidential,
-            )
-        )
-    return items
 
 
 # Reminder digest: agenda items waiting for a person's opinion (000 四（一）、001 三（三）: 会前沟通). The section's key
