@@ -509,18 +509,20 @@ class SibitanMatrix:
         """The 四必谈 rule's reminder days and the office's excuses for this meeting's pairs (None: the whole team),
         as the dashboards see them: two queries, asked only by the pages that show each pair's state."""
         org = self.meeting.organization
+        # The organization's own rule, else its parent's adopted for its secondary units (参照执行).
+        owners = [org.pk] if org.parent_id is None else [org.pk, org.parent_id]
         rules = {
             r.organization_id: r
             for r in ObligationRule.objects.filter(
                 is_active=True,
                 period=BEFORE_EVENT,
                 event_source=SIBITAN_EVENT_SOURCE,
-                organization_id__in=[org.pk, org.parent_id],
+                organization_id__in=owners,
             )
             if r.event_params.get("kind", MeetingKind.DEMOCRATIC_LIFE) == self.meeting.kind
             and (r.organization_id == org.pk or r.include_sub_units)
         }
-        rule = rules.get(org.pk) or rules.get(org.parent_id)
+        rule = next((rules[o] for o in owners if o in rules), None)
         if rule is None:
             return SIBITAN_REMIND_DAYS, {}
         excuses: dict[tuple[int, int] | None, str] = {}

@@ -81,6 +81,7 @@ def test_the_secretary_records_last_weeks_overdue_talk_with_the_president_and_se
     expect(page.get_by_text("暂无逾期或即将到期事项")).to_be_visible()
     # The same talk also counts for this semester's 谈心交心 with the president (001 三（六）).
     with_president = _semester_talk_with(page, "周校长")
+    page.locator("details.obligations-settled summary").click()  # what is done is folded under the open items
     expect(with_president).to_have_attribute("data-status", "met")
     expect(with_president.locator(".status-badge")).to_have_text("已完成")
     expect(with_president.get_by_role("link", name="谈心谈话：周校长、林书记（11月18日）")).to_be_visible()
@@ -100,6 +101,7 @@ def test_the_secretary_records_last_weeks_overdue_talk_with_the_president_and_se
 
     done = page.locator('li.obligation[data-rule="001-secretary-president-weekly"]')
     expect(done).to_have_count(1)
+    page.locator("details.obligations-settled summary").click()
     expect(done).to_have_attribute("data-status", "met")
     expect(done.locator(".status-badge")).to_have_text("已完成")
     expect(done).to_contain_text("完成 1/1次")
