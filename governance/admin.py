@@ -195,18 +195,28 @@ class ClauseInline(OfficeOnlyAdminMixin, admin.StackedInline):
 
 @admin.register(Regulation)
 class RegulationAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "title", "issuing_body", "document_number", "issued_on", "level", "family")
+    # An organization's own regulation shows the shipped one it was modelled on (参照); packs are adopted in the portal.
+    list_display = (
+        "code", "title", "organization", "document_number", "issued_on", "reference", "level", "family",
+    )  # fmt: skip
     list_filter = ("level", "family")
     search_fields = ("code", "title", "issuing_body", "document_number")
     inlines = [ClauseInline]
 
+    list_select_related = ("organization", "reference")
 
+    autocomplete_fields = ("organization",)
+    raw_id_fields = ("reference",)
 @admin.register(Clause)
 class ClauseAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("reference", "heading", "regulation")
+    list_display = ("reference", "heading", "regulation", "source")
     list_filter = ("regulation",)
     search_fields = ("number", "heading", "text", "regulation__title")
-    list_select_related = ("regulation",)
+    list_select_related = ("regulation__reference",)
+
+    @admin.display(description=_("参照"))
+    def source(self, obj: Clause) -> str:
+        return obj.source_citation
 
     @admin.display(description=_("引用"))
     def reference(self, obj: Clause) -> str:

@@ -107,7 +107,7 @@ class OverviewCellView(OfficeRequiredMixin, TemplateView):
         code = params.get("rule", "")
         # A rule code is a short slug: anything else (a NUL byte PostgreSQL refuses in text, a huge string) names no rule.
         rule = (
-            ObligationRule.objects.select_related("clause__regulation")
+            ObligationRule.objects.select_related("clause__regulation__reference")
             .filter(code=code, organization__in=owners)
             .first()
             if RULE_CODE.fullmatch(code)

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from governance import dashboard_views, views
+from governance import dashboard_views, policy_views, views
 
 accounts_patterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -22,6 +22,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)),
     path("overview/", dashboard_views.OverviewView.as_view(), name="overview"),
     path("overview/cell/", dashboard_views.OverviewCellView.as_view(), name="overview_cell"),
+    path("policies/adopt/", policy_views.PolicyAdoptView.as_view(), name="policy_adopt"),
     path("", include("governance.urls_feeds")),
     path("admin/", admin.site.urls),
     # Only the account pages the portal uses: the office resets forgotten passwords in the admin.

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,11 +15,11 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from governance import families
-from governance.models import Clause, Regulation
 from governance.roles import is_leader, is_office
 from governance.selectors.calendar import current_semester
 from governance.selectors.dashboard import leader_dashboard, office_attention
 from governance.selectors.people import leader_home
+from governance.selectors.regulations import regulations_listed
 from governance.services.freshness import cached_fragment, organizations_of_user
 from governance.services.workdays import WorkdayCalendar, years_in_use
 
@@ -125,9 +124,8 @@ class FamilyRegulationsView(LoginRequiredMixin, ListView):
     context_object_name = "regulations"
 
     def get_queryset(self):
-        return Regulation.objects.filter(family=self.family).prefetch_related(
-            Prefetch("clauses", queryset=Clause.objects.order_by("order", "pk"))
-        )
+        # The organizations' own regulations (with their 参照), and the shipped ones nobody has adopted yet.
+        return regulations_listed(family=self.family)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)

@@ -295,6 +295,15 @@ TABLE: dict[str, list[Case]] = {
     "favicon.ico": [Case("favicon", lambda w: "/favicon.ico", row(*[MOVED] * 6))],
     "overview": [Case("overview", url("overview"), OFFICE_ONLY)],
     "overview_cell": [Case("a team's cell", cell, OFFICE_ONLY)],
+    # Adopting a policy pack (issue 8): the office only, whatever organization the address names.
+    "policy_adopt": [
+        Case("adopt a policy pack", url("policy_adopt"), OFFICE_ONLY),
+        Case(
+            "adopt a pack for a team",
+            lambda w: f"{reverse('policy_adopt')}?org={w.college.code}",
+            OFFICE_ONLY,
+        ),
+    ],
     "calendar:page": [Case("own subscription page", url("calendar:page"), SIGNED_IN)],
     # The address is the credential: no login; an unknown or stopped one answers 404 to everyone.
     "calendar:feed": [

@@ -351,7 +351,7 @@ def opinion_resolve(*, opinion: Opinion, note: str, by) -> Opinion:
 def not_ready_message(state: Readiness) -> str:
     """Why an item may not go to its meeting, citing the organization's regulation."""
     ruleset = ruleset_for(state.item.organization) or RULESET_001
-    title = regulation_title(ruleset.code)
+    title = regulation_title(ruleset.code, organization=state.item.organization)
     parts = []
     if state.disagreements:
         parts.append(

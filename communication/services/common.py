@@ -35,12 +35,13 @@ REGULATION_TITLES = {
 }
 
 
-def regulation_title(code: str) -> str:
-    """The adopted regulation's title as stored (load_regulations), else the seed's own title."""
-    from governance.models import Regulation
+def regulation_title(code: str, organization: Any = None) -> str:
+    """The title `organization` cites regulation `code` by: its own regulation modelled on it (adopted by it or by the
+    organization above it), else the shipped regulation as stored (load_regulations), else the seed's own title."""
+    from governance.selectors.regulations import regulation_in_force
 
-    stored = Regulation.objects.filter(code=code).values_list("title", flat=True).first()
-    return stored or REGULATION_TITLES.get(code, code)
+    stored = regulation_in_force(code=code, organization=organization)
+    return stored.title if stored is not None else REGULATION_TITLES.get(code, code)
 
 
 def refuse_unless_office(user: Any, message: str) -> None:

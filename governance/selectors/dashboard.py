@@ -73,6 +73,7 @@ class Row:
     office_records: bool = False
     evidence: list = field(default_factory=list)
     planned: list = field(default_factory=list)  # records dated after today: shown as 已安排, not counted
+    source: str = ""  # 参照：the clause the organization's own regulation was modelled on
 
     @property
     def days_left(self) -> int:
@@ -157,6 +158,7 @@ def row_for(
         title=ob.rule.title,
         clause_ref=ob.rule.clause_ref,
         citation=ob.rule.clause_citation,
+        source=ob.rule.clause_source,
         with_whom=with_whom,
         team=ob.team.name,
         period_label=ob.period.label,

@@ -150,6 +150,7 @@ def rule_specs(
                 title=rule.title,
                 clause_ref=rule.clause.reference,
                 clause_citation=rule.clause.citation,
+                clause_source=rule.clause.source_citation,
                 subject=rule.subject,
                 subject_positions=tuple(rule.subject_positions or ()),
                 counterpart=rule.counterpart,
@@ -197,7 +198,7 @@ def _read_setup() -> _Setup:
     teams = {t.pk: TeamInfo(t.pk, t.organization_id, t.name) for t in team_rows}
     rules = (
         ObligationRule.objects.filter(is_active=True)
-        .select_related("clause__regulation")
+        .select_related("clause__regulation__reference")
         .order_by("order", "code")
     )
     specs = tuple(rule_specs(rules, team_by_org, descendants))
