@@ -6,6 +6,8 @@ app_name = "supervision"
 
 urlpatterns = [
     path("", views.TaskListView.as_view(), name="task_list"),
+    path("ledger.xlsx", views.LedgerExportView.as_view(), name="ledger_export"),
+    path("import/", views.LedgerImportView.as_view(), name="ledger_import"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("regulation/", views.IndexView.as_view(), name="index"),
     path("tasks/new/", views.TaskCreateView.as_view(), name="task_create"),

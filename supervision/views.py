@@ -12,6 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -481,3 +482,93 @@ class StatisticsView(SupervisionUserMixin, TemplateView):
         context["office"] = office
         context["can_see_stats"] = True
         return context
+
+
+# --- The ledger in Excel (第四条（一）): export of the list, import of the office's existing ledgers -----------------
+
+
+class LedgerExportView(SupervisionUserMixin, View):
+    """The list page's tasks (same filters, same order, same people) as an Excel ledger (.xlsx)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.http import content_disposition_header
+
+        from supervision.ledger import ledger_workbook
+
+        queryset = selectors.tasks_for_list(request.user).defer(None)
+        tasks = list(TaskFilter(request.GET, queryset=queryset, request=request).qs)
+        today = timezone.localdate()
+        selectors.with_colours(tasks, today, selectors.workday_edge(today))
+        urged = selectors.urgings_sent_count([t.pk for t in tasks])
+        for task in tasks:
+            task.urged = urged.get(task.pk, 0)  # type: ignore[attr-defined]
+        title = _("督办事项台账")
+        content = ledger_workbook(tasks, title=title, computed_at=timezone.now())
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"{title}-{today.isoformat()}.xlsx"
+        )
+        return response
+
+
+IMPORT_SESSION_KEY = "supervision_ledger_import"
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class LedgerImportView(OfficeRequiredMixin, TemplateView):
+    """Import tasks from the office's existing Excel ledgers: upload → preview with each invalid row's errors (by
+    row and column) → confirm. Nothing is saved unless every row is valid (one transaction)."""
+
+    template_name = "supervision/ledger_import.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["office"] = True
+        context["can_see_stats"] = True
+        context["max_mb"] = MAX_IMPORT_BYTES // (1024 * 1024)
+        return context
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        import base64
+
+        from supervision.ledger import ledger_import
+
+        if request.POST.get("confirm"):
+            stored = request.session.get(IMPORT_SESSION_KEY)
+            if not stored:
+                messages.error(request, _("预览已过期，请重新上传文件。"))
+                return HttpResponseRedirect(request.path)
+            content = base64.b64decode(stored["content"])
+            outcome = ledger_import(content=content, user=request.user, dry_run=False)
+            if outcome.ok:
+                del request.session[IMPORT_SESSION_KEY]
+                messages.success(
+                    request,
+                    _("已从“%(name)s”导入 %(n)d 项督办事项，均为立项登记状态，按交办年度依次编号。")
+                    % {"name": stored["name"], "n": outcome.saved},
+                )
+                return HttpResponseRedirect(reverse("supervision:task_list"))
+            return self.render_to_response(self.get_context_data(outcome=outcome, name=stored["name"]))
+        upload = request.FILES.get("file")
+        if upload is None:
+            return self.render_to_response(
+                self.get_context_data(error=_("请选择要导入的 Excel 文件（.xlsx）。"))
+            )
+        if upload.size and upload.size > MAX_IMPORT_BYTES:
+            return self.render_to_response(
+                self.get_context_data(
+                    error=_("文件超过 %(mb)d MB。") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)}
+                )
+            )
+        content = upload.read()
+        outcome = ledger_import(content=content, user=request.user, dry_run=True)
+        if outcome.ok:
+            request.session[IMPORT_SESSION_KEY] = {
+                "content": base64.b64encode(content).decode("ascii"),
+                "name": upload.name,
+            }
+        else:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+        return self.render_to_response(self.get_context_data(outcome=outcome, name=upload.name, preview=True))
