@@ -35,6 +35,7 @@ from supervision.forms import (
     SubmitForm,
     TaskForm,
     UrgingForm,
+    WarningForm,
     apply_errors,
 )
 from supervision.models import SupervisedTask, TaskAction, TaskSource, TaskState
@@ -211,6 +212,7 @@ ACTION_FORMS = {
     TaskAction.ARCHIVE: NoteForm,
     TaskAction.URGE: UrgingForm,
     TaskAction.EXTENSION_REQUEST: ExtensionRequestForm,
+    TaskAction.WARN: WarningForm,
 }
 EXTENSION_DECIDE = "ext_decide"
 
@@ -235,6 +237,10 @@ def available_actions(user: Any, task: SupervisedTask) -> list[str]:
         found.append(TaskAction.ARCHIVE)
     if task.is_open and office:
         found.append(TaskAction.URGE)
+    if office and task.is_open:
+        level = services.warning_level_due(task)
+        if level and not any(w.level == level and w.deadline == task.deadline for w in task.warnings.all()):
+            found.append(TaskAction.WARN)
     if can_request_extension(user, task) and selectors.pending_extension(task) is None:
         found.append(TaskAction.EXTENSION_REQUEST)
     return found
@@ -380,6 +386,9 @@ class TaskDetailView(SupervisionUserMixin, TemplateView):
         if action == TaskAction.ARCHIVE:
             services.task_archive(task=task, user=user, note=data["note"])
             return _("已立卷归档（第四条（五））。")
+        if action == TaskAction.WARN:
+            notice = services.warning_issue(task=task, user=user, note=data["note"])
+            return _("已发出%(level)s，可打印后送达主办单位。") % {"level": notice.get_level_display()}
         if action == TaskAction.EXTENSION_REQUEST:
             services.extension_request(
                 task=task, user=user, reason=data["reason"], proposed_deadline=data["proposed_deadline"]
@@ -402,6 +411,23 @@ class NoticePrintView(SupervisionUserMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["task"] = _visible_task_or_404(self.request, self.kwargs["pk"])
         context["today"] = timezone.localdate()
+        return context
+
+
+class WarningPrintView(SupervisionUserMixin, TemplateView):
+    """A graded warning notice (黄色预警通知单 / 红色预警督办单) as an A4 page to print, like the 督查督办通知单."""
+
+    template_name = "supervision/warning_print.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        task = _visible_task_or_404(self.request, self.kwargs["pk"])
+        notice = next((w for w in task.warnings.all() if w.pk == self.kwargs["warning"]), None)
+        if notice is None:
+            raise Http404(_("没有这份预警通知。"))
+        context["task"] = task
+        context["notice"] = notice
+        context["overdue_days"] = max((notice.issued_on - notice.deadline).days, 0)
         return context
 
 

@@ -19,6 +19,7 @@ from .tasks import (
     urging_record,
 )
 from .units import unit_contact_add
+from .warnings import warning_issue, warning_level_due
 
 __all__ = [
     "DomainError",
@@ -38,4 +39,6 @@ __all__ = [
     "task_submit",
     "unit_contact_add",
     "urging_record",
+    "warning_issue",
+    "warning_level_due",
 ]
