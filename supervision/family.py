@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.families import AdminCard, AdminLink, DemoContext, Family, Panel
 from supervision import selectors
+from supervision.evidence import round_evidence
 from supervision.permissions import may_use
 
 
@@ -36,12 +37,14 @@ FAMILY = Family(
     leader_panel=Panel("supervision/includes/leader_panel.html", select=selectors.leader_panel, order=40),
     office_panel=Panel("supervision/includes/office_panel.html", select=selectors.office_panel, order=40),
     calendar_items=selectors.calendar_items,
+    evidence_sources=(round_evidence,),
     digest_sections=selectors.digest_sections,
     demo=demo,
     watched={
         "supervision.supervisedtask": selectors.organizations_touched_by_task,
         "supervision.progressreport": selectors.organizations_touched_by_child,
         "supervision.urging": selectors.organizations_touched_by_child,
+        "supervision.supervisionround": selectors.organizations_touched_by_round,
     },
     admin_cards=(
         AdminCard(

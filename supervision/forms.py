@@ -223,3 +223,47 @@ class WarningForm(forms.Form):
         rows=2,
         help_text=_("印在预警单上，如“请于3个工作日内书面说明进展”"),
     )
+
+
+class RoundForm(forms.Form):
+    """定期督查 (第三条（一）): the date, the findings and the checklist of open key-work tasks checked."""
+
+    held_on = day(_("督查日期"))
+    title = text(
+        _("名称"),
+        100,
+        required=True,
+        error_messages={"required": _("请填写名称，如“2026年上半年定期督查”。")},
+    )
+    findings = text(
+        _("督查情况"),
+        5000,
+        required=True,
+        rows=5,
+        help_text=_("年度重点工作的完成情况、发现的问题和整改要求"),
+        error_messages={"required": _("请写明督查情况：年度重点工作的完成情况、发现的问题和要求。")},
+    )
+    tasks = BoundedModelMultipleChoiceField(
+        label=_("核查的在办事项"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("年度工作要点、折子工程和定期督查的在办事项；勾选本次核查过的"),
+    )
+
+    def __init__(self, *args: Any, tasks: Any, period: tuple[Any, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].queryset = tasks
+        self.fields["tasks"].label_from_instance = lambda t: (
+            f"{t.number} {t.title}（{t.lead_unit.name}，{t.deadline:%Y-%m-%d}）"
+        )
+        self.period = period
+
+    def clean_held_on(self) -> Any:
+        value = self.cleaned_data["held_on"]
+        if self.period and not (self.period[0] <= value <= self.period[1]):
+            raise ValidationError(
+                _("督查日期须在 %(start)s 至 %(end)s 之间（补登该半年的定期督查）。")
+                % {"start": f"{self.period[0]:%Y-%m-%d}", "end": f"{self.period[1]:%Y-%m-%d}"}
+            )
+        return value

@@ -638,3 +638,40 @@ class WarningNotice(RecordedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("supervision:warning_print", args=[self.task_id, self.pk])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Periodic supervision (第三条（一）: 定期督查主要针对学校年度重点工作的完成情况，原则上每半年进行一次)
+
+
+class SupervisionRound(RecordedModel):
+    """A round of periodic supervision: the date, what was found, and the checklist of open tasks of the year's key
+    work (年度工作要点、折子工程, or tasks registered as 定期督查) that were checked. Counted by the engine rule
+    "003-supervision-periodic-round" (the policy pack 003-supervision) through the evidence source
+    "supervision.round" (supervision/evidence.py)."""
+
+    organization = models.ForeignKey(
+        "governance.Organization",
+        verbose_name=_("组织"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("开展督查的学校（其领导班子承担该项规则）"),
+    )
+    held_on = models.DateField(_("督查日期"), validators=[validate_record_date])
+    title = models.CharField(_("名称"), max_length=100, validators=[MaxCharsValidator(100)])
+    findings = models.TextField(_("督查情况"), validators=[MaxCharsValidator(5000)])
+    tasks = models.ManyToManyField(
+        SupervisedTask, verbose_name=_("督查的事项"), blank=True, related_name="rounds"
+    )
+
+    class Meta:
+        verbose_name = _("定期督查")
+        verbose_name_plural = _("定期督查")
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["organization", "held_on"], name="round_org_held_on")]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:round_list") + f"#round-{self.pk}"

@@ -479,3 +479,8 @@ def organizations_touched_by_child(record: Any) -> set[int]:
     """A progress report, event or urging changes what its task's pages show."""
     task = SupervisedTask.objects.filter(pk=record.task_id).only("id", "leader_id", "lead_unit_id").first()
     return organizations_touched_by_task(task) if task else set()
+
+
+def organizations_touched_by_round(record: Any) -> set[int]:
+    """A periodic supervision round counts for its university's team (the engine's rule 第三条（一）)."""
+    return {record.organization_id}

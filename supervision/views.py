@@ -32,6 +32,7 @@ from supervision.forms import (
     NotifyForm,
     ProgressForm,
     ReturnForm,
+    RoundForm,
     SubmitForm,
     TaskForm,
     UrgingForm,
@@ -598,3 +599,112 @@ class LedgerImportView(OfficeRequiredMixin, TemplateView):
         else:
             request.session.pop(IMPORT_SESSION_KEY, None)
         return self.render_to_response(self.get_context_data(outcome=outcome, name=upload.name, preview=True))
+
+
+# --- Periodic supervision (第三条（一）) ---------------------------------------------------------------------------
+
+
+def _key_work_open_tasks():
+    """The checklist of a round: open tasks of the year's key work (年度工作要点、折子工程) or registered as 定期督查."""
+    from django.db.models import Q
+
+    from supervision.models import OPEN_STATES, TaskKind
+
+    return (
+        SupervisedTask.objects.filter(state__in=OPEN_STATES)
+        .filter(Q(source=TaskSource.WORK_PLAN) | Q(kind=TaskKind.PERIODIC))
+        .select_related("lead_unit")
+        .order_by("deadline", "pk")
+    )
+
+
+class RoundListView(OfficeRequiredMixin, TemplateView):
+    """The rounds held, newest first, each with what it found and the tasks it checked."""
+
+    template_name = "supervision/round_list.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        from django.db.models import Prefetch
+
+        from supervision.models import SupervisionRound
+
+        context = super().get_context_data(**kwargs)
+        context["rounds"] = list(
+            SupervisionRound.objects.select_related("recorded_by").prefetch_related(
+                Prefetch(
+                    "tasks", queryset=SupervisedTask.objects.select_related("lead_unit").order_by("number")
+                )
+            )[:40]
+        )
+        context["office"] = True
+        context["can_see_stats"] = True
+        return context
+
+
+class RoundCreateView(OfficeRequiredMixin, FormView):
+    """登记定期督查. From the engine's rule (?rule=&period_start=&period_end=) the date stays inside that half year."""
+
+    template_name = "supervision/round_form.html"
+    form_class = RoundForm
+
+    def _period(self):
+        import datetime as dt
+
+        try:
+            start = dt.date.fromisoformat(self.request.GET.get("period_start", ""))
+            end = dt.date.fromisoformat(self.request.GET.get("period_end", ""))
+        except ValueError:
+            return None
+        return (start, end) if start <= end else None
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        kwargs["tasks"] = _key_work_open_tasks()
+        kwargs["period"] = self._period()
+        return kwargs
+
+    def get_initial(self) -> dict:
+        today = timezone.localdate()
+        period = self._period()
+        day = min(max(today, period[0]), period[1]) if period else today
+        half = _("上半年") if day.month <= 6 else _("下半年")
+        return {
+            "held_on": day,
+            "title": _("%(year)s年%(half)s定期督查") % {"year": day.year, "half": half},
+            "tasks": list(_key_work_open_tasks().values_list("pk", flat=True)[:200]),
+        }
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["office"] = True
+        context["can_see_stats"] = True
+        return context
+
+    def form_valid(self, form):
+        from governance.models import Organization
+
+        university = Organization.objects.filter(
+            kind=Organization.Kind.UNIVERSITY, parent__isnull=True
+        ).first()
+        if university is None:
+            form.add_error(None, _("还没有登记学校，请先在后台建立学校的组织。"))
+            return self.form_invalid(form)
+        data = form.cleaned_data
+        try:
+            record = services.round_record(
+                user=self.request.user,
+                organization=university,
+                held_on=data["held_on"],
+                title=data["title"],
+                findings=data["findings"],
+                tasks=data["tasks"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("已登记“%(title)s”，核查在办事项 %(n)d 项（第三条（一））。")
+            % {"title": record.title, "n": len(data["tasks"])},
+        )
+        return HttpResponseRedirect(record.get_absolute_url())

@@ -5,6 +5,7 @@ from governance.errors import DomainError
 
 from .extensions import extension_decide, extension_request
 from .numbering import format_number, number_allocate
+from .rounds import round_record
 from .tasks import (
     kind_needs_approval,
     progress_report,
@@ -29,6 +30,7 @@ __all__ = [
     "kind_needs_approval",
     "number_allocate",
     "progress_report",
+    "round_record",
     "task_accept",
     "task_approve",
     "task_archive",
