@@ -5,7 +5,9 @@ Everything is keyed on natural keys and saved only when a value differs, so runn
 nothing — not even the audit history (django-simple-history writes a row on every save). Demo passwords are
 set only when a user is created, so a password someone changed survives a re-run.
 
-Obligation policy packs are not adopted here; that is a separate step.
+The shipped regulations are other, real institutions' (the policy packs were modelled on them). The fictional
+university does not cite them as its own: it adopts each under a fictional title of its own (江城大学…, with a 文号
+and a date), and the real one is kept only as the 参照 its own was modelled on (DEMO_REGULATIONS, DEMO_POLICIES).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -33,6 +35,9 @@ from governance.models import (
     Semester,
 )
 from governance.services.regulations import RegulationLoadResult, regulations_load_all
+
+if TYPE_CHECKING:
+    from governance.services.policies import OwnRegulation
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - the documented demo password, set only on accounts the seed creates
 EMAIL_DOMAIN = "example.edu.cn"
@@ -57,7 +62,8 @@ class OrgSpec:
 
 # fmt: off
 ORGANIZATIONS: tuple[OrgSpec, ...] = (
-    OrgSpec("jcu", "江城大学", Organization.Kind.UNIVERSITY, None, "江大", 0, "江城大学领导班子"),
+    # No short name: every page says 江城大学 (a list that shows short names said "江大" where the others did not).
+    OrgSpec("jcu", "江城大学", Organization.Kind.UNIVERSITY, None, "", 0, "江城大学领导班子"),
     OrgSpec("dwbgs", "党委办公室", Organization.Kind.DEPARTMENT, "jcu", "党办", 10),
     OrgSpec("xzbgs", "校长办公室", Organization.Kind.DEPARTMENT, "jcu", "校办", 11),
     OrgSpec("wxy", "文学院", Organization.Kind.COLLEGE, "jcu", "文学院", 20, "文学院党政领导班子"),
@@ -440,21 +446,82 @@ def demo_seed() -> DemoResult:
     return result
 
 
-# The demo adopts the university's regulation (001) for the university team and the college regulation (000)
-# for 文学院, then each family records what its pages need (a semester of meetings and talks …) so the dashboards have
-# something true to show.
-DEMO_POLICIES = (("001", UNIVERSITY_CODE), ("000", "wxy"))
+@dataclass(frozen=True)
+class OwnRegulationSpec:
+    """A regulation of the fictional university's own, modelled on a shipped one (its 参照)."""
+
+    reference: str  # the shipped regulation's code
+    org: str
+    title: str
+    document_number: str
+    issued_on: str
+    issuing_body: str
+    # The own copy's clauses say 江城大学 where the real institution's text names itself.
+    renames: tuple[tuple[str, str], ...] = ()
+
+
+# fmt: off
+# The demo adopts the university's regulation (001) for the university team and the college regulation (000) for
+# 文学院, each under a title of its own; then each family records what its pages need (a semester of meetings and
+# talks …) so the dashboards have something true to show.
+DEMO_POLICIES: tuple[OwnRegulationSpec, ...] = (
+    OwnRegulationSpec("001", UNIVERSITY_CODE, "中共江城大学委员会领导班子议事沟通制度", "江大党发〔2025〕12号",
+                      "2025-03-18", "中共江城大学委员会"),
+    OwnRegulationSpec("000", "wxy", "中共江城大学文学院委员会关于建立学院党政领导经常性沟通机制的暂行办法",
+                      "江大文党发〔2025〕5号", "2025-09-10", "中共江城大学文学院委员会"),
+)
+# The shipped regulations without a policy pack yet, named as the university's own all the same.
+DEMO_REGULATIONS: tuple[OwnRegulationSpec, ...] = (
+    OwnRegulationSpec("003-disclosure", UNIVERSITY_CODE, "中共江城大学委员会党务公开工作制度",
+                      "江大党发〔2024〕21号", "2024-06-12", "中共江城大学委员会"),
+    OwnRegulationSpec("003-outreach", UNIVERSITY_CODE, "中共江城大学委员会成员联系服务群众制度",
+                      "江大党发〔2024〕22号", "2024-06-12", "中共江城大学委员会"),
+    OwnRegulationSpec("003-supervision", UNIVERSITY_CODE, "中共江城大学委员会工作落实督查督办工作制度",
+                      "江大党发〔2024〕23号", "2024-06-12", "中共江城大学委员会"),
+    OwnRegulationSpec("004", UNIVERSITY_CODE, "江城大学关于进一步改进工作作风密切联系基层实施办法",
+                      "江大委〔2025〕3号", "2025-04-02", "中共江城大学委员会",
+                      renames=(("肇庆学院", "江城大学"), ("中共广东省委教育工委 广东省教育厅", "省委教育工委、省教育厅"))),
+)
+# fmt: on
+
+
+def _own(spec: OwnRegulationSpec) -> OwnRegulation:
+    from governance.services.policies import OwnRegulation
+
+    return OwnRegulation(
+        title=spec.title,
+        document_number=spec.document_number,
+        issued_on=dt.date.fromisoformat(spec.issued_on),
+        issuing_body=spec.issuing_body,
+    )
+
+
+def _rename_clauses(result: DemoResult, regulation: Any, renames: tuple[tuple[str, str], ...]) -> None:
+    for clause in regulation.clauses.all():
+        text = clause.text
+        for real, own in renames:
+            text = text.replace(real, own)
+        if text != clause.text:
+            clause.text = text
+            clause.full_clean()
+            clause.save(update_fields=["text"])
+            result.count(str(clause._meta.verbose_name), created=False)
 
 
 def _adopt_policies(result: DemoResult, orgs: dict[str, Organization]) -> None:
-    from governance.services.policies import policy_load
+    from governance.models import Regulation
+    from governance.services.policies import policy_load, regulation_adopt
 
-    for pack, org_code in DEMO_POLICIES:
-        loaded = policy_load(name=pack, organization=orgs[org_code])
+    for spec in DEMO_POLICIES:
+        loaded = policy_load(name=spec.reference, organization=orgs[spec.org], own=_own(spec))
         result.policies.append(
-            f"规则包“{loaded.pack.title}” → {orgs[org_code].name}：新增 {len(loaded.created)} 条，"
+            f"规则包“{loaded.pack.title}” → {orgs[spec.org].name}（《{spec.title}》）：新增 {len(loaded.created)} 条，"
             f"更新 {len(loaded.updated)} 条，未变 {len(loaded.unchanged)} 条"
         )
+    for spec in DEMO_REGULATIONS:
+        source = Regulation.objects.get(code=spec.reference)
+        own = regulation_adopt(source=source, organization=orgs[spec.org], own=_own(spec))
+        _rename_clauses(result, own, spec.renames)
     # Each family records what its pages and the dashboards should show (a semester of meetings and talks …).
     context = DemoContext(university=orgs[UNIVERSITY_CODE], organizations=orgs, today=timezone.localdate())
     for family in families():

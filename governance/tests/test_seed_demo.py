@@ -182,7 +182,8 @@ def test_each_leader_login_belongs_to_the_person_holding_the_post(seeded):
 
 
 def test_it_loads_every_regulation_and_adopts_001_for_the_university_and_000_for_one_college(seeded):
-    assert list(Regulation.objects.values_list("code", flat=True)) == [
+    shipped = Regulation.objects.filter(organization__isnull=True)
+    assert list(shipped.values_list("code", flat=True)) == [
         "000",
         "001",
         "003-disclosure",
@@ -192,6 +193,25 @@ def test_it_loads_every_regulation_and_adopts_001_for_the_university_and_000_for
     ]
     adopted = set(ObligationRule.objects.values_list("organization__code", "pack__code").distinct())
     assert adopted == {("jcu", "001"), ("wxy", "000")}
+    # The fictional university names each as a regulation of its own; the shipped one is its 参照 (issue 8).
+    own = {
+        (r.organization.code, r.reference.code): r.title
+        for r in Regulation.objects.filter(organization__isnull=False).select_related(
+            "organization", "reference"
+        )
+    }
+    assert own[("jcu", "001")] == "中共江城大学委员会领导班子议事沟通制度"
+    assert own[("wxy", "000")] == "中共江城大学文学院委员会关于建立学院党政领导经常性沟通机制的暂行办法"
+    assert {ref for _org, ref in own} == {
+        "000",
+        "001",
+        "003-disclosure",
+        "003-outreach",
+        "003-supervision",
+        "004",
+    }
+    cited = set(ObligationRule.objects.values_list("clause__regulation__organization__code", flat=True))
+    assert cited == {"jcu", "wxy"}
 
 
 def test_the_demo_has_meetings_and_talks_so_dashboards_show_real_statuses(seeded):
