@@ -24,6 +24,7 @@ class EvidenceRecord:
     - `organization_id`: the organization whose team held it (meetings), or None.
     - `amount`: what it adds to a sum rule (hours of class observation); 1 for count rules.
     - `attrs`: extra facts a rule's parameters can filter on (kind, formal, topics …).
+      Read-only: a source may give records with the same facts one shared mapping.
     """
 
     key: str

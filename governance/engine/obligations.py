@@ -259,7 +259,7 @@ def evaluate(
         records = indexes.get(index_key)
         if records is None:
             records = indexes[index_key] = RecordIndex(
-                r for r in evidence.get(rule.evidence_source, ()) if r.matches(rule.evidence_params)
+                _matching(evidence.get(rule.evidence_source, ()), rule.evidence_params)
             )
         rule_events = events.get(rule.event_source, ()) if rule.period == BEFORE_EVENT else ()
         periods = rule_periods(rule, start, end, calendar=calendar, events=rule_events)
@@ -283,6 +283,22 @@ def evaluate(
         key=lambda o: (o.period.end, o.rule.code, o.subject_person_id or 0, o.counterpart_person_id or 0)
     )
     return results
+
+
+def _matching(records: Iterable[EvidenceRecord], params: Mapping[str, Any]) -> list[EvidenceRecord]:
+    """The records whose attributes match a rule's parameters. A source may give records with the same facts one
+    shared `attrs` mapping (a year of talks has a handful of distinct ones): each distinct mapping is tested once."""
+    if not params:
+        return list(records)
+    verdicts: dict[int, bool] = {}
+    kept = []
+    for record in records:
+        verdict = verdicts.get(id(record.attrs))
+        if verdict is None:
+            verdict = verdicts[id(record.attrs)] = record.matches(params)
+        if verdict:
+            kept.append(record)
+    return kept
 
 
 class RecordIndex:
