@@ -84,6 +84,9 @@ OFFICE_ONLY = row(LOGIN, DENIED, DENIED, DENIED, DENIED, OK)
 # Those a record is about and the office; to anyone else it does not exist (404, so its existence is not revealed).
 PARTIES_ONLY = row(LOGIN, MISSING, MISSING, MISSING, OK, OK)
 OFFICE_ALONE_SEES_IT = row(LOGIN, MISSING, MISSING, MISSING, MISSING, OK)
+# A supervised task's pages: staff and Party members do not use 督查督办 at all (403); a leader who is not its
+# responsible leader is told nothing (404).
+SUPERVISION_TASK = row(LOGIN, DENIED, DENIED, MISSING, OK, OK)
 NOBODY = row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING)
 # Correcting a record the involved leader sees but did not enter (the office entered it): 403 to them, 404 to others.
 RECORDER_AND_OFFICE = row(LOGIN, MISSING, MISSING, MISSING, DENIED, OK)
@@ -100,6 +103,7 @@ LIFE_MINUTES = "SECRET-DL-MINUTES-8c2f"
 OTHER_MINUTES = "SECRET-UNI-MINUTES-4a6b"
 OTHER_ATTACHMENT = "SECRET-UNI-ATTACHMENT-9e0d"
 OTHER_TALK_NOTES = "SECRET-UNI-TALK-NOTES-1c7e"
+TASK_ATTACHMENT = "SECRET-TASK-ATTACHMENT-3f8d"  # a supervised task's progress attachment
 
 SECRETS: dict[str, set[str]] = {
     # Talk notes: the participants and the office (DESIGN: communication/; pages, links and history alike).
@@ -112,6 +116,8 @@ SECRETS: dict[str, set[str]] = {
     # The university's confidential meeting: 吴副校长 sat on its team but did not attend; 李书记 is of another team.
     OTHER_MINUTES: {OFFICE},
     OTHER_ATTACHMENT: {OFFICE},
+    # A supervised task's attachment: its responsible leader (李书记 here), its units' people and the office.
+    TASK_ATTACHMENT: {INVOLVED, OFFICE},
 }
 
 
@@ -140,6 +146,7 @@ class World:
     revoked_token: str
     secrets: dict[str, set[str]] = field(default_factory=dict)
     admin_objects: dict[type, Any] = field(default_factory=dict)
+    supervision: dict[str, Any] = field(default_factory=dict)  # the supervision family's objects
 
 
 def build_world(university, college) -> World:
@@ -230,8 +237,56 @@ def build_world(university, college) -> World:
     )
     # The calendar address is a credential: only its owner (and the office, in the admin) may see it.
     world.secrets[feed_token] = {INVOLVED, OFFICE}
+    world.supervision = _supervision_world(world)
     world.admin_objects = _admin_objects(world)
     return world
+
+
+def _supervision_world(world: World) -> dict[str, Any]:
+    """督查督办: one task led by 文学院 with 李书记 as its responsible leader (so "involved" is the task's leader and
+    "outsider" a leader of another's task), a unit's liaison, a progress report with an attachment, an urging, an
+    extension request, a red warning notice and a periodic supervision round."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from supervision import services as supervision_services
+    from supervision.tests.factories import UnitContactFactory
+
+    office = world.users[OFFICE]
+    UnitContactFactory(organization=world.college, person__name="文学院联络员")
+    task = supervision_services.task_register(
+        registered_by=office,
+        title="修订学院教学管理细则",
+        source="work_plan",
+        kind="special",
+        assigned_on=dt.date(2026, 11, 2),
+        lead_unit=world.college,
+        leader=world.college_people[0],
+        matter="完成细则修订。",
+        deadline=dt.date(2026, 11, 20),
+    )
+    task = supervision_services.task_notify(task=task, user=office, method="notice")
+    task = supervision_services.task_accept(task=task, user=office)
+    report = supervision_services.progress_report(
+        task=task,
+        user=office,
+        unit=world.college,
+        text="初稿已完成。",
+        files=[SimpleUploadedFile("进展.txt", TASK_ATTACHMENT.encode())],
+    )
+    supervision_services.urging_record(task=task, user=office, channel="phone", note="电话催办")
+    warning = supervision_services.warning_issue(task=task, user=office)
+    supervision_services.extension_request(
+        task=task, user=office, reason="等待上级文件。", proposed_deadline=dt.date(2026, 12, 20)
+    )
+    supervision_services.round_record(
+        user=office,
+        organization=world.university,
+        held_on=dt.date(2026, 11, 18),
+        title="2026年下半年定期督查",
+        findings="按计划推进。",
+        tasks=[task],
+    )
+    return {"task": task, "attachment": report.attachments.get(), "warning": warning}
 
 
 def _admin_objects(world: World) -> dict[type, Any]:
@@ -320,6 +375,53 @@ TABLE: dict[str, list[Case]] = {
     "outreach:index": [Case("family index", url("outreach:index"), SIGNED_IN)],
     "disclosure:index": [Case("family index", url("disclosure:index"), SIGNED_IN)],
     "supervision:index": [Case("family index", url("supervision:index"), SIGNED_IN)],
+    # 督查督办: the office, leaders and units' people use it; a task is seen by its responsible leader (here the
+    # involved 李书记), its units' people and the office; to anyone else it does not exist (404).
+    "supervision:task_list": [Case("supervised tasks", url("supervision:task_list"), LEADERS_AND_OFFICE)],
+    "supervision:task_create": [Case("register a task", url("supervision:task_create"), OFFICE_ONLY)],
+    "supervision:task_detail": [
+        Case("a task", url("supervision:task_detail", lambda w: w.supervision["task"].pk), SUPERVISION_TASK)
+    ],
+    "supervision:notice_print": [
+        Case(
+            "its printed notice",
+            url("supervision:notice_print", lambda w: w.supervision["task"].pk),
+            SUPERVISION_TASK,
+        )
+    ],
+    "supervision:warning_print": [
+        Case(
+            "its red warning notice",
+            lambda w: w.supervision["warning"].get_absolute_url(),
+            SUPERVISION_TASK,
+        )
+    ],
+    "supervision:task_history": [
+        Case(
+            "its audit history",
+            url("supervision:task_history", lambda w: w.supervision["task"].pk),
+            SUPERVISION_TASK,
+        )
+    ],
+    "supervision:attachment_download": [
+        Case(
+            "a progress attachment",
+            url("supervision:attachment_download", lambda w: w.supervision["attachment"].pk),
+            PARTIES_ONLY,
+            shows=(TASK_ATTACHMENT,),
+        )
+    ],
+    "supervision:ledger_export": [
+        Case("the ledger in Excel (their own tasks)", url("supervision:ledger_export"), LEADERS_AND_OFFICE)
+    ],
+    "supervision:ledger_import": [Case("import a ledger", url("supervision:ledger_import"), OFFICE_ONLY)],
+    "supervision:statistics": [
+        Case("statistics (第六条; a leader's own)", url("supervision:statistics"), LEADERS_AND_OFFICE)
+    ],
+    "supervision:round_list": [
+        Case("periodic supervision rounds", url("supervision:round_list"), OFFICE_ONLY)
+    ],
+    "supervision:round_create": [Case("record a round", url("supervision:round_create"), OFFICE_ONLY)],
     "communication:talk_list": [Case("talks", url("communication:talk_list"), SIGNED_IN)],
     "communication:talk_create": [
         Case("record a talk", url("communication:talk_create"), LEADERS_AND_OFFICE)
@@ -577,6 +679,9 @@ ADMIN_EXCEPTIONS: dict[tuple[str, str], dict[str, str]] = {
     # Written by the reminder job and by each person's calendar page, never added by hand.
     ("governance.ReminderDigest", "add"): NOT_EVEN_THE_OFFICE,
     ("governance.CalendarFeedToken", "add"): NOT_EVEN_THE_OFFICE,
+    # A supervised task is registered on the site (its number, 第四条（一）) and never deleted (gap-free numbers).
+    ("supervision.SupervisedTask", "add"): NOT_EVEN_THE_OFFICE,
+    ("supervision.SupervisedTask", "delete"): NOT_EVEN_THE_OFFICE,
 }
 
 
