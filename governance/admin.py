@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin  # registers beat's admin first: replaced below
 from django_celery_beat.models import (
@@ -35,6 +37,7 @@ from governance.models import (
     Position,
     Regulation,
     ReminderDigest,
+    ReminderSectionSent,
     ReminderSent,
     Semester,
 )
@@ -200,13 +203,13 @@ class RegulationAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
         "code", "title", "organization", "document_number", "issued_on", "reference", "level", "family",
     )  # fmt: skip
     list_filter = ("level", "family")
-    search_fields = ("code", "title", "issuing_body", "document_number")
-    inlines = [ClauseInline]
-
     list_select_related = ("organization", "reference")
-
+    search_fields = ("code", "title", "issuing_body", "document_number")
     autocomplete_fields = ("organization",)
     raw_id_fields = ("reference",)
+    inlines = [ClauseInline]
+
+
 @admin.register(Clause)
 class ClauseAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("reference", "heading", "regulation", "source")
@@ -341,33 +344,125 @@ admin.site.register(User, OfficeUserAdmin)
 
 class ReminderSentInline(OfficeOnlyAdminMixin, admin.TabularInline):
     model = ReminderSent
-    fields = ("rule", "team", "period_start", "counterpart", "kind")
+    fields = ("kind", "rule", "team", "period_start", "counterpart")
     readonly_fields = fields
     extra = 0
     can_delete = False
+    verbose_name_plural = _("提醒的工作要求")
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+
+class ReminderSectionSentInline(OfficeOnlyAdminMixin, admin.TabularInline):
+    model = ReminderSectionSent
+    fields = ("family", "key", "created")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("提醒的待办（各业务模块）")
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+
+class DigestStatusFilter(admin.SimpleListFilter):
+    """Sent, waiting (not sent yet, or being sent), or failed at its last try (the task retries, the sweep requeues)."""
+
+    title = _("发送状态")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("sent", _("已发送")), ("waiting", _("待发送")), ("failed", _("发送失败"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == "waiting":
+            return queryset.filter(sent_at__isnull=True, last_error="")
+        if self.value() == "failed":
+            return queryset.filter(sent_at__isnull=True).exclude(last_error="")
+        return queryset
+
+
+# How many reminded items the list names per email before "等 N 项".
+DIGEST_ITEMS_SHOWN = 3
 
 
 @admin.register(ReminderDigest)
 class ReminderDigestAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("person", "subject", "to_email", "created", "sent_at", "attempts", "last_error")
-    list_filter = ("sent_at",)
-    search_fields = ("person__name", "subject", "to_email")
+    """The reminder emails sent (and waiting): to whom, at which address, when, with which subject, in what state,
+    and what each reminded of. Searchable by the person's name or login, the address or the subject."""
+
+    list_display = ("person", "to_email", "created", "subject", "status", "reminded_of")
+    list_filter = (DigestStatusFilter, ("created", admin.DateFieldListFilter))
+    search_fields = ("person__name", "person__user__username", "to_email", "subject")
     list_select_related = ("person",)
+    list_per_page = 50
     readonly_fields = (
         "person",
-        "subject",
         "to_email",
-        "body_text",
+        "subject",
+        "status",
         "created",
         "sent_at",
         "attempts",
         "last_error",
+        "body_text",
     )
-    exclude = ("body_html",)
-    inlines = [ReminderSentInline]
+    fields = readonly_fields
+    inlines = [ReminderSentInline, ReminderSectionSentInline]
+
+    def get_queryset(self, request):
+        # The items each row names: two queries for the whole page, whatever its length.
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "items",
+                    queryset=ReminderSent.objects.select_related("rule", "counterpart").order_by(
+                        "kind", "pk"
+                    ),
+                ),
+                Prefetch("sections", queryset=ReminderSectionSent.objects.order_by("pk")),
+            )
+        )
 
     def has_add_permission(self, request, *args) -> bool:
         return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a record of what was sent: read, never edited
+
+    @admin.display(description=_("状态"), ordering="sent_at")
+    def status(self, obj: ReminderDigest) -> str:
+        if obj.sent_at:
+            return _("已发送（%(moment)s）") % {
+                "moment": date_format(timezone.localtime(obj.sent_at), "SHORT_DATETIME_FORMAT")
+            }
+        if obj.last_error:
+            return _("发送失败，将重试（已尝试 %(attempts)d 次）") % {"attempts": obj.attempts}
+        if obj.claimed_until and obj.claimed_until > timezone.now():
+            return _("发送中")
+        return _("待发送")
+
+    @admin.display(description=_("提醒内容"))
+    def reminded_of(self, obj: ReminderDigest) -> str:
+        items = list(obj.items.all())
+        names = [
+            f"{item.get_kind_display()}：{item.rule.title}"
+            + (f"（与{item.counterpart.name}）" if item.counterpart else "")
+            for item in items[:DIGEST_ITEMS_SHOWN]
+        ]
+        text = "；".join(names)
+        if len(items) > DIGEST_ITEMS_SHOWN:
+            text += _("等 %(count)d 项") % {"count": len(items)}
+        sections = len(obj.sections.all())
+        if sections:
+            more = _("待办提醒 %(count)d 项") % {"count": sections}
+            text = f"{text}；{more}" if text else more
+        return text or "—"
 
 
 @admin.register(CalendarFeedToken)

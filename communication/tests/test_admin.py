@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from communication import services
@@ -252,3 +256,104 @@ def test_the_meeting_admin_links_attachments_to_the_private_download(client, off
         reverse("admin:communication_meeting_change", args=[attachment.meeting.pk])
     ).content.decode()
     assert reverse("communication:attachment_download", args=[attachment.pk]) in body
+
+
+# The meeting list's date filter: the admin's own links plus a from/to range ---------------------------------------
+
+
+@pytest.fixture
+def autumn_meetings():
+    """Meetings on 1 September, 2 and 16 November and 1 December 2026 (newest first in the list)."""
+    return {
+        day: MeetingFactory(title=f"{day:%m-%d} 的会议", date=day)
+        for day in (dt.date(2026, 9, 1), dt.date(2026, 11, 2), dt.date(2026, 11, 16), dt.date(2026, 12, 1))
+    }
+
+
+def test_the_meeting_list_narrows_to_the_days_from_and_to_both_included(client, office, autumn_meetings):
+    client.force_login(office)
+    url = reverse("admin:communication_meeting_changelist")
+
+    response = client.get(url, {"date__gte": "2026-11-02", "date__lte": "2026-11-16"})
+
+    assert [m.date for m in _listed(response)] == [dt.date(2026, 11, 16), dt.date(2026, 11, 2)]
+    page = response.content.decode()
+    assert 'name="date__gte" value="2026-11-02"' in page
+    assert 'name="date__lte" value="2026-11-16"' in page
+
+
+def test_a_range_open_at_one_end_takes_everything_on_that_side(client, office, autumn_meetings):
+    client.force_login(office)
+    url = reverse("admin:communication_meeting_changelist")
+
+    since = client.get(url, {"date__gte": "2026-11-16"})
+    until = client.get(url, {"date__lte": "2026-11-02"})
+
+    assert [m.date for m in _listed(since)] == [dt.date(2026, 12, 1), dt.date(2026, 11, 16)]
+    assert [m.date for m in _listed(until)] == [dt.date(2026, 11, 2), dt.date(2026, 9, 1)]
+
+
+def test_the_range_form_keeps_the_other_filters_and_the_search(client, office, autumn_meetings):
+    college = CollegeFactory(name="理学院")
+    kept = MeetingFactory(organization=college, title="理学院碰头会", date=dt.date(2026, 11, 10))
+    MeetingFactory(organization=college, title="理学院碰头会", date=dt.date(2026, 10, 10))
+    client.force_login(office)
+    url = reverse("admin:communication_meeting_changelist")
+
+    response = client.get(
+        url, {"organization__id__exact": college.pk, "q": "碰头会", "date__gte": "2026-11-01"}
+    )
+
+    assert [m.pk for m in _listed(response)] == [kept.pk]
+    form = re.search(
+        r'<form method="get" class="date-range-filter">(.*?)</form>', response.content.decode(), re.S
+    )[1]
+    assert f'<input type="hidden" name="organization__id__exact" value="{college.pk}">' in form
+    assert '<input type="hidden" name="q" value="碰头会">' in form
+
+
+def test_the_admins_quick_date_links_still_work_and_replace_the_range(client, office, autumn_meetings):
+    client.force_login(office)
+    url = reverse("admin:communication_meeting_changelist")
+
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        response = client.get(url, {"date__gte": "2026-09-01", "date__lte": "2026-09-30"})
+        page = response.content.decode()
+        this_month = re.search(r'<a href="([^"]+)">本月</a>', page)
+        assert this_month, "the admin's own date links are offered"
+        month = client.get(url + html.unescape(this_month[1]))
+
+    assert "date__lte" not in html.unescape(this_month[1])
+    assert [m.date for m in _listed(month)] == [dt.date(2026, 11, 16), dt.date(2026, 11, 2)]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date__gte": "2026-13-01"}, "起始日期“2026-13-01”不是有效的日期，已忽略。"),
+        ({"date__lte": "tomorrow"}, "截止日期“tomorrow”不是有效的日期，已忽略。"),
+        ({"date__gte": "2026-12-01", "date__lte": "2026-11-01"}, "截止日期早于起始日期，没有符合的记录。"),
+    ],
+)
+def test_a_wrong_day_is_said_in_chinese_and_never_an_error_page(
+    client, office, autumn_meetings, params, message
+):
+    client.force_login(office)
+
+    response = client.get(reverse("admin:communication_meeting_changelist"), params)
+
+    assert response.status_code == 200
+    assert message in [str(m) for m in response.context["messages"]]
+
+
+def test_the_date_range_costs_no_more_queries_than_the_plain_list(
+    client, office, autumn_meetings, django_assert_max_num_queries
+):
+    client.force_login(office)
+    url = reverse("admin:communication_meeting_changelist")
+    with django_assert_max_num_queries(20) as plain:
+        client.get(url)
+
+    with django_assert_max_num_queries(len(plain.captured_queries)):
+        response = client.get(url, {"date__gte": "2026-11-01", "date__lte": "2026-11-30"})
+    assert len(_listed(response)) == 2

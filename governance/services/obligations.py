@@ -52,3 +52,47 @@ def obligation_excuse(
     clean_or_refuse(excuse)
     excuse.save()
     return excuse
+
+
+# The audit history keeps a withdrawal's reason in django-simple-history's change-reason column (100 characters).
+WITHDRAW_REASON_MAX = 100
+
+
+@transaction.atomic
+def obligation_excuse_withdraw(
+    *,
+    rule: ObligationRule,
+    period_start: dt.date,
+    team: LeadershipTeam,
+    person: Person | None,
+    counterpart: Person | None,
+    reason: str,
+    by,
+) -> ObligationExcuse:
+    """Withdraw the excuse that covers one period of `rule` for `person` (and `counterpart`, for a pair), or for the
+    whole team: the period counts again as it really stands (overdue, if nothing was done).
+
+    The excuse the engine applies is the one for that person or pair, else the team's; that one is withdrawn. Its
+    row goes, its history stays: a last historical version (type "-") with who withdrew it, when, and `reason`.
+    The pages that showed it are marked out of date by the deletion (governance.services.freshness)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ExcuseError("请填写撤销免于考核的原因，例如“登记有误，该周期实际已召开会议”。")
+    if len(reason) > WITHDRAW_REASON_MAX:
+        raise ExcuseError(
+            f"撤销原因最多 {WITHDRAW_REASON_MAX} 个字（现有 {len(reason)} 个），请精简后再提交。"
+        )
+    if person is not None and counterpart is not None and counterpart.pk < person.pk:
+        person, counterpart = counterpart, person
+    found = ObligationExcuse.objects.select_for_update().filter(
+        rule=rule, period_start=period_start, team=team
+    )
+    excuse = found.filter(person=person, counterpart=counterpart).first()
+    if excuse is None and (person is not None or counterpart is not None):
+        excuse = found.filter(person=None, counterpart=None).first()
+    if excuse is None:
+        raise ExcuseError("这个周期没有登记免于考核，或已被撤销。")
+    excuse._change_reason = reason  # type: ignore[attr-defined]  # read by django-simple-history
+    excuse._history_user = by  # type: ignore[attr-defined]
+    excuse.delete()
+    return excuse
