@@ -574,6 +574,8 @@ class MeetingFormMixin:
         context["others_open"] = any(w.data["selected"] for w in context["others"])
         context["observers_open"] = any(w.data["selected"] for w in context["observer_options"])
         context["files_lost"] = form.is_bound and bool(self.request.FILES) and not form.is_valid()
+        # A new form whose attendees the server filled in with the team: the page script may refill them.
+        context["filled_in"] = not form.is_bound and not form.editing and bool(form.initial.get("attendees"))
         return context
 
     @staticmethod

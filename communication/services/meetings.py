@@ -169,7 +169,8 @@ def _refuse_breaking_linked_records(meeting: Meeting, before: dict[str, Any]) ->
                 % {"count": len(talks)}
             }
         )
-    outside = [d for d in talks if not (meeting.preparation_start <= d <= meeting.date)]
+    start = meeting.preparation_start or meeting.date  # required of a democratic life meeting (Meeting.clean)
+    outside = [d for d in talks if not (start <= d <= meeting.date)]
     if outside:
         raise DomainError(
             {
@@ -180,7 +181,7 @@ def _refuse_breaking_linked_records(meeting: Meeting, before: dict[str, Any]) ->
                 % {
                     "count": len(outside),
                     "dates": "、".join(f"{d:%Y-%m-%d}" for d in outside[:5]),
-                    "start": f"{meeting.preparation_start:%Y-%m-%d}",
+                    "start": f"{start:%Y-%m-%d}",
                     "end": f"{meeting.date:%Y-%m-%d}",
                 }
             }

@@ -118,8 +118,17 @@
     return !options.some(function (option) { return option.querySelector("input").checked; });
   }
 
+  // Whether the ticks are still the team filled in for the user (by the server on a new form, or here): then a change
+  // of organization, date or chair fills the new team in instead; once the user ticks by hand, their choice stays.
+  let filledIn = form.dataset.filledIn === "1";
+
+  function refill(members) {
+    options.forEach(function (option) { option.querySelector("input").checked = false; });
+    tickTeam(members);
+    filledIn = true;
+  }
+
   function changed() {
-    const empty = nobodyTicked();
     const members = regroup();
     if (chair && !chair.value) {
       const secretary = members.find(function (member) { return member[1] === "secretary"; });
@@ -127,15 +136,25 @@
         chair.value = secretary[0];
       }
     }
-    if (empty) {
-      tickTeam(members);
+    if (filledIn || nobodyTicked()) {
+      refill(members);
     }
   }
 
+  options.forEach(function (option) {
+    option.querySelector("input").addEventListener("change", function () { filledIn = false; });
+  });
   fill.addEventListener("click", function (event) {
     event.preventDefault();
     tickTeam(regroup());
   });
   organization.addEventListener("change", changed);
   date.addEventListener("change", changed);
+  if (chair) {
+    chair.addEventListener("change", function () {
+      if (filledIn) {
+        refill(team());
+      }
+    });
+  }
 })();
