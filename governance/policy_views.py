@@ -105,7 +105,12 @@ class PolicyAdoptForm(forms.Form):
         pack_field = self.fields["pack"]
         assert isinstance(pack_field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
         pack_field.choices = [("", _("请选择规则包"))] + [
-            (p.code, f"{p.code} · {p.title}（{p.level_label}，{p.rules} 条规则）") for p in packs
+            (
+                p.code,
+                _("%(code)s · %(title)s（%(level)s，%(n)d 条规则）")
+                % {"code": p.code, "title": p.title, "level": p.level_label, "n": p.rules},
+            )
+            for p in packs
         ]
 
     def clean_title(self) -> str:
