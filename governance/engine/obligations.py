@@ -60,7 +60,7 @@ class RuleSpec:
     event_params: Mapping[str, Any] = field(default_factory=dict)
     remind_days_before: int = 7
     team_ids: tuple[int, ...] = ()  # the leadership teams that owe it
-    clause_source: str = ""  # 参照: the clause of the regulation the organization's own was modelled on, or ""
+    clause_source: str = ""  # 参照: the clause the organization's own regulation was modelled on
 
 
 @dataclass(frozen=True)

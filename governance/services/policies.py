@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from governance.engine import evidence as evidence_registry
@@ -373,6 +373,12 @@ PLANNED_FIELDS = (
 )  # fmt: skip
 
 
+def _label(model: type[models.Model], name: str) -> str:
+    """A field's Chinese name (标题、文号 …), for saying what a plan changes."""
+    field = model._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, models.Field) else name
+
+
 def _positions_text(kinds: list[str]) -> str:
     return "、".join(str(PositionKind(k).label) for k in kinds if k in PositionKind.values)
 
@@ -478,7 +484,7 @@ class PackPlan:
         if self.own is None or self.own_values is None:
             return []
         return [
-            str(Regulation._meta.get_field(name).verbose_name)
+            _label(Regulation, name)
             for name, value in _own_values(self.own_values).items()
             if getattr(self.own, name) != value
         ]
@@ -591,7 +597,7 @@ def policy_plan(
             status, changes = NEW, []
         else:
             changes = [
-                str(ObligationRule._meta.get_field(k).verbose_name)
+                _label(ObligationRule, k)
                 for k, v in rule_values.items()
                 if (
                     _clause_changed(existing, number, target_regulation_id)
