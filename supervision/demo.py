@@ -193,7 +193,51 @@ def demo_records_seed(context: DemoContext) -> int:
         made += 1
         _walk(task, spec, office=office, unit_user=liaison_user.get(spec.lead), today=today)
         _spread_events(task, start=task.assigned_on, end=today)
+    _extensions_warnings_and_rounds(
+        office=office, university=university, liaison_user=liaison_user, today=today
+    )
     return made
+
+
+def _extensions_warnings_and_rounds(*, office, university, liaison_user, today: dt.date) -> None:
+    """An extension approved and one waiting (第五条), the warning notices the colours call for, and last half
+    year's periodic supervision round (第三条（一）)."""
+    from supervision.models import OPEN_STATES, REPORTING_STATES, WarningNotice
+
+    in_progress = list(
+        SupervisedTask.objects.filter(state__in=REPORTING_STATES, deadline__gt=today)
+        .select_related("lead_unit", "leader__user")
+        .order_by("deadline", "pk")
+    )
+    for task, approve in zip(in_progress[:2], (True, None), strict=False):
+        asker = liaison_user.get(task.lead_unit.code) or office
+        extension = services.extension_request(
+            task=task,
+            user=asker,
+            reason="需待上级主管部门批复后实施，申请延期。",
+            proposed_deadline=task.deadline + dt.timedelta(days=30),
+        )
+        if approve:
+            services.extension_decide(extension=extension, user=office, approve=True, note="同意延期一个月。")
+    for task in SupervisedTask.objects.filter(state__in=OPEN_STATES).select_related("lead_unit", "leader"):
+        level = services.warning_level_due(task)
+        if (
+            level
+            and not WarningNotice.objects.filter(task=task, level=level, deadline=task.deadline).exists()
+        ):
+            services.warning_issue(task=task, user=office, note="请于3个工作日内书面报告办理进展。")
+    first_half = today.month <= 6
+    held_on = dt.date(today.year - 1, 12, 15) if first_half else dt.date(today.year, 6, 20)
+    if university is not None and held_on >= dt.date(today.year - 1, 1, 1):
+        key_work = SupervisedTask.objects.filter(source=TaskSource.WORK_PLAN, assigned_on__lte=held_on)
+        services.round_record(
+            user=office,
+            organization=university,
+            held_on=held_on,
+            title=f"{held_on.year}年{'下' if held_on.month > 6 else '上'}半年定期督查",
+            findings="对年度工作要点、折子工程的完成情况逐项核查：总体按计划推进，个别事项进度滞后，已要求承办单位限期整改。",
+            tasks=list(key_work[:10]),
+        )
 
 
 def _walk(task: SupervisedTask, spec: Spec, *, office, unit_user, today: dt.date) -> None:

@@ -203,8 +203,8 @@ def statistics(tasks: QuerySet[SupervisedTask], *, year: int, today: dt.date | N
 
 # --- The chart: one horizontal stacked bar per unit, drawn as SVG on the server (no script, no CDN) --------------
 
-CHART_LEFT = 150  # room for the unit's name
-CHART_WIDTH = 420  # the bars' area; the viewBox is CHART_LEFT + CHART_WIDTH + 40 wide
+CHART_LEFT = 130  # room for the unit's name
+CHART_WIDTH = 300  # the bars' area; the viewBox is CHART_LEFT + CHART_WIDTH + 40 wide (small, so text stays legible on a phone)
 BAR_HEIGHT = 18
 ROW_HEIGHT = 28
 CHART_TOP = 8
