@@ -9,10 +9,16 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from communication.tests.factories import make_university_team
 from governance.errors import DomainError
+from governance.models import PositionKind
 from governance.selectors.obligations import obligations_for_organization
 from governance.services.policies import policy_load
+from governance.tests.factories import (
+    LeadershipTeamFactory,
+    PersonFactory,
+    PositionFactory,
+    UniversityFactory,
+)
 from supervision import services
 from supervision.models import SupervisionRound, TaskAction, TaskEvent
 from supervision.tests.factories import register, walk
@@ -23,7 +29,10 @@ RULE = "003-supervision-periodic-round"
 
 @pytest.fixture
 def university(db):
-    university, _people = make_university_team(pack=None)
+    university = UniversityFactory()
+    team = LeadershipTeamFactory(organization=university)
+    for name, kind in (("林书记", PositionKind.SECRETARY), ("周校长", PositionKind.PRESIDENT)):
+        PositionFactory(person=PersonFactory(name=name), team=team, kind=kind)
     policy_load(name="003-supervision")
     return university
 
