@@ -6,7 +6,8 @@ vacuous.
 Wednesday 25 November 2026. 文学院 (pack 000): 李书记, 王院长, 赵副院长, 钱副院长, 孙副书记; 示例大学: 林书记, 周校长,
 吴副校长; 外国语学院: 外院书记 alone. "Another team's talk" is one between 林书记 and 周校长 for every role below.
 
-What each role gets: L = 302 to the login page; A = 302 to the admin's login page; 200 = the form again, the refusal
+What each role gets: L = 302 to the login page; A = 302 to the admin's login page (anonymous) or 403 with the portal's
+"the admin is the office's" page (signed in: governance/admin_gate.py, issue 8); 200 = the form again, the refusal
 on it:
 
 | action                                   | anonymous | 教职工 | 党员 | 外院书记 (another team) | 赵副院长 (the team, is_staff ticked) | office  |
@@ -123,8 +124,10 @@ ADMIN_MODELS = {
     "excuse": "governance_obligationexcuse",
 }
 for _name in ADMIN_MODELS:
-    EXPECTED[f"admin.{_name}.change"] = dict.fromkeys(ROLES, A)
-    EXPECTED[f"admin.{_name}.delete"] = dict.fromkeys(ROLES, A)
+    # Anonymous: the admin's login page. Anyone else signed in who is not the office: the portal's 403 page saying the
+    # admin is the office's (governance/admin_gate.py, issue 8).
+    EXPECTED[f"admin.{_name}.change"] = {**dict.fromkeys(ROLES, 403), "anonymous": A}
+    EXPECTED[f"admin.{_name}.delete"] = {**dict.fromkeys(ROLES, 403), "anonymous": A}
 
 
 @dataclass
