@@ -25,7 +25,8 @@ def warning_level_due(task: SupervisedTask) -> str:
 
     today = timezone.localdate()
     colour = task.colour(today, workday_edge(today))
-    return {TaskColour.AMBER: WarningLevel.AMBER, TaskColour.RED: WarningLevel.RED}.get(colour, "")
+    levels: dict[str, str] = {TaskColour.AMBER: WarningLevel.AMBER, TaskColour.RED: WarningLevel.RED}
+    return levels.get(colour, "")
 
 
 @transaction.atomic
