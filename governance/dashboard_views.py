@@ -109,7 +109,15 @@ class OverviewView(OfficeRequiredMixin, TemplateView):
 def _withdrawn(rows, *, rule, team, person, result) -> list[dict]:
     """The excuses withdrawn for the periods the drill-down shows: the period, whom it covered, why it had been
     given, who withdrew it, when and why (the audit history: governance.services.obligations)."""
-    labels = {row.period_start: row.period_label for row in rows}
+    labels = {
+        row.period_start: _("%(label)s（%(start)s — %(end)s）")
+        % {
+            "label": row.period_label,
+            "start": date_format(row.period_start, "DATE_FORMAT"),
+            "end": date_format(row.period_end, "DATE_FORMAT"),
+        }
+        for row in rows
+    }
     found = excuses_withdrawn(
         rule=rule, team=team, period_starts=list(labels), person_id=person.pk if person else None
     )

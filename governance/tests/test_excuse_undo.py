@@ -149,7 +149,7 @@ def test_the_withdrawal_and_its_reason_are_kept_in_the_history(client, office, c
     assert last.reason == EXCUSE_REASON  # what was withdrawn stays readable
     page = _text(client.get(_cell_url(college)).content.decode())
     assert "已撤销的免于考核" in page
-    assert f"原登记理由“{EXCUSE_REASON}”" in page
+    assert f"双周（2026年11月2日 — 2026年11月15日） · 班子整体：原登记理由“{EXCUSE_REASON}”" in page
     assert f"撤销，原因：{WITHDRAW_REASON}" in page
 
 
