@@ -350,6 +350,28 @@ TABLE: dict[str, list[Case]] = {
     "favicon.ico": [Case("favicon", lambda w: "/favicon.ico", row(*[MOVED] * 6))],
     "overview": [Case("overview", url("overview"), OFFICE_ONLY)],
     "overview_cell": [Case("a team's cell", cell, OFFICE_ONLY)],
+    "overview_print": [
+        Case("overview, print view", lambda w: reverse("overview_print") + "?org=wxy", OFFICE_ONLY)
+    ],
+    "overview_export": [
+        Case("overview, Excel", lambda w: reverse("overview_export") + "?org=wxy", OFFICE_ONLY)
+    ],
+    # Withdrawing an excuse is a POST; a GET is refused like any other request of someone who may not post.
+    "overview_excuse_withdraw": [
+        Case(
+            "withdraw an excuse (GET)",
+            lambda w: cell(w).replace(reverse("overview_cell"), reverse("overview_excuse_withdraw")),
+            row(LOGIN, DENIED, DENIED, DENIED, DENIED, NOT_ALLOWED),
+        )
+    ],
+    "reminder_preview": [Case("the next reminder run's emails", url("reminder_preview"), OFFICE_ONLY)],
+    "reminder_preview_html": [
+        Case(
+            "one email's HTML in the preview",
+            lambda w: reverse("reminder_preview_html", args=[w.college_people[0].pk]) + "?on=2026-11-26",
+            OFFICE_ONLY,
+        )
+    ],
     # Adopting a policy pack (issue 8): the office only, whatever organization the address names.
     "policy_adopt": [
         Case("adopt a policy pack", url("policy_adopt"), OFFICE_ONLY),
