@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -144,9 +145,10 @@ class PolicyAdoptView(OfficeRequiredMixin, FormView):
     template_name = "governance/policy_adopt.html"
     form_class = PolicyAdoptForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.packs = policy_packs()
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def packs(self) -> list[PackInfo]:
+        # Read once the office's access is checked (OfficeRequiredMixin.dispatch), not for every request.
+        return policy_packs()
 
     def get_form_kwargs(self) -> dict:
         kwargs = super().get_form_kwargs()
