@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
@@ -19,6 +21,7 @@ from django_celery_beat.models import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
+from governance import families
 from governance.access import OfficeOnlyAdminMixin
 from governance.models import (
     AcademicYear,
@@ -458,11 +461,22 @@ class ReminderDigestAdmin(OfficeOnlyAdminMixin, admin.ModelAdmin):
         text = "；".join(names)
         if len(items) > DIGEST_ITEMS_SHOWN:
             text += _("等 %(count)d 项") % {"count": len(items)}
-        sections = len(obj.sections.all())
-        if sections:
-            more = _("待办提醒 %(count)d 项") % {"count": sections}
+        by_family = Counter(section.family for section in obj.sections.all())
+        if by_family:
+            more = _("待办提醒：%(families)s") % {
+                "families": "、".join(
+                    _("%(family)s %(count)d 项") % {"family": _family_label(name), "count": count}
+                    for name, count in by_family.items()
+                )
+            }
             text = f"{text}；{more}" if text else more
         return text or "—"
+
+
+def _family_label(name: str) -> str:
+    """A family's name as the menu shows it (督查督办), or its code when it is no longer installed."""
+    family = families.get(name)
+    return str(family.label) if family else name
 
 
 @admin.register(CalendarFeedToken)

@@ -125,11 +125,11 @@ def test_the_list_says_to_whom_at_which_address_when_what_and_in_what_state(clie
     assert "已发送（2026年11月25日 10:00）" in secretary
     assert "已逾期：领导班子工作碰头会" in secretary
     assert "即将到期：党委书记与院长谈心（与王院长）" in secretary
-    assert "待办提醒 1 项" in secretary
+    assert "待办提醒：领导沟通 1 项" in secretary
     assert "待发送" in rows["您有 1 项即将到期的工作"]
     failed = rows["您有新的待办"]
     assert "发送失败，将重试（已尝试 1 次）" in failed
-    assert "待办提醒 2 项" in failed
+    assert "待办提醒：领导沟通 2 项" in failed
 
 
 def test_the_office_finds_a_persons_emails_by_name_or_login(client, office, digests):
