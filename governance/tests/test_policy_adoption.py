@@ -14,6 +14,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from governance.errors import DomainError
@@ -510,3 +512,21 @@ def test_a_department_cites_the_universitys_own_regulation_and_a_college_without
     assert (
         regulation_in_force(code="001", organization=None).title == "广西师范大学校领导班子成员沟通交流制度"
     )
+
+
+def test_the_regulations_page_asks_as_many_queries_however_many_organizations_adopted_a_pack(
+    client, office, college, university
+):
+    policy_load(name="000", organization=college, own=OwnRegulation(title=OWN_TITLE))
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("communication:index")).status_code == 200
+    for code in ("wxy", "tyxy"):
+        other = OrganizationFactory(code=code, kind=Organization.Kind.COLLEGE, parent=university)
+        LeadershipTeamFactory(organization=other)
+        policy_load(name="000", organization=other, own=OwnRegulation(title=f"{code} 的沟通制度"))
+
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(reverse("communication:index"))
+
+    assert words_of(page.content.decode()).count("参照：") == 3
+    assert len(three) == len(one)
