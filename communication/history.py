@@ -2,8 +2,9 @@
 changed, from django-simple-history's rows.
 
 One change writes several rows (the record's own, one per many-to-many change, its attachments or handovers);
-communication.services.changes gives them one `history_date`, and rows are grouped by it here. Rows written without
-that (the admin, older records) are grouped when they follow each other within a few seconds, by the same user,
+communication.services.changes gives them one `history_date`, user and reason, and rows are grouped by these here (the
+record's own rows in the order they were written, each attachment's or handover's joining its change). Rows written
+without that (the admin, older records) are grouped when they follow each other within a few seconds, by the same user,
 without a reason.
 
 What the history may show is what the page may show: a talk's history is on the talk's page (its participants and the
@@ -163,30 +164,42 @@ def _who(user: Any) -> str:
     return (person.name if person else "") or user.get_full_name() or user.get_username()
 
 
-def _group(rows: list[tuple[Any, bool]]) -> list[_Set]:
-    """Rows (row, is_child) in time order → changes."""
+def _belongs(row: Any, current: _Set, *, is_child: bool) -> bool:
+    """Whether `row` was written by the change `current`: the same time, user and reason (a stamped change), or — for
+    rows written without a stamp (the admin, older records) — no reason, the same user, a few seconds later."""
+    reason = row.history_change_reason or ""
+    same_user = row.history_user_id == getattr(current.user, "pk", None)
+    if row.history_date == current.when and reason == current.reason and same_user:
+        return True
+    return (
+        not reason
+        and not current.reason
+        and same_user
+        and abs(row.history_date - current.last()) <= SAME_CHANGE_WITHIN
+        and (is_child or row.history_type != "+")
+    )
+
+
+def _group(main_rows: list[Any], child_rows: list[Any]) -> list[_Set]:
+    """The record's own rows in the order they were written (their ids), grouped into changes; each child row
+    (attachment, handover) joins the change it belongs to, else makes a change of its own at its time."""
     sets: list[_Set] = []
-    for row, is_child in rows:
-        reason = row.history_change_reason or ""
+    for row in main_rows:
         current = sets[-1] if sets else None
-        same = current is not None and (
-            (
-                row.history_date == current.when
-                and reason == current.reason
-                and row.history_user_id == getattr(current.user, "pk", None)
+        if current is None or not _belongs(row, current, is_child=False):
+            current = _Set(
+                when=row.history_date, user=row.history_user, reason=row.history_change_reason or ""
             )
-            or (
-                not reason
-                and not current.reason
-                and row.history_user_id == getattr(current.user, "pk", None)
-                and row.history_date - current.last() <= SAME_CHANGE_WITHIN
-                and (is_child or row.history_type != "+")
-            )
-        )
-        if current is None or not same:
-            current = _Set(when=row.history_date, user=row.history_user, reason=reason)
             sets.append(current)
-        (current.children if is_child else current.main).append(row)
+        current.main.append(row)
+    for row in child_rows:
+        owner = next((c for c in reversed(sets) if _belongs(row, c, is_child=True)), None)
+        if owner is None:
+            owner = _Set(when=row.history_date, user=row.history_user, reason=row.history_change_reason or "")
+            # After every change written at or before it (a stopped clock in tests gives several the same time).
+            at = len([c for c in sets if c.when <= row.history_date])
+            sets.insert(at, owner)
+        owner.children.append(row)
     return sets
 
 
@@ -201,7 +214,7 @@ def record_history(record: Model, *, show_records: bool = True) -> list[Entry]:
     main_rows = list(
         history_model.objects.filter(id=record.pk)
         .select_related("history_user__person")
-        .order_by("history_date", "history_id")
+        .order_by("history_id")
     )
     m2m: dict[str, dict[int, set[int]]] = {}
     for name, _label, shown_as in specs:
@@ -286,14 +299,10 @@ def record_history(record: Model, *, show_records: bool = True) -> list[Entry]:
         lines = [children.describe(row, names) for _pk, row in sorted(state.items())]
         return "；".join(lines) or EMPTY
 
-    rows = sorted(
-        [(r, False) for r in main_rows] + [(r, True) for r in child_rows],
-        key=lambda pair: (pair[0].history_date, pair[1], pair[0].history_id),
-    )
     entries: list[Entry] = []
     previous: Any = None
     child_state: dict[int, Any] = {}
-    for change in _group(rows):
+    for change in _group(main_rows, child_rows):
         current = change.main[-1] if change.main else previous
         before_children = children_state(children, child_state) if children else ""
         for row in change.children:

@@ -37,25 +37,12 @@ def change_reason_or_refuse(reason: str | None, *, deleting: bool = False) -> st
     return text
 
 
-_last_stamp: list[dt.datetime] = []
-
-
-def _unique_now() -> dt.datetime:
-    """Now, but later than any stamp this process gave before: two changes never share a time, even under a stopped
-    clock (tests) or within one clock tick, so their rows are never taken for one change."""
-    now = timezone.now()
-    if _last_stamp and now <= _last_stamp[0]:
-        now = _last_stamp[0] + dt.timedelta(microseconds=1)
-    _last_stamp[:] = [now]
-    return now
-
-
 def stamp(
     records: Iterable[Any], *, by: Any, reason: str | None, at: dt.datetime | None = None
 ) -> dt.datetime:
     """Mark `records` so that every history row their next save, delete or many-to-many change writes carries the
     same time, user and reason (None when a record is first entered). Returns the time."""
-    when = at or _unique_now()
+    when = at or timezone.now()
     user = by if getattr(by, "is_authenticated", False) else None
     for record in records:
         record._history_date = when

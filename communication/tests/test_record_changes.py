@@ -731,3 +731,18 @@ def test_the_history_costs_the_same_queries_however_long_it_is(client, college, 
         response = client.get(url)
     assert history_section(response).count("修改 办公室") == 8
     assert len(long.captured_queries) == len(short.captured_queries)
+
+
+def test_a_change_made_in_the_admin_shows_in_the_history_without_a_reason(client, college, talk, office):
+    """The admin saves the record, then each many-to-many field, a moment apart and without a reason: one entry."""
+    _college, (secretary, dean, vice, *_rest) = college
+    talk.formal = True
+    talk._history_user = office
+    talk.save()
+    talk.participants.add(vice)
+    client.force_login(office)
+    history = history_section(client.get(reverse("communication:talk_detail", args=[talk.pk])))
+    assert history.count("修改 办公室") == 1
+    assert (
+        "原因：未填写（管理后台修改） 参与人： 李书记、王院长 → 李书记、王院长、赵副院长 正式谈心： 否 → 是"
+    ) in history
