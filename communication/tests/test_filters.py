@@ -294,10 +294,19 @@ def test_a_bad_agenda_filter_is_ignored_and_said_so(client, office, college, que
     assert "本院草拟议题" in body.split("list-filter", 1)[1]
 
 
-def test_the_agenda_filters_stay_closed_to_leaders(client, college):
-    _org, (secretary, *_rest) = college
+def test_the_agenda_filters_narrow_a_leaders_own_items_and_never_widen_them(client, college):
+    """Issue 8: a leader's agenda list holds the items they proposed or were asked about; a filter only narrows it."""
+    org, (secretary, dean, *_rest) = college
+    AgendaItemFactory(organization=org, proposer=secretary, title="本院草拟议题")
+    AgendaItemFactory(
+        organization=org, proposer=secretary, title="本院已决定议题", status=AgendaItemStatus.DECIDED
+    )
+    AgendaItemFactory(organization=org, proposer=dean, title="院长草拟议题")
     client.force_login(secretary.user)
-    assert client.get(f"{reverse('communication:agenda_item_list')}?status=draft").status_code == 403
+
+    table = page(client, "agenda_item_list", "status=draft").split("list-filter", 1)[1]
+
+    assert shown(table, "本院草拟议题", "本院已决定议题", "院长草拟议题") == {"本院草拟议题"}
 
 
 # --- Absences ---------------------------------------------------------------------------------------------------
