@@ -541,7 +541,9 @@ class LedgerExportView(SupervisionUserMixin, View):
 
 
 IMPORT_SESSION_KEY = "supervision_ledger_import"
-MAX_IMPORT_BYTES = 2 * 1024 * 1024  # a ledger of 2,000 rows is some 200 KB; kept in the session between preview and confirm
+MAX_IMPORT_BYTES = (
+    2 * 1024 * 1024
+)  # a ledger of 2,000 rows is some 200 KB; kept in the session between preview and confirm
 
 
 class LedgerImportView(OfficeRequiredMixin, TemplateView):

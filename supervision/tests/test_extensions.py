@@ -121,7 +121,7 @@ def test_the_panels_show_requests_waiting_and_the_page_lets_the_leader_decide(
     today = dt.date(2026, 11, 20)
     (waiting,) = selectors.office_panel(today=today).extensions
     assert waiting.task.pk == task.pk
-    assert [e.task.pk for e in selectors.leader_panel(leader, today=today).extensions] == [task.pk]
+    assert [t.pk for t in selectors.leader_panel(leader, today=today).extensions] == [task.pk]
     url = reverse("supervision:task_detail", args=[task.pk])
     client.force_login(liaison.user)
     page = client.get(url).content.decode()
