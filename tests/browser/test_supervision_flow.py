@@ -44,7 +44,8 @@ def test_a_task_goes_from_a_meeting_decision_through_every_state_to_the_archive(
     page, live_server, world, log_in, flash_message, console_errors, tmp_path, browser
 ):
     log_in("bangongshi")
-    page.goto(f"{live_server.url}/supervision/tasks/new/?meeting={world['meeting'].pk}")
+    page.goto(f"{live_server.url}/communication/meetings/{world['meeting'].pk}/")
+    page.get_by_role("link", name="转为督办事项").click()
     expect(page.get_by_text(re.compile("校领导碰头会.*转为督办事项"))).to_be_visible()
     expect(page.get_by_label("事项来源（第二条）")).to_have_value("meeting")
     page.get_by_label("督办事项").fill("启用新版学生综合服务大厅")
