@@ -7,7 +7,7 @@ set only when a user is created, so a password someone changed survives a re-run
 
 The shipped regulations are other, real institutions' (the policy packs were modelled on them). The fictional
 university does not cite them as its own: it adopts each under a fictional title of its own (江城大学…, with a 文号
-and a date), and the real one is kept only as the 参照 its own was modelled on (DEMO_REGULATIONS, DEMO_POLICIES).
+and a date), and the real one is kept only as the 参照 its own was modelled on (DEMO_POLICIES, _adopt_shipped).
 """
 
 from __future__ import annotations
@@ -456,8 +456,6 @@ class OwnRegulationSpec:
     document_number: str
     issued_on: str
     issuing_body: str
-    # The own copy's clauses say 江城大学 where the real institution's text names itself.
-    renames: tuple[tuple[str, str], ...] = ()
 
 
 # fmt: off
@@ -469,18 +467,6 @@ DEMO_POLICIES: tuple[OwnRegulationSpec, ...] = (
                       "2025-03-18", "中共江城大学委员会"),
     OwnRegulationSpec("000", "wxy", "中共江城大学文学院委员会关于建立学院党政领导经常性沟通机制的暂行办法",
                       "江大文党发〔2025〕5号", "2025-09-10", "中共江城大学文学院委员会"),
-)
-# The shipped regulations without a policy pack yet, named as the university's own all the same.
-DEMO_REGULATIONS: tuple[OwnRegulationSpec, ...] = (
-    OwnRegulationSpec("003-disclosure", UNIVERSITY_CODE, "中共江城大学委员会党务公开工作制度",
-                      "江大党发〔2024〕21号", "2024-06-12", "中共江城大学委员会"),
-    OwnRegulationSpec("003-outreach", UNIVERSITY_CODE, "中共江城大学委员会成员联系服务群众制度",
-                      "江大党发〔2024〕22号", "2024-06-12", "中共江城大学委员会"),
-    OwnRegulationSpec("003-supervision", UNIVERSITY_CODE, "中共江城大学委员会工作落实督查督办工作制度",
-                      "江大党发〔2024〕23号", "2024-06-12", "中共江城大学委员会"),
-    OwnRegulationSpec("004", UNIVERSITY_CODE, "江城大学关于进一步改进工作作风密切联系基层实施办法",
-                      "江大委〔2025〕3号", "2025-04-02", "中共江城大学委员会",
-                      renames=(("肇庆学院", "江城大学"), ("中共广东省委教育工委 广东省教育厅", "省委教育工委、省教育厅"))),
 )
 # fmt: on
 
@@ -496,6 +482,49 @@ def _own(spec: OwnRegulationSpec) -> OwnRegulation:
     )
 
 
+# The shipped regulations no pack adopts yet (their families' rules come in later issues): the university names each as
+# its own all the same — 中共江城大学委员会 and the title without the real institution's name, a 文号 and a date — and its
+# copy of the clauses says 江城大学 where the real text names its institution. (The core names no family: the
+# regulations are found, not listed.)
+OWN_ISSUED_ON = dt.date(2024, 6, 12)
+OWN_NUMBER = "江大党发〔2024〕{n}号"
+OWN_PREFIXES = ("校党委", "学校党委")  # "校党委党务公开工作制度" → 中共江城大学委员会党务公开工作制度
+# Real places the shipped texts name, as the fictional university's copies say them.
+RENAMES: tuple[tuple[str, str], ...] = (("中共广东省委教育工委 广东省教育厅", "省委教育工委、省教育厅"),)
+
+
+def _own_title(source: Any, university: Organization) -> str:
+    title = source.title
+    for prefix in (source.issuing_body, *OWN_PREFIXES):
+        if prefix and title.startswith(prefix):
+            title = title[len(prefix) :]
+    return f"中共{university.name}委员会{title}"
+
+
+def _adopt_shipped(result: DemoResult, university: Organization) -> None:
+    from governance.models import Regulation
+    from governance.services.policies import OwnRegulation, regulation_adopt
+
+    committee = f"中共{university.name}委员会"
+    shipped = Regulation.objects.filter(
+        organization__isnull=True, level=Regulation.Level.UNIVERSITY, adoptions__isnull=True
+    ).order_by("code")
+    for n, source in enumerate(shipped, start=21):
+        own = regulation_adopt(
+            source=source,
+            organization=university,
+            own=OwnRegulation(
+                title=_own_title(source, university),
+                document_number=OWN_NUMBER.format(n=n),
+                issued_on=OWN_ISSUED_ON,
+                issuing_body=committee,
+            ),
+        )
+        body = source.issuing_body
+        named = ((body, committee if body.startswith("中共") else university.name),) if body else ()
+        _rename_clauses(result, own, named + RENAMES)
+
+
 def _rename_clauses(result: DemoResult, regulation: Any, renames: tuple[tuple[str, str], ...]) -> None:
     for clause in regulation.clauses.all():
         text = clause.text
@@ -509,8 +538,7 @@ def _rename_clauses(result: DemoResult, regulation: Any, renames: tuple[tuple[st
 
 
 def _adopt_policies(result: DemoResult, orgs: dict[str, Organization]) -> None:
-    from governance.models import Regulation
-    from governance.services.policies import policy_load, regulation_adopt
+    from governance.services.policies import policy_load
 
     for spec in DEMO_POLICIES:
         loaded = policy_load(name=spec.reference, organization=orgs[spec.org], own=_own(spec))
@@ -518,10 +546,7 @@ def _adopt_policies(result: DemoResult, orgs: dict[str, Organization]) -> None:
             f"规则包“{loaded.pack.title}” → {orgs[spec.org].name}（《{spec.title}》）：新增 {len(loaded.created)} 条，"
             f"更新 {len(loaded.updated)} 条，未变 {len(loaded.unchanged)} 条"
         )
-    for spec in DEMO_REGULATIONS:
-        source = Regulation.objects.get(code=spec.reference)
-        own = regulation_adopt(source=source, organization=orgs[spec.org], own=_own(spec))
-        _rename_clauses(result, own, spec.renames)
+    _adopt_shipped(result, orgs[UNIVERSITY_CODE])
     # Each family records what its pages and the dashboards should show (a semester of meetings and talks …).
     context = DemoContext(university=orgs[UNIVERSITY_CODE], organizations=orgs, today=timezone.localdate())
     for family in families():
