@@ -261,7 +261,11 @@ def test_a_leader_who_did_not_take_part_does_not_see_the_talk_in_their_list(clie
     _org, _secretary, _dean, vice1, *_ = team
     client.force_login(vice1.user)
     body = client.get(reverse("communication:talk_list")).content.decode()
-    assert "还没有谈心谈话记录。" in body
+    # Their list is empty, and says why (issue 8): only the talks they took part in are listed.
+    assert (
+        "您还没有登记在案的谈心谈话。谈话由参加的班子成员或党委办公室登记；登记后这里只列出您参加的谈话。"
+        in body
+    )
     assert NOTES not in body
 
 

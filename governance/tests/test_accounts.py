@@ -116,9 +116,10 @@ def test_a_leader_cannot_open_the_admin(client, leader_user):
 
     response = client.get("/admin/")
 
-    assert response.status_code == 302
-    assert response.url.startswith("/admin/login/")
-    assert "管理首页" not in _page(client.get(response.url))
+    # The portal's page saying the admin is the office's (issue 8), not the admin's login form.
+    assert response.status_code == 403
+    assert "管理后台只供党委办公室使用" in _page(response)
+    assert "管理首页" not in _page(response)
 
 
 def test_a_leader_flagged_as_staff_still_cannot_open_the_admin(client):
@@ -127,8 +128,8 @@ def test_a_leader_flagged_as_staff_still_cannot_open_the_admin(client):
 
     response = client.get("/admin/")
 
-    assert response.status_code == 302
-    assert response.url.startswith("/admin/login/")
+    assert response.status_code == 403
+    assert "管理后台只供党委办公室使用" in _page(response)
 
 
 def test_office_staff_open_the_admin_and_see_it_in_chinese(client, office_user):

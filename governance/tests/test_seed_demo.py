@@ -151,6 +151,8 @@ def test_it_creates_logins_in_the_right_groups(seeded):
     for username in ("shuji", "xiaozhang", "fuxiaozhang", "wxy_shuji", "wxy_yuanzhang"):
         assert groups(username) == {roles.LEADERS, roles.PARTY_MEMBERS}
         assert not User.objects.get(username=username).is_staff
+    assert groups("dangyuan") == {roles.PARTY_MEMBERS}  # a Party member on no team (issue 8)
+    assert not User.objects.get(username="dangyuan").is_staff
     assert groups("jiaozhigong") == {roles.STAFF}
     assert all(u.email.endswith("@example.edu.cn") for u in User.objects.all())
 
@@ -267,6 +269,7 @@ def test_the_command_prints_a_summary_and_the_logins_table():
         "fuxiaozhang": ["副校长", "黄晓峰", DEMO_PASSWORD],
         "wxy_shuji": ["文学院党委书记", "李书涵", DEMO_PASSWORD],
         "wxy_yuanzhang": ["文学院院长", "刘文渊", DEMO_PASSWORD],
+        "dangyuan": ["党员（文学院教师）", "邵一鸣", DEMO_PASSWORD],
         "jiaozhigong": ["教职工（非党员）", "叶青", DEMO_PASSWORD],
     }
 
