@@ -112,7 +112,9 @@ def items(page: str) -> list[Item]:
 
 
 def side_panel(page: str) -> str:
-    return _text(page.split('<div class="leader-grid-panels">', 1)[1].split('<div class="leader-grid-settled">', 1)[0])
+    return _text(
+        page.split('<div class="leader-grid-panels">', 1)[1].split('<div class="leader-grid-settled">', 1)[0]
+    )
 
 
 def home(client, person) -> str:

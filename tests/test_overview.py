@@ -105,7 +105,9 @@ def matrix(page: str) -> Matrix:
                     cell,
                 )
                 if link:
-                    shown[title] = Cell(_text(link[4]), link[1], html.unescape(link[2]), html.unescape(link[3]))
+                    shown[title] = Cell(
+                        _text(link[4]), link[1], html.unescape(link[2]), html.unescape(link[3])
+                    )
             rows[(team, who)] = shown
     return Matrix([f"{_text(t)} {_text(r)}" for t, r in headers], rows)
 

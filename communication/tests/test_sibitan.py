@@ -113,7 +113,9 @@ def test_the_matrix_page_shows_the_grid_and_the_count(client, setting):
     assert response.status_code == 200
     body = response.content.decode()
     assert "已谈 5 / 应谈 10" in body
-    grid = body.split('<table class="table table-bordered text-center align-middle bg-white sibitan-matrix">')[1]
+    grid = body.split(
+        '<table class="table table-bordered text-center align-middle bg-white sibitan-matrix">'
+    )[1]
     grid = grid.split("</table>")[0]
     # Each pair appears twice in the grid; 25 days before the meeting those who have not talked are in progress,
     # not late (000 四（二）: the talks are due by the meeting).
