@@ -73,7 +73,8 @@ def test_it_creates_the_university_with_three_colleges_and_two_offices(seeded):
     colleges = Organization.objects.filter(parent=university, kind=Organization.Kind.COLLEGE)
     assert [c.name for c in colleges] == ["文学院", "理学院", "体育与艺术学院"]
     departments = Organization.objects.filter(parent=university, kind=Organization.Kind.DEPARTMENT)
-    assert [d.name for d in departments] == ["党委办公室", "校长办公室"]
+    # The core's two offices; families' demos may add the departments they work with (units answering tasks).
+    assert [d.name for d in departments][:2] == ["党委办公室", "校长办公室"]
     for college in colleges:
         assert college.children.filter(kind=Organization.Kind.BRANCH).count() == 2
         college.full_clean()
