@@ -48,7 +48,7 @@ def test_a_leader_fixes_a_wrong_date_of_their_talk_with_a_reason_and_sees_it_in_
     page.goto(f"{live_server.url}/communication/talks/")
     page.get_by_role("row").filter(has_text="2026-11-24").get_by_role("link", name="查看").click()
     expect(page.get_by_role("heading", name="谈心谈话")).to_be_visible()
-    page.get_by_role("link", name="修改").click()
+    page.get_by_role("link", name="修改", exact=True).click()
 
     expect(page.get_by_role("heading", name="修改谈心谈话")).to_be_visible()
     expect(page.get_by_label("谈话日期")).to_have_value("2026-11-24")  # the recording form, prefilled
@@ -76,7 +76,7 @@ def test_a_leader_fixes_a_wrong_date_of_their_talk_with_a_reason_and_sees_it_in_
 
     # On a phone the page, its buttons and its history fit the screen.
     page.set_viewport_size({"width": 390, "height": 844})
-    expect(page.get_by_role("link", name="修改")).to_be_visible()
+    expect(page.get_by_role("link", name="修改", exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -106,8 +106,8 @@ def test_the_office_deletes_a_meeting_with_a_reason_and_a_participant_is_offered
     log_in("zhouxiaozhang")
     page.goto(url)
     expect(page.get_by_role("heading", name="重复登记的碰头会")).to_be_visible()
-    expect(page.get_by_role("link", name="删除")).to_have_count(0)
-    expect(page.get_by_role("link", name="修改")).to_have_count(0)
+    expect(page.get_by_role("link", name="删除", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="修改", exact=True)).to_have_count(0)
     expect(page.get_by_role("heading", name="修改记录")).to_be_visible()
     page.goto(f"{url}delete/")
     expect(page.get_by_role("heading", name="无权访问")).to_be_visible()
@@ -115,7 +115,7 @@ def test_the_office_deletes_a_meeting_with_a_reason_and_a_participant_is_offered
 
     log_in("bangongshi")
     page.goto(url)
-    page.get_by_role("link", name="删除").click()
+    page.get_by_role("link", name="删除", exact=True).click()
     expect(page.get_by_role("heading", name="删除会议")).to_be_visible()
     expect(page.get_by_text("重复登记的碰头会")).to_be_visible()
     page.get_by_role("button", name="确认删除").click()
