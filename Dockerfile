@@ -8,9 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PYTHON_DOWNLOADS=never \
     UV_PROJECT_ENVIRONMENT=/app/.venv
 
-# gettext: compilemessages below. psycopg[binary] brings its own libpq.
+# gettext: compilemessages below. psycopg[binary] brings its own libpq. Pango, HarfBuzz and a CJK font: WeasyPrint
+# renders the supervision notices as PDF (without fonts-noto-cjk the Chinese prints as boxes).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir uv==0.13.8
 

@@ -33,7 +33,7 @@ APT_INSTALL = $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 PO_FILES = $(shell find locale */locale -name '*.po' 2>/dev/null)
 I18N_IGNORE := --ignore=.venv --ignore=.uv --ignore=var --ignore=node_modules
 
-.PHONY: help venv run test lint check messages clean distclean gettext compilemessages browser
+.PHONY: help venv run test lint check messages clean distclean gettext compilemessages browser pdf-libs
 
 help:
 	@echo "make run        启动网站（web + Celery worker + beat），打印网址和演示账号 / start the site"
@@ -77,13 +77,28 @@ browser:
 		$(APT_INSTALL) update -qq && $(APT_INSTALL) install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# WeasyPrint (the supervision notices as PDF) loads Pango and HarfBuzz at run time, and the notices need a CJK
+# font or Chinese prints as boxes. Debian bookworm's packages (WeasyPrint's "First Steps", Debian ≥ 11 with wheels).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-noto-cjk
+pdf-libs:
+	@missing=""; \
+	for pkg in $(PDF_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then \
+			echo "PDF 下载需要 Debian 软件包 / WeasyPrint needs:$$missing — 请以 root 运行 make，或先安装：apt-get install$$missing" >&2; \
+			exit 1; \
+		fi; \
+		echo "Installing Debian packages for WeasyPrint:$$missing ..."; \
+		$(APT_INSTALL) update -qq && $(APT_INSTALL) install -y -qq --no-install-recommends $$missing; \
+	fi
+
 # --- run ----------------------------------------------------------------------------------------------------
 # One terminal, three processes (Procfile): runserver, a Celery worker and exactly one beat
 # (django-celery-beat's DatabaseScheduler, set in settings). Ctrl-C stops all three.
 # Every process (and seed_demo) gets the web server's port as WEB_PORT: unless SITE_URL is set, the links in reminder
 # emails and calendar feeds follow it (governance/settings/base.py). Not PORT: honcho gives each process its own.
 run: export WEB_PORT = $(PORT)
-run: venv compilemessages
+run: venv pdf-libs compilemessages
 	$(MANAGE) migrate --noinput
 	@mkdir -p $(VAR_DIR)
 	@$(MANAGE) seed_demo > $(VAR_DIR)/run-banner.txt || { cat $(VAR_DIR)/run-banner.txt; exit 1; }
@@ -101,7 +116,7 @@ run: venv compilemessages
 # then the browser tests one at a time; both get PYTEST_ARGS, each prints its time (scripts/run_tests.sh).
 # JUNIT_PREFIX=path/name writes name-parallel.xml and name-browser.xml. pytest exits 5 when it collected no test:
 # that is a failure here, never a green run.
-test: venv browser compilemessages
+test: venv browser pdf-libs compilemessages
 	@PY=$(PY) PYTEST_WORKERS=$(PYTEST_WORKERS) JUNIT_PREFIX=$(JUNIT_PREFIX) bash scripts/run_tests.sh $(PYTEST_ARGS)
 
 # Type-checked (mypy + django-stubs): the obligation engine and every app's services and selectors, found by
