@@ -1,0 +1,119 @@
+"""Who sees which disclosure item: one place for the list (`items_visible_to`, a queryset) and one object
+(`can_view_item`, a `rules` predicate), written from the same sentence; disclosure/tests/test_visibility.py checks
+that they agree over users × items. Attachments, feedback and the timeline follow the item.
+
+三（二）: 党务公开的范围原则上确定为四个层次——党政领导干部、全体党员、全体教职工、社会. A viewer sees an item only while it
+is published (已公开, 已反馈处理) and inside its publication window, and only if its scope includes them:
+
+- 社会: anyone, without logging in (the public page and its Atom feed);
+- 全体教职工: any account of the portal (every account belongs to a member of staff);
+- 全体党员: Party members (the role group 党员; leaders are Party members, governance.roles.is_party_member);
+- 党政领导干部: leaders (the role group 校领导/院领导).
+
+Items proposed, waiting for approval, returned, approved but not yet published, outside their window or archived
+are the office's only (党务公开工作办公室, 四（一）).
+
+Committee members (校党委, 三（一）1: 报校党委批准) approve: the people holding a position on the university's leadership
+team today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import rules
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from disclosure.models import SHOWN_STATES, DisclosureItem, Scope
+from governance.models import Organization, Person, Position
+from governance.roles import is_leader, is_office, is_party_member
+
+_NO_PERSON = object()
+
+
+def viewer_scopes(user: Any) -> tuple[str, ...]:
+    """The scopes whose items the user may see, from the widest (社会) down to the user's own level."""
+    if not getattr(user, "is_authenticated", False):
+        return (Scope.PUBLIC,)
+    if is_leader(user):
+        return (Scope.PUBLIC, Scope.STAFF, Scope.MEMBERS, Scope.LEADERS)
+    if is_party_member(user):
+        return (Scope.PUBLIC, Scope.STAFF, Scope.MEMBERS)
+    return (Scope.PUBLIC, Scope.STAFF)
+
+
+def _in_window(item: DisclosureItem, today: dt.date) -> bool:
+    return item.publish_from <= today and (item.publish_until is None or item.publish_until >= today)
+
+
+def _window_q(today: dt.date) -> Q:
+    return Q(publish_from__lte=today) & (Q(publish_until__isnull=True) | Q(publish_until__gte=today))
+
+
+def items_visible_to(user: Any, *, today: dt.date | None = None) -> QuerySet[DisclosureItem]:
+    """Every item for the office; for everyone else the published items of their scopes, inside the window."""
+    if is_office(user):
+        return DisclosureItem.objects.all()
+    today = today or timezone.localdate()
+    return DisclosureItem.objects.filter(
+        _window_q(today), state__in=SHOWN_STATES, scope__in=viewer_scopes(user)
+    )
+
+
+def public_items(*, today: dt.date | None = None) -> QuerySet[DisclosureItem]:
+    """What anyone sees without logging in (社会)."""
+    today = today or timezone.localdate()
+    return DisclosureItem.objects.filter(_window_q(today), state__in=SHOWN_STATES, scope=Scope.PUBLIC)
+
+
+@rules.predicate
+def can_view_item(user: Any, item: DisclosureItem) -> bool:
+    """The object twin of `items_visible_to` (same sentence, same result)."""
+    if is_office(user):
+        return True
+    return (
+        item.state in SHOWN_STATES
+        and _in_window(item, timezone.localdate())
+        and item.scope in viewer_scopes(user)
+    )
+
+
+def person_of(user: Any) -> Person | None:
+    """The governance.Person of a login, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_disclosure_person", _NO_PERSON)
+    if cached is _NO_PERSON:
+        cached = Person.objects.filter(user_id=user.pk).first()
+        user._disclosure_person = cached
+    return cached  # type: ignore[return-value]
+
+
+def committee_members(*, today: dt.date | None = None) -> QuerySet[Person]:
+    """校党委: the people on the university's leadership team today (三（一）1: 报校党委批准)."""
+    today = today or timezone.localdate()
+    return Person.objects.filter(
+        pk__in=Position.objects.active_on(today)
+        .filter(
+            team__organization__kind=Organization.Kind.UNIVERSITY, team__organization__parent__isnull=True
+        )
+        .values("person_id")
+    ).order_by("name")
+
+
+def is_committee_member(user: Any) -> bool:
+    cached = getattr(user, "_disclosure_committee", None)
+    if cached is None:
+        person = person_of(user)
+        cached = person is not None and committee_members().filter(pk=person.pk).exists()
+        if getattr(user, "is_authenticated", False):
+            user._disclosure_committee = cached
+    return bool(cached)
+
+
+def can_see_timeline(user: Any) -> bool:
+    """The workflow's steps and the audit history (who proposed, approved, returned and why): the office and the
+    committee members who approve."""
+    return is_office(user) or is_committee_member(user)

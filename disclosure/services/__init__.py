@@ -1,0 +1,31 @@
+"""Writes for disclosure/: every change to an item or an opinion goes through one of these functions (keyword-only,
+full_clean, in a transaction). Refusals are `governance.errors.DomainError`s with a Chinese message."""
+
+from governance.errors import DomainError
+
+from .feedback import FEEDBACK_LIMIT, feedback_leave, feedback_respond
+from .items import (
+    item_approve,
+    item_archive,
+    item_close_feedback,
+    item_propose,
+    item_publish,
+    item_return,
+    item_submit,
+    item_update,
+)
+
+__all__ = [
+    "FEEDBACK_LIMIT",
+    "DomainError",
+    "feedback_leave",
+    "feedback_respond",
+    "item_approve",
+    "item_archive",
+    "item_close_feedback",
+    "item_propose",
+    "item_publish",
+    "item_return",
+    "item_submit",
+    "item_update",
+]
