@@ -15,7 +15,9 @@ urlpatterns = [
     path("tasks/new/", views.TaskCreateView.as_view(), name="task_create"),
     path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
     path("tasks/<int:pk>/notice/", views.NoticePrintView.as_view(), name="notice_print"),
+    path("tasks/<int:pk>/notice.pdf", views.NoticePdfView.as_view(), name="notice_pdf"),
     path("tasks/<int:pk>/warnings/<int:warning>/", views.WarningPrintView.as_view(), name="warning_print"),
+    path("tasks/<int:pk>/warnings/<int:warning>.pdf", views.WarningPdfView.as_view(), name="warning_pdf"),
     path("tasks/<int:pk>/history/", views.TaskHistoryView.as_view(), name="task_history"),
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
 ]

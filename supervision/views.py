@@ -21,6 +21,7 @@ from django.views.generic import FormView, TemplateView
 from governance.access import OfficeRequiredMixin
 from governance.filters import FilteredListView
 from governance.forms import parse_id
+from governance.pdf import PdfTemplateMixin
 from governance.roles import is_leader, is_office
 from governance.views import FamilyRegulationsView
 from supervision import selectors, services
@@ -430,6 +431,20 @@ class WarningPrintView(SupervisionUserMixin, TemplateView):
         context["notice"] = notice
         context["overdue_days"] = max((notice.issued_on - notice.deadline).days, 0)
         return context
+
+
+class NoticePdfView(PdfTemplateMixin, NoticePrintView):
+    """The 督查督办通知单 as a PDF download: the print page's template and print CSS, its permissions."""
+
+    def get_pdf_filename(self, context: dict) -> str:
+        return f"{_('督查督办通知单')}-{context['task'].number}.pdf"
+
+
+class WarningPdfView(PdfTemplateMixin, WarningPrintView):
+    """A graded warning notice as a PDF download, like the 督查督办通知单's."""
+
+    def get_pdf_filename(self, context: dict) -> str:
+        return f"{context['notice'].get_level_display()}-{context['task'].number}.pdf"
 
 
 class TaskHistoryView(SupervisionUserMixin, TemplateView):
