@@ -1,17 +1,45 @@
-"""The disclosure family's registration with the core (governance.families). For now it lists the regulations it is
-built on; its records, panels, evidence sources and reminders arrive with its own issue, through this same
-registration."""
+"""The disclosure family's registration with the core (governance.families): its menu entry (every signed-in user:
+everyone may be in some item's scope), the office's and the committee members' home panels, demo records, admin
+shortcuts and the models whose changes change pages."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from governance.families import Family
+from disclosure import selectors
+from governance.families import AdminCard, AdminLink, DemoContext, Family, Panel
+
+
+def demo(context: DemoContext) -> list[str]:
+    from disclosure.demo import demo_records_seed
+
+    created = demo_records_seed(context)
+    if not created:
+        return []
+    return [f"演示党务公开事项：新建 {created} 项（各个状态、四种公开范围都有，含意见和答复）"]
+
 
 FAMILY = Family(
     name="disclosure",
     label=_("党务公开"),
-    index_url="disclosure:index",
-    description=_("党务公开的内容、范围和程序"),
+    index_url="disclosure:item_list",
+    description=_("党务公开事项的提出、审批、公开、意见反馈和归档"),
     order=30,
+    leader_panel=Panel("disclosure/includes/leader_panel.html", select=selectors.leader_panel, order=30),
+    office_panel=Panel("disclosure/includes/office_panel.html", select=selectors.office_panel, order=30),
+    demo=demo,
+    watched={
+        "disclosure.disclosureitem": selectors.organizations_touched,
+        "disclosure.feedback": selectors.organizations_touched,
+    },
+    admin_cards=(
+        AdminCard(
+            title=_("党务公开"),
+            description=_("公开事项和意见反馈；状态只在事项页上按程序改变，修改留有审计历史。"),
+            links=(
+                AdminLink(_("党务公开事项"), "admin:disclosure_disclosureitem_changelist"),
+                AdminLink(_("意见反馈"), "admin:disclosure_feedback_changelist"),
+            ),
+        ),
+    ),
 )

@@ -14,7 +14,7 @@ Items proposed, waiting for approval, returned, approved but not yet published, 
 are the office's only (党务公开工作办公室, 四（一）).
 
 Committee members (校党委, 三（一）1: 报校党委批准) approve: the people holding a position on the university's leadership
-team today.
+team today. They also see the items waiting for approval (待审批), which they must read to decide.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import rules
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from disclosure.models import SHOWN_STATES, DisclosureItem, Scope
+from disclosure.models import SHOWN_STATES, DisclosureItem, ItemState, Scope
 from governance.models import Organization, Person, Position
 from governance.roles import is_leader, is_office, is_party_member
 
@@ -57,9 +57,10 @@ def items_visible_to(user: Any, *, today: dt.date | None = None) -> QuerySet[Dis
     if is_office(user):
         return DisclosureItem.objects.all()
     today = today or timezone.localdate()
-    return DisclosureItem.objects.filter(
-        _window_q(today), state__in=SHOWN_STATES, scope__in=viewer_scopes(user)
-    )
+    condition = _window_q(today) & Q(state__in=SHOWN_STATES, scope__in=viewer_scopes(user))
+    if is_committee_member(user):
+        condition |= Q(state=ItemState.PENDING)
+    return DisclosureItem.objects.filter(condition)
 
 
 def public_items(*, today: dt.date | None = None) -> QuerySet[DisclosureItem]:
@@ -72,6 +73,8 @@ def public_items(*, today: dt.date | None = None) -> QuerySet[DisclosureItem]:
 def can_view_item(user: Any, item: DisclosureItem) -> bool:
     """The object twin of `items_visible_to` (same sentence, same result)."""
     if is_office(user):
+        return True
+    if item.state == ItemState.PENDING and is_committee_member(user):
         return True
     return (
         item.state in SHOWN_STATES

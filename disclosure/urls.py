@@ -6,4 +6,12 @@ app_name = "disclosure"
 
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
+    path("items/", views.ItemListView.as_view(), name="item_list"),
+    path("items/new/", views.ItemCreateView.as_view(), name="item_create"),
+    path("items/<int:pk>/", views.ItemDetailView.as_view(), name="item_detail"),
+    path("items/<int:pk>/edit/", views.ItemUpdateView.as_view(), name="item_update"),
+    path("items/<int:pk>/history/", views.ItemHistoryView.as_view(), name="item_history"),
+    path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
+    path("public/", views.PublicListView.as_view(), name="public"),
+    path("public/feed/", views.PublicFeed(), name="public_feed"),
 ]

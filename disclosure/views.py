@@ -1,6 +1,431 @@
+"""Pages of the disclosure family: the list (the office's register with filters; everyone else's "disclosed to
+me"), proposing and editing an item, an item's page with its workflow and feedback, the public page and its Atom
+feed (no login), attachments and the audit history.
+
+Thin: a form checks the input, one service does the work, a refusal comes back as a form error with the input kept.
+Who sees what is decided by disclosure.permissions only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from disclosure import selectors, services
+from disclosure.filters import ItemFilter
+from disclosure.forms import (
+    ApproveForm,
+    CloseFeedbackForm,
+    FeedbackForm,
+    ItemForm,
+    NoteForm,
+    ResponseForm,
+    ReturnForm,
+    apply_errors,
+    topic_choices,
+)
+from disclosure.models import (
+    EDITABLE_STATES,
+    DisclosureItem,
+    Feedback,
+    ItemAction,
+    ItemAttachment,
+    ItemState,
+)
+from disclosure.permissions import can_see_timeline, can_view_item, is_committee_member
+from governance.access import OfficeRequiredMixin
+from governance.filters import FilteredListView
+from governance.roles import is_office
 from governance.views import FamilyRegulationsView
+
+PAGE_SIZE = 50
 
 
 class IndexView(FamilyRegulationsView):
+    """The regulation the family is built on (003 党务公开), section by section."""
+
     family = "disclosure"
     template_name = "disclosure/index.html"
+
+
+# --- Lists ----------------------------------------------------------------------------------------------------------
+
+
+class ItemListView(LoginRequiredMixin, FilteredListView):
+    """The office: every item, any state (the register). Everyone else: what is disclosed to them now."""
+
+    template_name = "disclosure/item_list.html"
+    context_object_name = "items"
+    paginate_by = PAGE_SIZE
+    filterset_class = ItemFilter
+
+    def get_queryset(self):
+        return selectors.items_for_list(self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["request"] = self.request
+        return kwargs
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        if not is_office(self.request.user):
+            filterset.form.fields.pop("state", None)  # everyone else sees published items only
+        return filterset
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["office"] = is_office(self.request.user)
+        context["committee"] = is_committee_member(self.request.user)
+        return context
+
+
+class PublicListView(TemplateView):
+    """社会: the items disclosed to everyone, without logging in (三（二）), newest first."""
+
+    template_name = "disclosure/public_list.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["items"] = list(selectors.public_page_items()[:100])
+        return context
+
+
+class PublicFeed(Feed):
+    """The public items as an Atom feed (django.contrib.syndication)."""
+
+    feed_type = Atom1Feed
+    title = gettext_lazy("党务公开")
+    subtitle = gettext_lazy("面向社会公开的党务公开事项（三（二））")
+    link = reverse_lazy("disclosure:public")
+
+    def items(self):
+        return selectors.public_page_items()[:50]
+
+    def item_title(self, item: DisclosureItem) -> str:
+        return item.title
+
+    def item_description(self, item: DisclosureItem) -> str:
+        return str(item.content_html)
+
+    def item_pubdate(self, item: DisclosureItem):
+        return item.published_at
+
+    def item_updateddate(self, item: DisclosureItem):
+        return item.updated_at
+
+    def item_categories(self, item: DisclosureItem):
+        return [str(item.get_category_display())]
+
+
+# --- Proposing and editing ----------------------------------------------------------------------------------------
+
+
+class ItemCreateView(OfficeRequiredMixin, FormView):
+    """提出公开事项 (三（一）1)."""
+
+    template_name = "disclosure/item_form.html"
+    form_class = ItemForm
+
+    def get_initial(self) -> dict:
+        return {"publish_from": timezone.localdate()}
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["topics"] = topic_choices()
+        return context
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        files = data.pop("files")
+        try:
+            item = services.item_propose(user=self.request.user, files=files, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已登记拟公开事项，核对后报校党委审批（三（一）1）。"))
+        return HttpResponseRedirect(item.get_absolute_url())
+
+
+class ItemUpdateView(OfficeRequiredMixin, FormView):
+    """The office corrects an item before publication; an approved item changed in substance goes back for approval."""
+
+    template_name = "disclosure/item_form.html"
+    form_class = ItemForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.item = get_object_or_404(DisclosureItem, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        kwargs["editing"] = True
+        return kwargs
+
+    def get_initial(self) -> dict:
+        item = self.item
+        return {name: getattr(item, name) for name in services.items.ITEM_FIELDS}
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["item"] = self.item
+        context["topics"] = topic_choices()
+        return context
+
+    def get(self, request, *args, **kwargs):
+        if self.item.state not in EDITABLE_STATES:
+            messages.error(
+                request, _("“%(state)s”的事项不能修改。") % {"state": self.item.get_state_display()}
+            )
+            return HttpResponseRedirect(self.item.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        files = data.pop("files")
+        note = data.pop("note", "")
+        was = self.item.state
+        try:
+            item = services.item_update(
+                item=self.item, user=self.request.user, files=files, note=note, **data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        if was == ItemState.APPROVED and item.state == ItemState.PENDING:
+            messages.warning(
+                self.request, _("已修改。该事项已批准过，修改了内容、范围或时限，须重新报校党委审批。")
+            )
+        else:
+            messages.success(self.request, _("已修改。"))
+        return HttpResponseRedirect(item.get_absolute_url())
+
+
+# --- An item's page and its actions --------------------------------------------------------------------------------
+
+ACTION_FORMS: dict[str, Any] = {
+    ItemAction.SUBMIT: NoteForm,
+    ItemAction.APPROVE: ApproveForm,
+    ItemAction.RETURN: ReturnForm,
+    ItemAction.PUBLISH: NoteForm,
+    ItemAction.CLOSE_FEEDBACK: CloseFeedbackForm,
+    ItemAction.ARCHIVE: NoteForm,
+}
+FEEDBACK = "feedback"
+
+
+def available_actions(user: Any, item: DisclosureItem) -> list[str]:
+    """The workflow steps the user may take on the item now (the forms the page shows)."""
+    office = is_office(user)
+    state = item.state
+    found: list[str] = []
+    if office and state in (ItemState.PROPOSED, ItemState.RETURNED):
+        found.append(ItemAction.SUBMIT)
+    if state == ItemState.PENDING and is_committee_member(user):
+        found += [ItemAction.APPROVE, ItemAction.RETURN]
+    if office and state == ItemState.APPROVED:
+        found.append(ItemAction.PUBLISH)
+    if office and state == ItemState.PUBLISHED:
+        found.append(ItemAction.CLOSE_FEEDBACK)
+    if office and state == ItemState.RESPONDED:
+        found.append(ItemAction.ARCHIVE)
+    return found
+
+
+def _visible_item_or_404(request: HttpRequest, pk: int) -> DisclosureItem:
+    try:
+        item = selectors.item_for_detail(pk)
+    except DisclosureItem.DoesNotExist:
+        raise Http404(_("没有这个公开事项。")) from None
+    if not can_view_item(request.user, item):
+        raise Http404(_("没有这个公开事项。"))  # outside the scope: not even that it exists
+    return item
+
+
+class ItemDetailView(TemplateView):
+    """Anyone in the item's scope (anonymous visitors for 社会); the office and approvers also see the workflow."""
+
+    template_name = "disclosure/item_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.item = _visible_item_or_404(request, kwargs["pk"])
+        except Http404:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        item, user = self.item, self.request.user
+        office = is_office(user)
+        bound = kwargs.get("bound_forms", {})
+        context["item"] = item
+        context["office"] = office
+        context["actions"] = [
+            {
+                "name": a,
+                "label": ItemAction(a).label,
+                "form": bound.get(a) or ACTION_FORMS[a](prefix=a),
+                "open": a in bound,
+            }
+            for a in available_actions(user, item)
+        ]
+        context["can_edit"] = office and item.state in EDITABLE_STATES
+        context["timeline"] = selectors.timeline(item) if can_see_timeline(user) else None
+        context["feedback_open"] = item.state == ItemState.PUBLISHED
+        context["feedback_form"] = (
+            (bound.get(FEEDBACK) or FeedbackForm(prefix=FEEDBACK))
+            if item.state == ItemState.PUBLISHED and user.is_authenticated and not office
+            else None
+        )
+        context["response_errors"] = bound.get("response")
+        context["can_respond"] = office and item.state in (ItemState.PUBLISHED, ItemState.RESPONDED)
+        return context
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        item, user = self.item, request.user
+        action = request.POST.get("action", "")
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if action == FEEDBACK:
+            return self._feedback(request, item)
+        if action == "response":
+            return self._response(request, item)
+        if action not in available_actions(user, item):
+            if action in ACTION_FORMS:
+                messages.error(
+                    request,
+                    _("“%(state)s”的事项，您不能%(action)s。")
+                    % {"state": item.get_state_display(), "action": ItemAction(action).label},
+                )
+                return HttpResponseRedirect(item.get_absolute_url())
+            raise Http404
+        form = ACTION_FORMS[action](request.POST, prefix=action)
+        if form.is_valid():
+            try:
+                message = self._run(action, item, form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, message)
+                if can_view_item(user, DisclosureItem.objects.get(pk=item.pk)):
+                    return HttpResponseRedirect(item.get_absolute_url())
+                return HttpResponseRedirect(reverse("disclosure:item_list"))
+        return self.render_to_response(self.get_context_data(bound_forms={action: form}))
+
+    def _run(self, action: str, item: DisclosureItem, data: dict) -> str:
+        user = self.request.user
+        if action == ItemAction.SUBMIT:
+            services.item_submit(item=item, user=user, note=data["note"])
+            return _("已报校党委审批，校党委成员会收到邮件（三（一）1）。")
+        if action == ItemAction.APPROVE:
+            services.item_approve(item=item, user=user, note=data["note"])
+            return _("已批准公开，党务公开工作办公室会按时限公开（三（一）2）。")
+        if action == ItemAction.RETURN:
+            services.item_return(item=item, user=user, reason=data["reason"])
+            return _("已退回党务公开工作办公室，理由已记录。")
+        if action == ItemAction.PUBLISH:
+            services.item_publish(item=item, user=user, note=data["note"])
+            return _("已公开，公开范围内的人员可以查看并提出意见（三（一）2、3）。")
+        if action == ItemAction.CLOSE_FEEDBACK:
+            services.item_close_feedback(item=item, user=user, summary=data["summary"])
+            return _("已公开意见的处理和落实情况（三（一）4）。")
+        services.item_archive(item=item, user=user, note=data["note"])
+        return _("已归档（四（四））。")
+
+    def _feedback(self, request: HttpRequest, item: DisclosureItem) -> HttpResponse:
+        form = FeedbackForm(request.POST, prefix=FEEDBACK)
+        if form.is_valid():
+            try:
+                services.feedback_leave(
+                    item=item,
+                    user=request.user,
+                    text=form.cleaned_data["text"],
+                    anonymous=form.cleaned_data["anonymous"],
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("意见已提交，党务公开工作办公室答复后您会收到邮件。"))
+                return HttpResponseRedirect(item.get_absolute_url() + "#feedback")
+        return self.render_to_response(self.get_context_data(bound_forms={FEEDBACK: form}))
+
+    def _response(self, request: HttpRequest, item: DisclosureItem) -> HttpResponse:
+        if not is_office(request.user):
+            raise Http404
+        form = ResponseForm(request.POST)
+        feedback = None
+        if form.is_valid():
+            feedback = Feedback.objects.filter(pk=form.cleaned_data["feedback"], item=item).first()
+            if feedback is None:
+                raise Http404
+            try:
+                services.feedback_respond(
+                    feedback=feedback, user=request.user, response=form.cleaned_data["response"]
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("已答复，提出人会收到邮件。"))
+                return HttpResponseRedirect(item.get_absolute_url() + "#feedback")
+        return self.render_to_response(
+            self.get_context_data(
+                bound_forms={"response": {"id": request.POST.get("feedback"), "form": form}}
+            )
+        )
+
+
+class ItemHistoryView(LoginRequiredMixin, TemplateView):
+    """The item's audit history (django-simple-history): who changed which field when, and why. The office and the
+    committee members who may see the item; a history copies every field, so it is never shown more widely."""
+
+    template_name = "disclosure/item_history.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        item = _visible_item_or_404(self.request, self.kwargs["pk"])
+        if not can_see_timeline(self.request.user):
+            raise Http404(_("没有这个公开事项。"))
+        records = list(item.history.select_related("history_user").order_by("history_date", "history_id"))
+        rows, previous = [], None
+        for record in records:
+            changes = []
+            if previous is not None:
+                for change in record.diff_against(previous).changes:
+                    changes.append(str(DisclosureItem._meta.get_field(change.field).verbose_name))
+            rows.append({"record": record, "changes": changes})
+            previous = record
+        context["item"] = item
+        context["rows"] = list(reversed(rows))
+        return context
+
+
+class AttachmentDownloadView(View):
+    """An item's attachment, to those who may see the item (anyone for 社会 items); 404 to everyone else."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        attachment = get_object_or_404(ItemAttachment.objects.select_related("item"), pk=pk)
+        if not can_view_item(request.user, attachment.item):
+            raise Http404
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, as_attachment=True, filename=attachment.name or "attachment")
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -1,0 +1,145 @@
+"""Forms check the shape of what a user typed; the services decide whether it may be done (and sanitize)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from disclosure.models import SUGGESTED_TOPICS, Category, Form, Nature, Scope
+from governance.validators import MaxCharsValidator
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def text(
+    label: Any, limit: int, *, required: bool = False, rows: int | None = None, **kwargs: Any
+) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    widget.attrs["maxlength"] = str(limit)
+    return forms.CharField(
+        label=label, required=required, widget=widget, validators=[MaxCharsValidator(limit)], **kwargs
+    )
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: on its field when the form has it, else above the form. The input stays."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+def topic_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(str(Category(c).label), [(t, t) for t in topics]) for c, topics in SUGGESTED_TOPICS.items()]
+
+
+class ItemForm(forms.Form):
+    """提出公开事项: 内容（二（一））、范围（三（二））、时限（三（三））、形式（二（二））."""
+
+    title = text(_("公开事项"), 200, required=True, error_messages={"required": _("请填写公开事项。")})
+    category = forms.ChoiceField(label=_("公开内容类别（二（一））"), choices=Category.choices)
+    topic = text(
+        _("具体事项"),
+        100,
+        help_text=_("可从二（一）所列事项中选择，也可填写其他师生员工普遍关注的事项"),
+    )
+    content = text(
+        _("公开内容"),
+        50000,
+        required=True,
+        rows=10,
+        error_messages={"required": _("请填写公开内容。")},
+        help_text=_(
+            "直接输入文字即可，空一行为新段落；也可用简单的 HTML 标记：&lt;p&gt; &lt;strong&gt; &lt;em&gt; "
+            "&lt;ul&gt;/&lt;ol&gt;/&lt;li&gt; &lt;h3&gt; &lt;a href&gt; &lt;table&gt;。保存时清除脚本和其他不安全的标记。"
+        ),
+    )
+    nature = forms.ChoiceField(
+        label=_("工作性质（三（三））"), choices=Nature.choices, initial=Nature.TEMPORARY
+    )
+    scope = forms.ChoiceField(
+        label=_("公开范围（三（二））"),
+        choices=Scope.choices,
+        help_text=_("先党内、后党外（三）：可先在党内公开，再经批准扩大范围"),
+    )
+    form = forms.ChoiceField(label=_("公开形式（二（二））"), choices=Form.choices, initial=Form.WEBSITE)
+    publish_from = forms.DateField(
+        label=_("公开开始日期"), widget=DATE_WIDGET, error_messages={"required": _("请填写公开开始日期。")}
+    )
+    publish_until = forms.DateField(
+        label=_("公开截止日期"), widget=DATE_WIDGET, required=False, help_text=_("长期公开则留空")
+    )
+    files = MultipleFileField(label=_("附件"), required=False)
+    note = text(_("修改说明"), 2000, rows=2, help_text=_("已批准的事项修改后须重新报批，请说明改了什么"))
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].widget.attrs["list"] = "disclosure-topics"
+        if not editing:
+            del self.fields["note"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("publish_from"), data.get("publish_until")
+        if start and end and end < start:
+            self.add_error("publish_until", _("公开截止日期不能早于开始日期。"))
+        return data
+
+
+class NoteForm(forms.Form):
+    note = text(_("说明"), 2000, rows=2)
+
+
+class ApproveForm(forms.Form):
+    note = text(_("审批意见"), 2000, rows=2)
+
+
+class ReturnForm(forms.Form):
+    reason = text(
+        _("退回理由"), 2000, required=True, rows=3, error_messages={"required": _("请写明退回的理由。")}
+    )
+
+
+class CloseFeedbackForm(forms.Form):
+    summary = text(
+        _("意见处理和落实情况"),
+        5000,
+        required=True,
+        rows=4,
+        help_text=_("三（一）4：将处理和落实情况予以公开，查看人在事项页上看到"),
+        error_messages={"required": _("请写明意见的处理和落实情况（三（一）4）。")},
+    )
+
+
+class FeedbackForm(forms.Form):
+    text = text(
+        _("意见建议"), 2000, required=True, rows=3, error_messages={"required": _("请填写意见或建议。")}
+    )
+    anonymous = forms.BooleanField(label=_("对其他查看人匿名（党委办公室仍能看到您的姓名）"), required=False)
+
+
+class ResponseForm(forms.Form):
+    feedback = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    response = text(_("答复"), 2000, required=True, rows=2, error_messages={"required": _("请填写答复。")})

@@ -1,0 +1,124 @@
+"""Reads for disclosure/: the lists (a constant number of queries whatever their length), an item's page, the public
+page and feed, and the home panels. What a user may see is decided in disclosure.permissions; these only shape it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from disclosure.models import DisclosureItem, Feedback, ItemAttachment, ItemEvent, ItemState
+from disclosure.permissions import committee_members, items_visible_to, public_items
+from governance.models import Person
+
+PANEL_ITEMS = 5
+
+
+def _with_feedback_counts(queryset: QuerySet[DisclosureItem]) -> QuerySet[DisclosureItem]:
+    return queryset.annotate(
+        feedback_total=Count("feedback", distinct=True),
+        feedback_open=Count("feedback", filter=Q(feedback__responded_at__isnull=True), distinct=True),
+    )
+
+
+def items_for_list(user: Any) -> QuerySet[DisclosureItem]:
+    """The list page: what the user may see, newest first, with the feedback counts (one query)."""
+    return _with_feedback_counts(items_visible_to(user)).order_by("-publish_from", "-pk")
+
+
+def public_page_items(*, today: dt.date | None = None) -> QuerySet[DisclosureItem]:
+    """The public page and the feed: 社会-scope items published now, with their attachments (two queries)."""
+    return (
+        public_items(today=today)
+        .prefetch_related(
+            Prefetch("attachments", queryset=ItemAttachment.objects.order_by("uploaded_at", "pk"))
+        )
+        .order_by("-publish_from", "-pk")
+    )
+
+
+def item_for_detail(pk: int) -> DisclosureItem:
+    """An item with what its page shows: attachments, opinions with their authors, the approver."""
+    return (
+        DisclosureItem.objects.select_related("approved_by", "recorded_by")
+        .prefetch_related(
+            Prefetch("attachments", queryset=ItemAttachment.objects.order_by("uploaded_at", "pk")),
+            Prefetch(
+                "feedback",
+                queryset=Feedback.objects.select_related("responded_by").order_by("created_at", "pk"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def timeline(item: DisclosureItem) -> list[ItemEvent]:
+    return list(item.events.order_by("at", "pk"))
+
+
+@dataclass
+class OfficePanel:
+    """The office home's column (今日关注): items waiting for approval, approved but not yet published, and opinions
+    not yet answered (三（一）3)."""
+
+    pending: list[DisclosureItem]
+    pending_total: int
+    approved_total: int
+    returned_total: int
+    unanswered: list[DisclosureItem]
+    unanswered_total: int
+
+
+def office_panel(*, today: dt.date) -> OfficePanel:
+    """Four queries."""
+    counts = DisclosureItem.objects.aggregate(
+        pending=Count("pk", filter=Q(state=ItemState.PENDING)),
+        approved=Count("pk", filter=Q(state=ItemState.APPROVED)),
+        returned=Count("pk", filter=Q(state=ItemState.RETURNED)),
+    )
+    pending = list(
+        DisclosureItem.objects.filter(state=ItemState.PENDING)
+        .only("id", "title", "scope", "updated_at", "state")
+        .order_by("updated_at", "pk")[:PANEL_ITEMS]
+    )
+    unanswered = list(
+        DisclosureItem.objects.filter(feedback__responded_at__isnull=True)
+        .annotate(feedback_open=Count("feedback", filter=Q(feedback__responded_at__isnull=True)))
+        .only("id", "title", "state")
+        .order_by("-feedback_open", "pk")[:PANEL_ITEMS]
+    )
+    return OfficePanel(
+        pending=pending,
+        pending_total=counts["pending"],
+        approved_total=counts["approved"],
+        returned_total=counts["returned"],
+        unanswered=unanswered,
+        unanswered_total=Feedback.objects.filter(responded_at__isnull=True).count(),
+    )
+
+
+@dataclass
+class LeaderPanel:
+    """A committee member's card: the items waiting for the committee's approval (三（一）1)."""
+
+    pending: list[DisclosureItem] = field(default_factory=list)
+    pending_total: int = 0
+
+
+def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
+    """Two queries: whether the person is on the university's team, and the items waiting."""
+    if not committee_members(today=today).filter(pk=person.pk).exists():
+        return LeaderPanel()
+    pending = list(
+        DisclosureItem.objects.filter(state=ItemState.PENDING)
+        .only("id", "title", "scope", "category", "updated_at", "state")
+        .order_by("updated_at", "pk")
+    )
+    return LeaderPanel(pending=pending[:PANEL_ITEMS], pending_total=len(pending))
+
+
+def organizations_touched(item: Any) -> None:
+    """An item or an opinion may change the home pages of the office and of every committee member."""
+    return None
