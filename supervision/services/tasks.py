@@ -8,7 +8,7 @@ and sends its emails after the commit."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -234,56 +234,98 @@ def _locked(task: SupervisedTask) -> SupervisedTask:
     )
 
 
-@transaction.atomic
-def task_approve(*, task: SupervisedTask, user: Any, note: str = "") -> SupervisedTask:
-    """第四条（一）: 报请学校主管领导审定后正式立项."""
+# Each workflow step's transition on the model (django-fsm-2), by the action it records.
+TRANSITIONS: dict[str, str] = {
+    TaskAction.APPROVE: "approve",
+    TaskAction.NOTIFY: "notify",
+    TaskAction.ACCEPT: "accept",
+    TaskAction.SUBMIT: "submit",
+    TaskAction.COMPLETE: "complete",
+    TaskAction.RETURN: "send_back",
+    TaskAction.ARCHIVE: "archive",
+}
+
+Changes = Mapping[str, Any] | Callable[[SupervisedTask], Mapping[str, Any]]
+
+
+def _transition(
+    task: SupervisedTask,
+    *,
+    user: Any,
+    action: str,
+    refused: str,
+    check: Callable[[SupervisedTask], None] | None = None,
+    changes: Changes | None = None,
+    clean: bool = False,
+    note: str = "",
+    **event: Any,
+) -> SupervisedTask:
+    """One workflow step, done the same way for every step: load the task as stored now; `check` it (the step's own
+    refusals, before the state's); take the model's transition, refused in Chinese when the state or the user does
+    not allow it; set the step's `changes` (a mapping, or a function of the loaded task); validate them when `clean`
+    (the step stores what the user typed); save under the concurrent-transition guard with the step's name as the
+    audit history's reason; record the TaskEvent (who, when, from which state, why — `note`, and `event`'s fields).
+    The step's emails are the caller's, queued after this returns and sent after the commit."""
     task = _locked(task)
+    if check is not None:
+        check(task)
+    before = _step(task, getattr(task, TRANSITIONS[action]), user=user, action=action, refused=refused)
+    values = changes(task) if callable(changes) else (changes or {})
+    for field, value in values.items():
+        setattr(task, field, value)
+    if clean:
+        clean_or_refuse(task, exclude=NOT_CLEANED)
+    _save(task, user=user, reason=str(TaskAction(action).label))
+    _event(task, action=action, user=user, before=before, note=note, **event)
+    return task
+
+
+def _check_approvable(task: SupervisedTask) -> None:
     if not task.needs_approval:
         raise DomainError(_("该事项不涉及多个单位，无需审定，可直接发出督办通知。"))
     if task.approved_at is not None:
         raise DomainError(_("该事项已经审定立项。"))
-    before = _step(
+
+
+@transaction.atomic
+def task_approve(*, task: SupervisedTask, user: Any, note: str = "") -> SupervisedTask:
+    """第四条（一）: 报请学校主管领导审定后正式立项."""
+    return _transition(
         task,
-        task.approve,
         user=user,
         action=TaskAction.APPROVE,
         refused=_("只有分管校领导（或受其委托的党委办公室）可以审定立项（第四条（一））。"),
+        check=_check_approvable,
+        changes=lambda task: {
+            "approved_by": person_of(user) if not is_office(user) else task.leader,
+            "approved_at": timezone.now(),
+        },
+        note=note.strip(),
     )
-    task.approved_by = person_of(user) if not is_office(user) else task.leader
-    task.approved_at = timezone.now()
-    _save(task, user=user, reason=_("审定立项"))
-    _event(task, action=TaskAction.APPROVE, user=user, before=before, note=note.strip())
-    return task
 
 
 @transaction.atomic
 def task_notify(*, task: SupervisedTask, user: Any, method: str, note: str = "") -> SupervisedTask:
     """第四条（二）: the notice (督查督办通知单), or by phone / in person for a task whose meeting already named the
     unit and deadline, or a leader's instruction. The lead unit's people are emailed."""
-    task = _locked(task)
-    if method not in NoticeMethod.values:
-        raise DomainError({"method": _("请选择通知方式。")})
-    if task.state == TaskState.REGISTERED and task.needs_approval and task.approved_at is None:
-        raise DomainError(
-            _("该事项涉及多个单位，须经分管校领导%(leader)s审定后才能发出督办通知（第四条（一））。")
-            % {"leader": task.leader.name}
-        )
-    before = _step(
+
+    def check(task: SupervisedTask) -> None:
+        if method not in NoticeMethod.values:
+            raise DomainError({"method": _("请选择通知方式。")})
+        if task.state == TaskState.REGISTERED and task.needs_approval and task.approved_at is None:
+            raise DomainError(
+                _("该事项涉及多个单位，须经分管校领导%(leader)s审定后才能发出督办通知（第四条（一））。")
+                % {"leader": task.leader.name}
+            )
+
+    task = _transition(
         task,
-        task.notify,
         user=user,
         action=TaskAction.NOTIFY,
         refused=_("督办通知由督查小组（党委办公室）发出（第四条（二））。"),
-    )
-    task.notice_method = method
-    task.notified_at = timezone.now()
-    _save(task, user=user, reason=_("督办通知"))
-    _event(
-        task,
-        action=TaskAction.NOTIFY,
-        user=user,
-        before=before,
-        note=note.strip() or str(NoticeMethod(method).label),
+        check=check,
+        changes=lambda task: {"notice_method": method, "notified_at": timezone.now()},
+        note=note.strip() or (str(NoticeMethod(method).label) if method in NoticeMethod.values else ""),
     )
     with override(settings.LANGUAGE_CODE):
         _mail_after_commit(
@@ -302,54 +344,47 @@ def task_notify(*, task: SupervisedTask, user: Any, method: str, note: str = "")
 @transaction.atomic
 def task_accept(*, task: SupervisedTask, user: Any, note: str = "") -> SupervisedTask:
     """第四条（三）: 承办单位收到督查督办通知单后，按照要求认真办理."""
-    task = _locked(task)
-    before = _step(
+    return _transition(
         task,
-        task.accept,
         user=user,
         action=TaskAction.ACCEPT,
         refused=_("只有主办单位的负责人、联络员（或党委办公室）可以签收办理。"),
+        note=note.strip(),
     )
-    _save(task, user=user, reason=_("签收办理"))
-    _event(task, action=TaskAction.ACCEPT, user=user, before=before, note=note.strip())
-    return task
 
 
 @transaction.atomic
 def task_submit(*, task: SupervisedTask, user: Any, result: str) -> SupervisedTask:
     """第四条（三）: 将办理结果在规定时限内反馈至督查小组. Urging stops from here on."""
-    task = _locked(task)
-    if not (result or "").strip():
-        raise DomainError({"result": _("请填写办理结果。")})
-    before = _step(
+    result = (result or "").strip()
+
+    def check(task: SupervisedTask) -> None:
+        if not result:
+            raise DomainError({"result": _("请填写办理结果。")})
+
+    return _transition(
         task,
-        task.submit,
         user=user,
         action=TaskAction.SUBMIT,
         refused=_("只有主办单位的负责人、联络员（或党委办公室）可以报结。"),
+        check=check,
+        changes=lambda task: {"result": result, "submitted_at": timezone.now()},
+        clean=True,
+        note=result,
     )
-    task.result = result.strip()
-    task.submitted_at = timezone.now()
-    clean_or_refuse(task, exclude=NOT_CLEANED)
-    _save(task, user=user, reason=_("报结"))
-    _event(task, action=TaskAction.SUBMIT, user=user, before=before, note=task.result)
-    return task
 
 
 @transaction.atomic
 def task_complete(*, task: SupervisedTask, user: Any, note: str = "") -> SupervisedTask:
     """第四条（四）: 督查小组审核办理情况，认可后办结. A unit never reviews its own completion."""
-    task = _locked(task)
-    before = _step(
+    task = _transition(
         task,
-        task.complete,
         user=user,
         action=TaskAction.COMPLETE,
         refused=_("办结审核由督查小组（党委办公室）进行（第四条（四）），承办单位不能审核本单位的办理情况。"),
+        changes=lambda task: {"completed_at": timezone.now()},
+        note=note.strip(),
     )
-    task.completed_at = timezone.now()
-    _save(task, user=user, reason=_("审核办结"))
-    _event(task, action=TaskAction.COMPLETE, user=user, before=before, note=note.strip())
     with override(settings.LANGUAGE_CODE):
         _mail_after_commit(
             _unit_contacts(task.lead_unit_id, timezone.localdate()),
@@ -363,35 +398,33 @@ def task_complete(*, task: SupervisedTask, user: Any, note: str = "") -> Supervi
 def task_return(*, task: SupervisedTask, user: Any, reason: str, new_deadline: dt.date) -> SupervisedTask:
     """第四条（四）: 凡是应办理而未办理或未办理好的，责成承办单位限期办理并报告落实情况 — with the reasons and a new
     deadline. The deadline colours and urging run again from the new deadline."""
-    task = _locked(task)
-    errors: dict[str, str] = {}
-    if not (reason or "").strip():
-        errors["reason"] = _("请写明退回的理由：哪些应办理而未办理或未办理好。")
+    reason = (reason or "").strip()
     today = timezone.localdate()
-    if new_deadline is None:
-        errors["new_deadline"] = _("请给出新的办理时限。")
-    elif new_deadline <= today:
-        errors["new_deadline"] = _("新的办理时限须晚于今天。")
-    if errors:
-        raise DomainError(errors)
-    before = _step(
+
+    def check(task: SupervisedTask) -> None:
+        errors: dict[str, str] = {}
+        if not reason:
+            errors["reason"] = _("请写明退回的理由：哪些应办理而未办理或未办理好。")
+        if new_deadline is None:
+            errors["new_deadline"] = _("请给出新的办理时限。")
+        elif new_deadline <= today:
+            errors["new_deadline"] = _("新的办理时限须晚于今天。")
+        if errors:
+            raise DomainError(errors)
+
+    task = _transition(
         task,
-        task.send_back,
         user=user,
         action=TaskAction.RETURN,
         refused=_("退回由督查小组（党委办公室）在办结审核时作出（第四条（四））。"),
-    )
-    task.deadline = new_deadline
-    task.amber_from = amber_from(today, new_deadline, float(setting("SUPERVISION_AMBER_SHARE")))
-    task.submitted_at = None
-    clean_or_refuse(task, exclude=NOT_CLEANED)
-    _save(task, user=user, reason=_("退回限期办理"))
-    _event(
-        task,
-        action=TaskAction.RETURN,
-        user=user,
-        before=before,
-        note=reason.strip(),
+        check=check,
+        changes=lambda task: {
+            "deadline": new_deadline,
+            "amber_from": amber_from(today, new_deadline, float(setting("SUPERVISION_AMBER_SHARE"))),
+            "submitted_at": None,
+        },
+        clean=True,
+        note=reason,
         new_deadline=new_deadline,
     )
     with override(settings.LANGUAGE_CODE):
@@ -400,7 +433,7 @@ def task_return(*, task: SupervisedTask, user: Any, reason: str, new_deadline: d
             _("督办事项退回限期办理：%(number)s") % {"number": task.number},
             _("督查小组审核后，责成贵单位限期办理并报告落实情况（第四条（四））。")
             + "\n"
-            + _("退回理由：%(reason)s") % {"reason": reason.strip()}
+            + _("退回理由：%(reason)s") % {"reason": reason}
             + "\n\n"
             + _task_lines(task),
         )
@@ -410,18 +443,14 @@ def task_return(*, task: SupervisedTask, user: Any, reason: str, new_deadline: d
 @transaction.atomic
 def task_archive(*, task: SupervisedTask, user: Any, note: str = "") -> SupervisedTask:
     """第四条（五）: 督查事项办结后……立卷归档、妥善保管."""
-    task = _locked(task)
-    before = _step(
+    return _transition(
         task,
-        task.archive,
         user=user,
         action=TaskAction.ARCHIVE,
         refused=_("立卷归档由督查小组（党委办公室）进行（第四条（五））。"),
+        changes=lambda task: {"archived_at": timezone.now()},
+        note=note.strip(),
     )
-    task.archived_at = timezone.now()
-    _save(task, user=user, reason=_("立卷归档"))
-    _event(task, action=TaskAction.ARCHIVE, user=user, before=before, note=note.strip())
-    return task
 
 
 # --- Progress (第五条) and urging (第四条（三）) ------------------------------------------------------------------
