@@ -6,4 +6,12 @@ app_name = "outreach"
 
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
+    path("activities/", views.ActivityListView.as_view(), name="activity_list"),
+    path("activities/new/", views.ActivityCreateView.as_view(), name="activity_create"),
+    path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),
+    path("activities/<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="activity_update"),
+    path("activities/<int:pk>/history/", views.ActivityHistoryView.as_view(), name="activity_history"),
+    path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
+    path("contacts/", views.ContactListView.as_view(), name="contact_list"),
+    path("contacts/<int:pk>/end/", views.ContactEndView.as_view(), name="contact_end"),
 ]

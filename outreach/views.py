@@ -1,6 +1,373 @@
+"""Pages of outreach (联系基层): the module's front page (a leader's 联系点 and this year's activities, then the
+regulations), the quick activity form, the activity list, an activity's page, its correction and history, attachments,
+and the office's 联系点 assignment.
+
+Thin: a form checks the input, one service does the work, a refusal comes back as a form error with the input kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from governance.access import OfficeRequiredMixin
+from governance.filters import FilteredListView
+from governance.forms import parse_id
+from governance.models import ObligationRule, Organization
+from governance.roles import is_leader, is_office
+from governance.selectors.obligations import RecordPeriod, record_period
 from governance.views import FamilyRegulationsView
+from outreach import selectors, services
+from outreach.filters import ActivityFilter
+from outreach.forms import ActivityEditForm, ActivityForm, ContactForm, EndContactForm, apply_errors
+from outreach.models import Activity, ActivityAttachment, ActivityKind, ContactKind, LinkedContact
+from outreach.permissions import (
+    activities_visible_to,
+    can_download,
+    can_edit,
+    may_record,
+    person_of,
+)
+
+PAGE_SIZE = 50
+
+
+class OutreachUserMixin(LoginRequiredMixin):
+    """Ledgers are the office's and the leaders' own (004 第六条2); everyone else sees the regulations only."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_record(request.user):
+            raise PermissionDenied(_("联系基层台账仅对党委办公室和班子成员开放。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _units():
+    return (
+        Organization.objects.filter(is_active=True)
+        .exclude(kind=Organization.Kind.UNIVERSITY)
+        .order_by("order", "code")
+    )
+
+
+def _contacts_for(user: Any, day) -> Any:
+    """The non-party contacts (004 第五条5) a form may name: the leader's own, or every current one for the office."""
+    qs = LinkedContact.objects.active_on(day).exclude(kind=ContactKind.UNIT).select_related("leader")
+    if is_office(user):
+        return qs.order_by("leader__name", "name")
+    person = person_of(user)
+    return qs.filter(leader=person).order_by("name") if person else qs.none()
 
 
 class IndexView(FamilyRegulationsView):
+    """The module's front page: a leader's 联系点 and this academic year's activities, the office's entries, then the
+    regulations (003 联系服务群众, 004) article by article."""
+
     family = "outreach"
     template_name = "outreach/index.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["is_office"] = is_office(user)
+        context["can_record"] = may_record(user)
+        context["panel"] = (
+            selectors.leader_panel_for_user(user, timezone.localdate()) if is_leader(user) else None
+        )
+        return context
+
+
+# --- Activities ---------------------------------------------------------------------------------------------------
+
+
+class ActivityListView(OutreachUserMixin, FilteredListView):
+    """The office: every activity (工作台账, 004 第六条2). A leader: the activities they took part in."""
+
+    template_name = "outreach/activity_list.html"
+    context_object_name = "activities"
+    paginate_by = PAGE_SIZE
+    filterset_class = ActivityFilter
+
+    def get_queryset(self):
+        return selectors.activities_for_list(self.request.user)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["office"] = is_office(self.request.user)
+        return context
+
+
+def _rule_prefill(code: str | None) -> tuple[dict[str, Any], ObligationRule | None]:
+    """A "去登记" link's rule: its evidence conditions (kind, festival) as the form's initial values."""
+    if not code:
+        return {}, None
+    rule = ObligationRule.objects.filter(code=code[:100], evidence_source="outreach.activity").first()
+    if rule is None:
+        return {}, None
+    params = rule.evidence_params or {}
+    initial = {}
+    kind = params.get("kind")
+    if isinstance(kind, list | tuple):
+        kind = kind[0] if kind else None
+    if kind in ActivityKind.values:
+        initial["kind"] = kind
+    festival = params.get("festival")
+    if isinstance(festival, str) and festival:
+        initial["festival"] = festival
+    return initial, rule
+
+
+class ActivityFormMixin:
+    request: HttpRequest
+    form_class: Any = ActivityForm
+
+    def form_kwargs_for(self, day) -> dict[str, Any]:
+        return {
+            "leaders": selectors.leaders_on(day),
+            "units": _units(),
+            "contacts": _contacts_for(self.request.user, day),
+        }
+
+
+class ActivityCreateView(OutreachUserMixin, ActivityFormMixin, FormView):
+    """登记联系基层活动: today, the leader themselves and their linked units preselected (a phone, under a minute).
+    ?kind= or a rule's "去登记" link (?rule=&period_start=&period_end=) preselect the kind and keep the date in the
+    period."""
+
+    template_name = "outreach/activity_form.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.prefill, self.rule = _rule_prefill(request.GET.get("rule"))
+        self.period: RecordPeriod | None = record_period(request.GET, self.rule)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.update(self.form_kwargs_for(timezone.localdate()))
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        today = timezone.localdate()
+        day = self.period.default_date(today) if self.period else today
+        initial: dict[str, Any] = {"date": day, "kind": ActivityKind.FORUM}
+        me = person_of(self.request.user)
+        target = me
+        for_id = parse_id(self.request.GET.get("for"))
+        if is_office(self.request.user) and for_id:
+            target = selectors.leaders_on(today).filter(pk=for_id).first() or None
+        if target is not None:
+            initial["leaders"] = [target.pk]
+            contacts = selectors.contacts_of(target, today)
+            initial["units"] = [c.organization_id for c in contacts if c.kind == ContactKind.UNIT]
+            others = [c.pk for c in contacts if c.kind != ContactKind.UNIT]
+            if len(others) == 1:
+                initial["contact"] = others[0]
+        kind = self.request.GET.get("kind")
+        if kind in ActivityKind.values:
+            initial["kind"] = kind
+        initial.update(self.prefill)
+        if initial.get("kind") == ActivityKind.FESTIVAL_VISIT and "festival" not in initial:
+            near = services.festival_near(day)
+            if near:
+                initial["festival"] = near[0]
+        return initial
+
+    def form_valid(self, form: ActivityForm) -> HttpResponse:
+        data = form.service_kwargs()
+        if self.period is not None and data["date"] not in self.period:
+            form.add_error("date", self.period.refusal())
+            return self.form_invalid(form)
+        try:
+            activity = services.record_activity(by=self.request.user, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已登记：%(title)s。") % {"title": activity.display_title})
+        return HttpResponseRedirect(activity.get_absolute_url())
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["rule"] = self.rule
+        context["period"] = self.period
+        context["festivals"] = services.upcoming_festivals(timezone.localdate(), 3)
+        context["office"] = is_office(self.request.user)
+        return context
+
+
+def _visible_activity_or_404(request: HttpRequest, pk: int) -> Activity:
+    activity = (
+        activities_visible_to(request.user).filter(pk=pk).select_related("organization", "contact").first()
+    )
+    if activity is None:
+        raise Http404(_("没有这条记录，或者您无权查看。"))
+    return activity
+
+
+class ActivityDetailView(OutreachUserMixin, TemplateView):
+    template_name = "outreach/activity_detail.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        activity = _visible_activity_or_404(self.request, self.kwargs["pk"])
+        context["activity"] = activity
+        context["leaders"] = list(activity.leaders.order_by("name"))
+        context["units"] = list(activity.units.order_by("order", "code"))
+        context["attachments"] = list(activity.attachments.all())
+        context["can_edit"] = can_edit(self.request.user, activity)
+        context["recorder"] = activity.recorded_by
+        return context
+
+
+class ActivityUpdateView(OutreachUserMixin, ActivityFormMixin, FormView):
+    """修改: the office or whoever recorded it; the reason goes into the history (修改记录)."""
+
+    template_name = "outreach/activity_form.html"
+    form_class = ActivityEditForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and may_record(request.user):
+            self.activity = _visible_activity_or_404(request, kwargs["pk"])
+            if not can_edit(request.user, self.activity):
+                raise PermissionDenied(_("只有登记人和党委办公室可以修改这条记录。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.update(self.form_kwargs_for(self.activity.date))
+        # Whoever took part stays choosable even if no longer on a team.
+        kwargs["leaders"] = (kwargs["leaders"] | self.activity.leaders.all()).distinct().order_by("name")
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        a = self.activity
+        return {
+            "kind": a.kind,
+            "date": a.date,
+            "leaders": [p.pk for p in a.leaders.all()],
+            "units": [o.pk for o in a.units.all()],
+            "participants": a.participants,
+            "title": a.title,
+            "notes": a.notes,
+            "course": a.course,
+            "teacher": a.teacher,
+            "class_hours": a.class_hours,
+            "festival": a.festival,
+            "contact": a.contact_id,
+        }
+
+    def form_valid(self, form: ActivityEditForm) -> HttpResponse:
+        data = form.service_kwargs()
+        reason = form.cleaned_data["reason"]
+        try:
+            activity = services.update_activity(self.activity, by=self.request.user, reason=reason, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已修改，修改原因已记入修改记录。"))
+        return HttpResponseRedirect(activity.get_absolute_url())
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["activity"] = self.activity
+        context["editing"] = True
+        context["office"] = is_office(self.request.user)
+        return context
+
+
+class ActivityHistoryView(OutreachUserMixin, TemplateView):
+    """修改记录: who entered or changed the activity, when, why and which fields. Same permission as the activity."""
+
+    template_name = "outreach/activity_history.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        activity = _visible_activity_or_404(self.request, self.kwargs["pk"])
+        context["activity"] = activity
+        context["rows"] = selectors.history_rows(activity)
+        return context
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """An activity's attachment, to those who may see the activity; 404 to everyone else."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        attachment = get_object_or_404(ActivityAttachment.objects.select_related("activity"), pk=pk)
+        if not can_download(request.user, attachment):
+            raise Http404
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, as_attachment=True, filename=attachment.name or "attachment")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# --- 联系点 (the office) ------------------------------------------------------------------------------------------
+
+
+class ContactListView(OfficeRequiredMixin, FormView):
+    """The office assigns 联系点 (003 二2; 004 第五条1、3、5) and ends them; the list shows the current and future ones."""
+
+    template_name = "outreach/contact_list.html"
+    form_class = ContactForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["leaders"] = selectors.leaders_on(timezone.localdate())
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"start": timezone.localdate()}
+
+    def form_valid(self, form: ContactForm) -> HttpResponse:
+        try:
+            contact = services.assign_contact(by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("已安排：%(leader)s 联系 %(target)s。")
+            % {"leader": contact.leader.name, "target": contact.target},
+        )
+        return HttpResponseRedirect(reverse("outreach:contact_list"))
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["contacts"] = selectors.contacts_for_office(today)
+        context["today"] = today
+        context["office"] = True
+        return context
+
+
+class ContactEndView(OfficeRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        contact = get_object_or_404(LinkedContact.objects.select_related("leader", "organization"), pk=pk)
+        form = EndContactForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return HttpResponseRedirect(reverse("outreach:contact_list"))
+        try:
+            services.end_contact(contact, by=request.user, end=form.cleaned_data["end"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("已结束：%(leader)s 联系 %(target)s。")
+                % {"leader": contact.leader.name, "target": contact.target},
+            )
+        return HttpResponseRedirect(reverse("outreach:contact_list"))

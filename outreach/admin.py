@@ -1,0 +1,54 @@
+"""The office's admin for outreach: 联系点 and activities, with their audit history (office only)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from governance.access import OfficeOnlyAdminMixin
+from outreach.models import Activity, ActivityAttachment, LinkedContact
+
+
+@admin.register(LinkedContact)
+class LinkedContactAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("leader", "kind", "organization", "name", "start", "end")
+    list_filter = ("kind",)
+    search_fields = ("leader__name", "organization__name", "name")
+    autocomplete_fields = ("leader", "organization")
+    date_hierarchy = "start"
+    readonly_fields = ("recorded_by", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class AttachmentInline(admin.TabularInline):
+    model = ActivityAttachment
+    extra = 0
+    fields = ("name", "file", "uploaded_by", "uploaded_at")
+    readonly_fields = ("uploaded_by", "uploaded_at")
+
+    def has_view_permission(self, request, obj=None):
+        from governance.roles import is_office
+
+        return is_office(request.user)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission  # type: ignore[assignment]
+
+
+@admin.register(Activity)
+class ActivityAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("date", "kind", "title", "organization", "participants", "class_hours")
+    list_filter = ("kind", "festival")
+    search_fields = ("title", "course", "teacher", "leaders__name")
+    autocomplete_fields = ("leaders", "units", "organization", "contact")
+    date_hierarchy = "date"
+    readonly_fields = ("recorded_by", "created_at", "updated_at")
+    inlines = (AttachmentInline,)
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

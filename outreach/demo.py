@@ -1,0 +1,155 @@
+"""Demo records for `seed_demo`: every university leader's 联系点 (a college or a department, the secretary also a
+democratic-party organization), the 004 and 003 联系服务群众 policy packs adopted for the university (citing the
+university's own regulations that the core's demo named), and a term of activities recorded through the services —
+forums, research, organizational life, class observations with hours, a festival visit, a first lesson, a retiree
+briefing — so the dashboards have something true to show. Created once; a second run changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from governance.families import DemoContext
+from governance.models import Organization, Person, Position
+from outreach import services
+from outreach.models import Activity, ActivityKind, ContactKind, Festival, LinkedContact
+
+PACKS = ("004-outreach", "003-outreach")
+
+# Leader (the university position's person name) → the units they link with, by code.
+LINKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("周明远", ("wxy",)),
+    ("林致和", ("lxy",)),
+    ("陈静怡", ("tyxy",)),
+    ("黄晓峰", ("wxy", "wxy-xs")),
+    ("吴立群", ("lxy",)),
+)
+NON_PARTY = ("周明远", "民盟江城大学委员会")
+
+
+def _office_user():
+    User = get_user_model()
+    return User.objects.filter(username="office").first() or User.objects.filter(is_superuser=True).first()
+
+
+def _adopt(result: list[str], university: Organization) -> None:
+    from governance.services.policies import policy_load
+
+    for name in PACKS:
+        loaded = policy_load(name=name, organization=university)
+        result.append(
+            f"规则包“{loaded.pack.title}” → {university.name}：新增 {len(loaded.created)} 条，"
+            f"更新 {len(loaded.updated)} 条，未变 {len(loaded.unchanged)} 条"
+        )
+
+
+@transaction.atomic
+def demo_records_seed(context: DemoContext) -> list[str]:
+    result: list[str] = []
+    _adopt(result, context.university)
+    if LinkedContact.objects.exists() or Activity.objects.exists():
+        return result
+    office = _office_user()
+    today = context.today
+    orgs = context.organizations
+    people = {
+        p.name: p
+        for p in Person.objects.filter(
+            pk__in=Position.objects.active_on(today)
+            .filter(team__organization=context.university)
+            .values("person_id")
+        )
+    }
+    start = today - dt.timedelta(days=120)
+    contacts = 0
+    for name, codes in LINKS:
+        leader = people.get(name)
+        if leader is None:
+            continue
+        for code in codes:
+            if code in orgs:
+                services.assign_contact(
+                    by=office, leader=leader, kind=ContactKind.UNIT, organization=orgs[code], start=start
+                )
+                contacts += 1
+    secretary = people.get(NON_PARTY[0])
+    party = None
+    if secretary is not None:
+        party = services.assign_contact(
+            by=office, leader=secretary, kind=ContactKind.DEMOCRATIC_PARTY, name=NON_PARTY[1], start=start
+        )
+        contacts += 1
+    made = 0
+    K = ActivityKind
+    for n, (name, codes) in enumerate(LINKS):
+        leader = people.get(name)
+        if leader is None:
+            continue
+        units = [orgs[c] for c in codes if c in orgs]
+        user = leader.user or office
+
+        def record(days_ago: int, kind: str, _by=user, _leader=leader, _units=units, **extra) -> None:
+            services.record_activity(
+                by=_by,
+                leaders=[_leader],
+                units=_units,
+                date=today - dt.timedelta(days=days_ago),
+                kind=kind,
+                **extra,
+            )
+
+        made += 3 + (2 if n % 2 == 0 else 0)
+        record(
+            20 + n, K.FORUM, title="师生座谈会", participants=15 + n, notes="听取师生对教学、后勤的意见建议。"
+        )
+        record(55 + n, K.RESEARCH, title="基层调研", participants=8, notes="了解联系点党建和教学工作情况。")
+        record(
+            40 + n,
+            K.CLASS_OBSERVATION,
+            course="中国现代文学" if n % 2 == 0 else "高等数学",
+            teacher="张老师",
+            class_hours=Decimal(2),
+            notes="课堂秩序良好，互动较多。",
+        )
+        if n % 2 == 0:
+            record(
+                12,
+                K.CLASS_OBSERVATION,
+                course="思想道德与法治",
+                teacher="李老师",
+                class_hours=Decimal(2),
+                notes="案例贴近学生。",
+            )
+            record(30 + n, K.ORGANIZATIONAL_LIFE, title="参加支部组织生活会", participants=22)
+    if secretary is not None:
+        services.record_activity(
+            by=secretary.user or office,
+            leaders=[secretary],
+            units=[],
+            date=today - dt.timedelta(days=35),
+            kind=K.NON_PARTY_TALK,
+            contact=party,
+            notes="听取对学校发展规划的意见。",
+        )
+        made += 1
+        visit_day = services.festival_date(Festival.DOUBLE_NINTH, today.year)
+        if visit_day > today:
+            visit_day = services.festival_date(Festival.DOUBLE_NINTH, today.year - 1)
+        services.record_activity(
+            by=office,
+            leaders=[p for p in people.values()][:4],
+            units=[],
+            date=visit_day - dt.timedelta(days=2),
+            kind=K.FESTIVAL_VISIT,
+            festival=Festival.DOUBLE_NINTH,
+            title="重阳节走访慰问离退休老党员",
+            participants=30,
+        )
+        made += 1
+    result.append(
+        f"联系基层：联系点 {contacts} 个，活动 {made} 次（近一学期，含听课学时、节日走访、联系党外人士）"
+    )
+    return result

@@ -1,0 +1,175 @@
+"""Forms of outreach: the quick activity form (a leader on a phone: kind, date, unit, a few words — under a minute),
+its correction (with the reason), and the office's 联系点 assignment. Forms check the input; services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from governance.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
+from governance.models import Organization, Person
+from governance.validators import MaxCharsValidator, validate_record_date
+from outreach.models import NOTE_MAX, ActivityKind, ContactKind, Festival, LinkedContact
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_FILES = 10
+
+
+def text(
+    label: Any, limit: int, *, required: bool = False, rows: int | None = None, **kwargs: Any
+) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    widget.attrs["maxlength"] = str(limit)
+    return forms.CharField(
+        label=label, required=required, widget=widget, validators=[MaxCharsValidator(limit)], **kwargs
+    )
+
+
+def day(label: Any, *, required: bool = True, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, widget=DATE_WIDGET, validators=[validate_record_date], **kwargs
+    )
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: on its field when the form has it, else above the form. The input stays."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_FILES:
+            raise ValidationError(_("一次最多上传 %(count)d 个附件。") % {"count": MAX_FILES})
+        single = super().clean
+        return [single(f, initial) for f in files]
+
+
+class PersonChoices(BoundedModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.title}）" if obj.title else obj.name
+
+
+class UnitChoices(BoundedModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.display_name
+
+
+class ContactChoice(BoundedModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.leader.name}）"
+
+
+class ActivityForm(forms.Form):
+    """The quick form. A leader's own name and linked units come preselected; the fields for 听课, 节日走访 and the
+    non-party contacts only matter for those kinds (the page shows them for that kind)."""
+
+    kind = forms.ChoiceField(label=_("活动类别"), choices=ActivityKind.choices)
+    date = day(_("日期"))
+    leaders = PersonChoices(
+        label=_("参加的班子成员"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    units = UnitChoices(
+        label=_("基层单位"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    participants = forms.IntegerField(label=_("参加人数"), required=False, min_value=0, max_value=100_000)
+    title = text(_("主题"), 200, help_text=_("可不填，默认为活动类别"))
+    notes = text(_("活动情况/听课记录"), NOTE_MAX, rows=3)
+    # 听课 (004 第五条4)
+    course = text(_("课程"), 100)
+    teacher = text(_("授课教师"), 50)
+    class_hours = forms.DecimalField(
+        label=_("学时"), required=False, min_value=0, max_value=12, max_digits=4, decimal_places=1
+    )
+    # 节日走访 (003 二3)
+    festival = forms.ChoiceField(label=_("节日"), choices=[("", "—"), *Festival.choices], required=False)
+    # 与党外人士谈心, 参加民主党派活动 (004 第五条5)
+    contact = ContactChoice(
+        label=_("党外人士或民主党派组织"), queryset=LinkedContact.objects.none(), required=False
+    )
+    files = MultipleFileField(label=_("附件"), required=False)
+
+    def __init__(self, *args: Any, leaders: Any, units: Any, contacts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leaders"].queryset = leaders
+        self.fields["units"].queryset = units
+        self.fields["contact"].queryset = contacts
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == ActivityKind.CLASS_OBSERVATION:
+            if not cleaned.get("class_hours"):
+                self.add_error("class_hours", _("听课须填写学时（004 第五条4：每学期不少于4学时）。"))
+            if not (cleaned.get("course") or "").strip():
+                self.add_error("course", _("听课须填写课程名称（004 第五条4：做好听课记录）。"))
+        if kind == ActivityKind.FESTIVAL_VISIT and not cleaned.get("festival"):
+            self.add_error("festival", _("节日走访须选择节日（003 二3：元旦、春节、重阳节）。"))
+        if kind in (ActivityKind.NON_PARTY_TALK, ActivityKind.NON_PARTY_EVENT) and not cleaned.get("contact"):
+            self.add_error("contact", _("请选择联系的党外人士或民主党派组织（004 第五条5）。"))
+        return cleaned
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["leaders"] = list(data["leaders"])
+        data["units"] = list(data.get("units") or [])
+        data["files"] = data.get("files") or []
+        data["contact"] = data.get("contact") or None
+        data.pop("reason", None)
+        return data
+
+
+class ActivityEditForm(ActivityForm):
+    reason = text(
+        _("修改原因"),
+        200,
+        required=True,
+        error_messages={"required": _("请写明修改原因，它会记入修改记录。")},
+    )
+
+
+class ContactForm(forms.Form):
+    """The office assigns a 联系点 (003 二2; 004 第五条5)."""
+
+    leader = BoundedModelChoiceField(label=_("班子成员"), queryset=Person.objects.none())
+    kind = forms.ChoiceField(label=_("联系对象类别"), choices=ContactKind.choices)
+    organization = BoundedModelChoiceField(
+        label=_("联系的基层单位"), queryset=Organization.objects.none(), required=False
+    )
+    name = text(_("党外人士或民主党派组织"), 100, help_text=_("联系党外人士或民主党派组织时填写"))
+    start = day(_("联系开始"))
+    end = day(_("联系结束"), required=False)
+    note = text(_("备注"), 200)
+
+    def __init__(self, *args: Any, leaders: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = leaders
+        self.fields["organization"].queryset = (
+            Organization.objects.filter(is_active=True)
+            .exclude(kind=Organization.Kind.UNIVERSITY)
+            .order_by("order", "code")
+        )
+
+
+class EndContactForm(forms.Form):
+    end = day(_("联系结束日期"))

@@ -1,0 +1,280 @@
+"""联系基层、联系服务群众 (seeds 003 《校党委成员联系服务群众制度》 and 004 《关于进一步改进工作作风密切联系基层实施办法》):
+each leader's linked units and non-party contacts (联系点) over time, and the activities a leader records there.
+
+Who may see what is decided in outreach/permissions.py; the querysets here only narrow by dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import RecordedModel
+from governance.validators import MaxCharsValidator, validate_record_date
+
+NOTE_MAX = 5_000  # 活动情况, 听课记录
+NAME_MAX = 100
+
+# ---------------------------------------------------------------------------------------------------------------
+# 联系点: 003 二2 (相对固定地联系若干基层单位); 004 第五条1、3 (分管或联系的基层单位), 第五条5 (联系的党外人士、民主党派)
+
+
+class ContactKind(models.TextChoices):
+    UNIT = "unit", _("基层单位")  # 003 二2; 004 第五条1、3
+    NON_PARTY_FIGURE = "non_party_figure", _("党外人士（无党派代表人士）")  # 004 第五条5
+    DEMOCRATIC_PARTY = "democratic_party", _("民主党派组织")  # 004 第五条5
+
+
+class LinkedContactQuerySet(models.QuerySet["LinkedContact"]):
+    def active_on(self, day: dt.date) -> LinkedContactQuerySet:
+        return self.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
+
+
+class LinkedContact(RecordedModel):
+    """A leader's 联系点 for a time: a grassroots unit of the organization tree, or a non-party figure or a
+    democratic-party organization (named, they are not people of the portal). The office assigns them."""
+
+    leader = models.ForeignKey(
+        "governance.Person",
+        verbose_name=_("班子成员"),
+        on_delete=models.CASCADE,
+        related_name="linked_contacts",
+    )
+    kind = models.CharField(
+        _("联系对象类别"), max_length=20, choices=ContactKind.choices, default=ContactKind.UNIT
+    )
+    organization = models.ForeignKey(
+        "governance.Organization",
+        verbose_name=_("联系的基层单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="linked_leaders",
+    )
+    name = models.CharField(
+        _("党外人士或民主党派组织"),
+        max_length=NAME_MAX,
+        blank=True,
+        help_text=_("如：民盟江城大学支部、张某（无党派代表人士）"),
+    )
+    start = models.DateField(_("联系开始"), validators=[validate_record_date])
+    end = models.DateField(_("联系结束"), null=True, blank=True, help_text=_("仍在联系则留空"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    objects = LinkedContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("联系点")
+        verbose_name_plural = _("联系点")
+        ordering = ["leader__name", "kind", "start", "pk"]
+        indexes = [models.Index(fields=["leader", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="outreach_contact_end_not_before_start",
+                violation_error_message=_("联系结束日期不能早于开始日期。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} · {self.target}"
+
+    @property
+    def target(self) -> str:
+        if self.kind == ContactKind.UNIT:
+            return self.organization.name if self.organization_id and self.organization else ""
+        return self.name
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == ContactKind.UNIT:
+            if not self.organization_id:
+                errors["organization"] = _("联系基层单位须选择单位（003 二2）。")
+            self.name = ""
+        else:
+            if not self.name.strip():
+                errors["name"] = _("请填写党外人士姓名或民主党派组织名称（004 第五条5）。")
+            self.organization = None
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = _("联系结束日期不能早于开始日期。")
+        if errors:
+            raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Activities
+
+
+class ActivityKind(models.TextChoices):
+    RESEARCH = "research", _("调研")  # 003 二1; 004 第五条3
+    FORUM = "forum", _("座谈")  # 003 二2; 004 第五条3
+    ORGANIZATIONAL_LIFE = "org_life", _("参加组织生活/民主生活会")  # 004 第五条1
+    CLASS_OBSERVATION = "class_observation", _("听课")  # 004 第五条4
+    FIRST_LESSON = "first_lesson", _("思政第一课")  # 004 第五条4
+    FESTIVAL_VISIT = "festival_visit", _("节日走访慰问")  # 003 二3
+    NON_PARTY_TALK = "non_party_talk", _("与党外人士谈心")  # 004 第五条5
+    NON_PARTY_EVENT = "non_party_event", _("参加民主党派活动")  # 004 第五条5
+    RETIREE_BRIEFING = "retiree_briefing", _("向离退休老同志通报")  # 004 第五条6
+
+
+# Kinds whose counterpart is a non-party figure or a democratic-party organization, not a unit (004 第五条5).
+NON_PARTY_KINDS = (ActivityKind.NON_PARTY_TALK, ActivityKind.NON_PARTY_EVENT)
+
+
+class Festival(models.TextChoices):
+    """003 二3: 每年元旦、春节和重阳节要广泛开展慰问老党员、老同志活动."""
+
+    NEW_YEAR = "new_year", _("元旦")
+    SPRING = "spring", _("春节")
+    DOUBLE_NINTH = "double_ninth", _("重阳节")
+
+
+class Activity(RecordedModel):
+    """One outreach activity: what, when, which leaders, where (units or a non-party contact), how many took part,
+    and for 听课 the course, the teacher, the class hours and the observation record (004 第五条4)."""
+
+    date = models.DateField(_("日期"), validators=[validate_record_date])
+    kind = models.CharField(_("活动类别"), max_length=20, choices=ActivityKind.choices)
+    title = models.CharField(_("主题"), max_length=200, blank=True)
+    organization = models.ForeignKey(
+        "governance.Organization",
+        verbose_name=_("所属领导班子的组织"),
+        on_delete=models.PROTECT,
+        related_name="outreach_activities",
+        help_text=_("参加活动的班子成员所在班子的组织（学校或学院），班子整体的要求按它计算。"),
+    )
+    leaders = models.ManyToManyField(
+        "governance.Person", verbose_name=_("参加的班子成员"), related_name="outreach_activities"
+    )
+    units = models.ManyToManyField(
+        "governance.Organization", verbose_name=_("基层单位"), blank=True, related_name="outreach_visits"
+    )
+    contact = models.ForeignKey(
+        LinkedContact,
+        verbose_name=_("党外人士或民主党派组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    festival = models.CharField(_("节日"), max_length=20, choices=Festival.choices, blank=True)
+    participants = models.PositiveIntegerField(_("参加人数"), null=True, blank=True)
+    course = models.CharField(_("课程"), max_length=NAME_MAX, blank=True)
+    teacher = models.CharField(_("授课教师"), max_length=50, blank=True)
+    class_hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, null=True, blank=True)
+    notes = models.TextField(_("活动情况/听课记录"), blank=True, validators=[MaxCharsValidator(NOTE_MAX)])
+
+    _history_m2m_fields = ["leaders", "units"]
+
+    class Meta:
+        verbose_name = _("联系基层活动")
+        verbose_name_plural = _("联系基层活动")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["date"]), models.Index(fields=["kind", "date"])]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return self.title or str(self.get_kind_display())
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:activity_detail", args=[self.pk])
+
+    @property
+    def is_future(self) -> bool:
+        return self.date > timezone.localdate()
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == ActivityKind.CLASS_OBSERVATION:
+            if self.class_hours is None or self.class_hours <= 0:
+                errors["class_hours"] = _("听课须填写学时（004 第五条4：每学期不少于4学时）。")
+            elif self.class_hours > 12:
+                errors["class_hours"] = _("一次听课的学时不超过 12。")
+            if not self.course.strip():
+                errors["course"] = _("听课须填写课程名称（004 第五条4：做好听课记录）。")
+        elif self.class_hours is not None:
+            self.class_hours = None  # only 听课 counts hours
+        if self.kind == ActivityKind.FESTIVAL_VISIT:
+            if not self.festival:
+                errors["festival"] = _("节日走访须选择节日（003 二3：元旦、春节、重阳节）。")
+        else:
+            self.festival = ""
+        if self.kind in NON_PARTY_KINDS:
+            if not self.contact_id:
+                errors["contact"] = _("请选择联系的党外人士或民主党派组织（004 第五条5）。")
+        else:
+            self.contact = None
+        if errors:
+            raise ValidationError(errors)
+
+
+@deconstructible
+class PrivateMediaStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_MEDIA_ROOT, read at use time; no public URL — served only by the
+    permission-checked download view (outreach:attachment_download)."""
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):  # type: ignore[override]
+        return None
+
+
+private_storage = PrivateMediaStorage()
+
+
+def attachment_upload_to(instance: ActivityAttachment, filename: str) -> str:
+    """outreach/<year>/<random>/<original name>: names never collide and are never guessed."""
+    return f"outreach/{timezone.localdate().year}/{uuid.uuid4().hex}/{os.path.basename(filename)}"
+
+
+class ActivityAttachment(models.Model):
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(
+        _("文件"), storage=private_storage, upload_to=attachment_upload_to, max_length=255
+    )
+    name = models.CharField(_("附件名称"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("活动附件")
+        verbose_name_plural = _("活动附件")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:attachment_download", args=[self.pk])

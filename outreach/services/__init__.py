@@ -1,0 +1,17 @@
+"""What other apps and the views may call in outreach: recording and correcting activities, assigning linked units
+(联系点). Every write runs in one transaction and refuses with a Chinese DomainError; nothing is half-saved."""
+
+from outreach.services.activities import record_activity, team_organization_of, update_activity
+from outreach.services.contacts import assign_contact, end_contact
+from outreach.services.festivals import festival_date, festival_near, upcoming_festivals
+
+__all__ = [
+    "assign_contact",
+    "end_contact",
+    "festival_date",
+    "festival_near",
+    "record_activity",
+    "team_organization_of",
+    "update_activity",
+    "upcoming_festivals",
+]
