@@ -8,20 +8,18 @@ object predicates and the list filters share one module.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communication import permissions
 from governance.models import RecordedModel
+from governance.storage import PrivateUploadTo, private_storage
 from governance.validators import MaxCharsValidator, validate_record_date
 
 # How long each text may be (issue 7, hole 5): room for what the field is for, never a dump.
@@ -33,32 +31,6 @@ NOTES_MAX = 10_000  # 谈话要点
 REASON_MAX = 500  # 外出事由
 DUTIES_MAX = 1_000  # 代管工作
 MAX_HANDOVERS = 10  # 001 三（七）: 委托班子其他成员代管相关工作 — a team has a handful of members
-
-# ---------------------------------------------------------------------------------------------------------------
-# Private storage for meeting attachments: never under STATIC or a public MEDIA URL.
-
-
-@deconstructible
-class PrivateMediaStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_MEDIA_ROOT, read at use time (tests point it at a temporary folder).
-
-    There is no public URL: `url()` returns None so no widget or template links to the file directly; files are
-    served only by the permission-checked download view (communication:attachment_download)."""
-
-    @property
-    def base_location(self) -> str:  # type: ignore[override]
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self) -> str:  # type: ignore[override]
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):  # type: ignore[override]
-        return None
-
-
-private_storage = PrivateMediaStorage()
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # Meetings
@@ -198,16 +170,15 @@ class Meeting(RecordedModel):
         return self.kind == MeetingKind.DEMOCRATIC_LIFE
 
 
-def attachment_upload_to(instance: MeetingAttachment, filename: str) -> str:
-    return f"communication/meetings/{instance.meeting_id or 'new'}/{filename}"
-
-
 class MeetingAttachment(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(
-        _("文件"), storage=private_storage, upload_to=attachment_upload_to, max_length=255
+        _("文件"),
+        storage=private_storage,
+        upload_to=PrivateUploadTo("communication/meetings"),
+        max_length=255,
     )
     name = models.CharField(_("附件名称"), max_length=200)
     uploaded_by = models.ForeignKey(

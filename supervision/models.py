@@ -8,23 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from governance.models.base import RecordedModel
+from governance.storage import PrivateUploadTo, private_storage
 from governance.validators import MaxCharsValidator, validate_record_date
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -454,37 +451,12 @@ class ProgressReport(RecordedModel):
         return f"{self.task.number} · {self.unit} · {self.reported_on}"
 
 
-@deconstructible
-class PrivateMediaStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_MEDIA_ROOT, read at use time; no public URL — served only by the
-    permission-checked download view (supervision:attachment_download)."""
-
-    @property
-    def base_location(self) -> str:  # type: ignore[override]
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self) -> str:  # type: ignore[override]
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):  # type: ignore[override]
-        return None
-
-
-private_storage = PrivateMediaStorage()
-
-
-def attachment_upload_to(instance: ProgressAttachment, filename: str) -> str:
-    """supervision/<year>/<random>/<original name>: names never collide and are never guessed."""
-    return f"supervision/{timezone.localdate().year}/{uuid.uuid4().hex}/{os.path.basename(filename)}"
-
-
 class ProgressAttachment(models.Model):
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("进展反馈"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(
-        _("文件"), storage=private_storage, upload_to=attachment_upload_to, max_length=255
+        _("文件"), storage=private_storage, upload_to=PrivateUploadTo("supervision"), max_length=255
     )
     name = models.CharField(_("附件名称"), max_length=200)
     uploaded_by = models.ForeignKey(

@@ -2,6 +2,7 @@
 
 import communication.models
 import django.db.models.deletion
+import governance.storage
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -364,7 +365,7 @@ class Migration(migrations.Migration):
             name='MeetingAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, storage=communication.models.PrivateMediaStorage(), upload_to=communication.models.attachment_upload_to, verbose_name='文件')),
+                ('file', models.FileField(max_length=255, storage=governance.storage.PrivateMediaStorage(), upload_to=governance.storage.PrivateUploadTo('communication/meetings'), verbose_name='文件')),
                 ('name', models.CharField(max_length=200, verbose_name='附件名称')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
                 ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='communication.meeting', verbose_name='会议')),

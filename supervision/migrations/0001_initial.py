@@ -3,9 +3,9 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
+import governance.storage
 import governance.validators
 import simple_history.models
-import supervision.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
             name='ProgressAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, storage=supervision.models.PrivateMediaStorage(), upload_to=supervision.models.attachment_upload_to, verbose_name='文件')),
+                ('file', models.FileField(max_length=255, storage=governance.storage.PrivateMediaStorage(), upload_to=governance.storage.PrivateUploadTo('supervision'), verbose_name='文件')),
                 ('name', models.CharField(max_length=200, verbose_name='附件名称')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
                 ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
