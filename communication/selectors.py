@@ -595,9 +595,13 @@ def sibitan_matrix(meeting: Meeting) -> SibitanMatrix:
     return sibitan_matrices([meeting])[0]
 
 
-def sibitan_matrices(meetings: list[Meeting]) -> list[SibitanMatrix]:
+def sibitan_matrices(meetings: list[Meeting], *, of_person: Person | None = None) -> list[SibitanMatrix]:
     """The 四必谈 matrix of each meeting, in the same order: two queries whatever the number of meetings, members
-    or talks (positions of every team concerned, then the talk participants in the union of the windows)."""
+    or talks (positions of every team concerned, then the talk participants in the union of the windows).
+
+    With `of_person`, only that member's pairs are filled (the talks they took part in): what a leader's own panel
+    shows, read from their talks alone rather than every member's; the other pairs are left empty, so such a matrix
+    answers `talks_between(of_person, …)` only."""
     if not meetings:
         return []
     first_day = min(m.date for m in meetings)
@@ -629,16 +633,18 @@ def sibitan_matrices(meetings: list[Meeting]) -> list[SibitanMatrix]:
     all_ids = {p.pk for members, _main in teams for p in members}
     through = Talk.participants.through
     by_talk: dict[int, tuple[dt.date, set[int]]] = {}
-    rows = (
-        through.objects.filter(
-            talk__date__gte=min(w[0] for w in windows),
-            talk__date__lte=max(w[1] for w in windows),
-            person_id__in=all_ids,
-        )
-        .values_list("talk_id", "talk__date", "person_id")
-        .order_by("talk__date", "talk_id")
+    rows = through.objects.filter(
+        talk__date__gte=min(w[0] for w in windows),
+        talk__date__lte=max(w[1] for w in windows),
+        person_id__in=all_ids,
     )
-    for talk_id, date, person_id in rows:
+    if of_person is not None:
+        # The person's own talks (their few hundred over the years, from the (person, talk) index), not every
+        # member's whole history.
+        rows = rows.filter(talk_id__in=through.objects.filter(person_id=of_person.pk).values("talk_id"))
+    for talk_id, date, person_id in rows.values_list("talk_id", "talk__date", "person_id").order_by(
+        "talk__date", "talk_id"
+    ):
         by_talk.setdefault(talk_id, (date, set()))[1].add(person_id)
     matrices = []
     for meeting, (members, main_ids), (start, end) in zip(meetings, teams, windows, strict=True):
@@ -736,10 +742,13 @@ class CommunicationPanel:
 
 
 def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
+    # The person's meetings as chair, attendee or observer: two uncorrelated subqueries on the (person) indexes,
+    # not a DISTINCT over joins of every meeting of the coming days.
+    attending = Meeting.attendees.through.objects.filter(person_id=person.pk).values("meeting_id")
+    observing = Meeting.observers.through.objects.filter(person_id=person.pk).values("meeting_id")
     meetings = list(
         Meeting.objects.filter(date__gte=today, date__lte=today + dt.timedelta(days=UPCOMING_DAYS))
-        .filter(Q(chair=person) | Q(attendees=person) | Q(observers=person))
-        .distinct()
+        .filter(Q(chair=person) | Q(pk__in=attending) | Q(pk__in=observing))
         .select_related("organization")
         .order_by("date", "start_time")[:MAX_ITEMS]
     )
@@ -776,7 +785,7 @@ def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
         .order_by("date")[:2]
     )
     sibitan = []
-    for matrix in sibitan_matrices(upcoming_dl):
+    for matrix in sibitan_matrices(upcoming_dl, of_person=person):
         if person.pk not in {m.pk for m in matrix.members}:
             continue
         mine = [m for m in matrix.members if m.pk != person.pk]
