@@ -44,9 +44,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_VAR = ROOT / "var" / "bench"
+# BENCH_VAR_DIR: another directory for the databases and the cache (two people measuring on one machine at once).
+BENCH_VAR = Path(os.environ.get("BENCH_VAR_DIR") or ROOT / "var" / "bench")
 DB_PATH = BENCH_VAR / "bench.sqlite3"
 META_PATH = BENCH_VAR / "bench.json"
+# The supervision family's pages (issue 9) are measured on a copy of the database with 20,000 supervised tasks added
+# (bench/supervision_data.py), so the pages above keep exactly their data.
+SUP_DB_PATH = BENCH_VAR / "bench-supervision.sqlite3"
+SUP_META_PATH = BENCH_VAR / "bench-supervision.json"
 RESULTS_PATH = Path(__file__).resolve().parent / "results.md"
 
 TODAY = dt.date(2026, 11, 20)
@@ -59,9 +64,12 @@ CLOCK = time.perf_counter
 OTHER_COLLEGE = "c02"  # where the change is made that c01's pages must not notice
 
 # × floor, by page kind.
-TARGETS = {"dashboard": 3.0, "admin": 10.0, "dashboard-cold": 10.0, "office-cold": 40.0, "other-college": 3.0}
+TARGETS = {"dashboard": 3.0, "admin": 10.0, "dashboard-cold": 10.0, "office-cold": 40.0, "other-college": 3.0,
+           "sup-list": 10.0, "sup-statistics": 20.0}  # fmt: skip
 # The reminder job's time per 1,000 people, × the lowest floor of the run.
 REMINDER_TARGET_X_FLOOR = 250.0
+# Issue 9: the reminder job, urgings included, still takes at most this long per 1,000 people (seconds).
+SUP_REMINDER_TARGET_S = 1.0
 
 
 def _setup_django() -> None:
@@ -76,6 +84,10 @@ def _setup_django() -> None:
 
 
 # --- the data set -----------------------------------------------------------------------------------------------
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
 def _remove_database() -> None:
@@ -97,10 +109,10 @@ def ensure_database(*, rebuild: bool, scale: float) -> dict:
     wanted = {"version": dataset.VERSION, "scale": scale}
     if not rebuild and meta and DB_PATH.exists() and {k: meta.get(k) for k in wanted} == wanted:
         meta["reused"] = True
-        print(f"Reusing {DB_PATH.relative_to(ROOT)} (built {meta['built_at']}; --rebuild to build again)")
+        print(f"Reusing {_shown(DB_PATH)} (built {meta['built_at']}; --rebuild to build again)")
         call_command("migrate", interactive=False, verbosity=0)  # tables added since it was built
         return meta
-    print(f"Building {DB_PATH.relative_to(ROOT)} (data set v{dataset.VERSION}, scale {scale}) ...")
+    print(f"Building {_shown(DB_PATH)} (data set v{dataset.VERSION}, scale {scale}) ...")
     connection.close()
     _remove_database()
     started = time.perf_counter()
@@ -164,6 +176,7 @@ class Page:
     # The change made before every request: None (warm: repeated views of unchanged data), an organization's code
     # (a talk there: the pages of that organization are out of date), or "*" (a rule change: every page is).
     change: str | None = None
+    floor: str = ""  # the floor page's key when not "floor-<who>"
     samples: list[float] = field(default_factory=list)
     queries: int = 0
     size_kb: float = 0.0
@@ -240,12 +253,12 @@ def _pages() -> list[Page]:
     # fmt: on
 
 
-def _clients() -> dict:
+def _clients(users: dict[str, tuple[str, str]] | None = None) -> dict:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     clients = {}
-    for who, (username, _label) in _users().items():
+    for who, (username, _label) in (users or _users()).items():
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         clients[who] = client
@@ -417,11 +430,320 @@ def measure_reminders(*, runs: int, budget_s: float) -> ReminderResult:
     return result
 
 
+# --- supervision (issue 9) ------------------------------------------------------------------------------------------
+
+
+def _use_database(path: Path) -> None:
+    """Point the default connection at another SQLite file (the next query opens it)."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = str(path)
+
+
+def ensure_supervision_database(main_meta: dict, *, rebuild: bool) -> dict:
+    """The supervision copy: the main database as built (`main_meta`) plus bench/supervision_data.py, built unless
+    one of this version, made from the same main build, is present. Leaves the connection on it."""
+    import shutil
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import dataset, supervision_data
+
+    wanted = {"version": supervision_data.VERSION, "main_built_at": main_meta["built_at"]}
+    meta = json.loads(SUP_META_PATH.read_text()) if SUP_META_PATH.exists() else None
+    if not rebuild and meta and SUP_DB_PATH.exists() and {k: meta.get(k) for k in wanted} == wanted:
+        _use_database(SUP_DB_PATH)
+        call_command("migrate", interactive=False, verbosity=0)
+        meta["reused"] = True
+        print(f"Reusing {_shown(SUP_DB_PATH)}")
+        return meta
+    print(
+        f"Building {SUP_DB_PATH.name} (the main database + supervision data set v{supervision_data.VERSION}) ..."
+    )
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{SUP_DB_PATH}{suffix}").unlink(missing_ok=True)
+    SUP_META_PATH.unlink(missing_ok=True)
+    shutil.copyfile(DB_PATH, SUP_DB_PATH)
+    _use_database(SUP_DB_PATH)
+    call_command("migrate", interactive=False, verbosity=0)
+    copy_s = time.perf_counter() - started
+    print(f"  copy and migrate: {copy_s:.1f} s")
+    office_id = get_user_model().objects.get(username=dataset.office_username()).pk
+    steps = supervision_data.build(today=TODAY, office_user_id=office_id)
+    meta = {
+        **wanted,
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - started, 1),
+        "steps": [["copy and migrate", round(copy_s, 1)]] + [[n, round(s, 1)] for n, s in steps],
+        "counts": supervision_data.counts(),
+    }
+    SUP_META_PATH.write_text(json.dumps(meta, ensure_ascii=False, indent=2))
+    meta["reused"] = False
+    return meta
+
+
+def _supervision_users() -> dict[str, tuple[str, str]]:
+    from bench import dataset, supervision_data
+
+    return {
+        "office": (dataset.office_username(), "党委办公室 office"),
+        "liaison": (
+            supervision_data.liaison_username(),
+            f"单位联络员 a liaison of {supervision_data.LIAISON_UNIT}",
+        ),
+    }
+
+
+def _supervision_pages() -> list[Page]:
+    floor, office, liaison = "/__bench__/floor/", "sup-floor-office", "sup-floor-liaison"
+    # fmt: off
+    return [
+        Page(office, "floor: base.html, empty", "office", floor),
+        Page(liaison, "floor: base.html, empty", "liaison", floor),
+        Page("sup-list-office", "督办事项 list /supervision/ (default filters: all years)", "office",
+             "/supervision/", "sup-list", floor=office),
+        Page("sup-list-office-red", "督办事项 list, ?colour=red (overdue)", "office", "/supervision/?colour=red",
+             "sup-list", floor=office),
+        Page("sup-list-office-search", "督办事项 list, ?year=2025&q=整改 (a search)", "office",
+             "/supervision/?year=2025&q=%E6%95%B4%E6%94%B9", "sup-list", floor=office),
+        Page("sup-list-liaison", "a unit's list /supervision/ (its tasks)", "liaison", "/supervision/",
+             "sup-list", floor=liaison),
+        Page("sup-statistics", f"statistics /supervision/statistics/ ({TODAY.year})", "office",
+             "/supervision/statistics/", "sup-statistics", floor=office),
+        Page("sup-office-home-cold", f"office home / with its 督查督办 panel, after a change in {COLLEGE}",
+             "office", "/", "info", COLLEGE, floor=office),
+    ]
+    # fmt: on
+
+
+@dataclass
+class UrgingResult:
+    """The urging part of the reminder job: supervision.selectors.digest_sections, the family's provider, called as
+    the core's job calls it (with the people on a leadership team today)."""
+
+    people: int = 0  # the job's people: on a leadership team, plus the units' people it urges
+    overdue: int = 0  # overdue open tasks
+    recipients: int = 0
+    sections: int = 0
+    new_sections: int = 0  # not sent before (the outbox): what today's e-mails carry
+    queries: int = 0
+    samples: list[float] = field(default_factory=list)
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.samples)
+
+    def per_1000_s(self, seconds: float) -> float:
+        return seconds / self.people * 1000
+
+
+def measure_urging(*, runs: int, budget_s: float) -> UrgingResult:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from governance.models import Person, Position, ReminderSectionSent
+    from governance.services.reminders import section_hash
+    from supervision.models import OPEN_STATES, SupervisedTask
+    from supervision.selectors import digest_sections
+
+    candidates = list(
+        Person.objects.filter(pk__in=Position.objects.active_on(TODAY).values("person_id")).select_related(
+            "user"
+        )
+    )
+    result = UrgingResult(
+        overdue=SupervisedTask.objects.filter(state__in=OPEN_STATES, deadline__lt=TODAY).count()
+    )
+    with CaptureQueriesContext(connection) as captured:
+        found = digest_sections(candidates, TODAY)
+    result.queries = len(captured.captured_queries)
+    result.recipients = len(found)
+    result.people = len({p.pk for p in candidates} | set(found))
+    result.sections = sum(len(s) for s in found.values())
+    sent = set(
+        ReminderSectionSent.objects.filter(family="supervision", person_id__in=list(found)).values_list(
+            "person_id", "key_hash"
+        )
+    )
+    result.new_sections = sum(
+        1 for pid, sections in found.items() for s in sections if (pid, section_hash(s)) not in sent
+    )
+    deadline = time.perf_counter() + budget_s
+    for _ in range(runs):
+        started = CLOCK()
+        digest_sections(candidates, TODAY)
+        result.samples.append(CLOCK() - started)
+        if time.perf_counter() > deadline and len(result.samples) >= 3:
+            break
+    return result
+
+
+@dataclass
+class SupervisionResult:
+    meta: dict
+    pages: list[Page]
+    urging: UrgingResult | None = None
+    reminders: ReminderResult | None = None
+
+
+def measure_supervision(main_meta: dict, args, wanted: set[str] | None) -> SupervisionResult:
+    """Phase two: the supervision pages, the urging part and the whole reminder job on the supervision copy."""
+    from django.core.cache import cache
+
+    meta = ensure_supervision_database(main_meta, rebuild=args.rebuild)
+    cache.clear()  # the main database's pages and data stamps are not this database's
+    clients = _clients(_supervision_users())
+    pages = _supervision_pages()
+    if wanted:
+        pages = [p for p in pages if p.key in wanted or p.kind == "floor"]
+    for page in pages:
+        print(f"  measuring {page.key} ...", flush=True)
+        measure_page(page, clients[page.who], requests=args.requests, warmups=args.warmups,
+                     budget_s=args.page_budget)  # fmt: skip
+    result = SupervisionResult(meta=meta, pages=pages)
+    if not wanted or "urging" in wanted:
+        print("  measuring the urging part of the reminder job ...", flush=True)
+        result.urging = measure_urging(runs=max(args.reminder_runs, 10), budget_s=30.0)
+        print("  measuring the reminder job with urgings ...", flush=True)
+        result.reminders = measure_reminders(runs=args.reminder_runs, budget_s=60.0)
+        result.reminders.people = result.urging.people
+    return result
+
+
+def _supervision_verdicts(sup: SupervisionResult) -> tuple[dict[str, str], list[str]]:
+    verdicts, misses = _verdicts(sup.pages, None)
+    if sup.reminders is not None:
+        per = sup.reminders.per_1000_s(sup.reminders.cold)
+        verdicts["reminders"] = "ok" if per <= SUP_REMINDER_TARGET_S else "**MISSED**"
+        if per > SUP_REMINDER_TARGET_S:
+            misses.append(
+                f"reminder job with urgings (cold): {per:.2f} s per 1,000 people (target ≤ {SUP_REMINDER_TARGET_S:g} s)"
+            )
+    return verdicts, misses
+
+
+def render_supervision(sup: SupervisionResult, args) -> tuple[str, list[str]]:
+    """The results' supervision section (it starts with SUPERVISION_HEADING and runs to the end of the file)."""
+    by_key = {p.key: p for p in sup.pages}
+    verdicts, misses = _supervision_verdicts(sup)
+    users = _supervision_users()
+    lines = [
+        SUPERVISION_HEADING,
+        "",
+        f"Measured on `{SUP_DB_PATH.name}`, a copy of the database above with the supervision data set added "
+        "(bench/supervision_data.py), so the pages above keep their data. Same clock, requests and floor: each page "
+        "as a ratio to the floor page of the same user measured on this copy in this run. Targets (issue 9): the "
+        f"lists ≤ {TARGETS['sup-list']:.0f}× the floor, the statistics ≤ {TARGETS['sup-statistics']:.0f}×, the "
+        f"reminder job with urgings ≤ {SUP_REMINDER_TARGET_S:g} s per 1,000 people.",
+        "",
+        "| page | as | SQL queries | median ms | p95 ms | n | × floor | target | | KB |",
+        "|---|---|--:|--:|--:|--:|--:|--:|---|--:|",
+    ]
+    for page in sup.pages:
+        floor = by_key.get(_floor_of(page))
+        ratio = page.median_ms / floor.median_ms if floor and page is not floor else None
+        target = _target(page)
+        lines.append(
+            f"| {page.label} | {page.who} | {page.queries} | {page.median_ms:.1f} | {page.p95_ms:.1f} | "
+            f"{len(page.samples)} | {'' if ratio is None else f'{ratio:.1f}×'} | "
+            f"{'' if target is None else f'≤ {target:.0f}×'} | {verdicts.get(page.key, '')} | {page.size_kb:.0f} |"
+        )
+    lines.append("")
+    if sup.urging is not None and sup.reminders is not None:
+        u, r = sup.urging, sup.reminders
+        lines += [
+            "| reminder job with urgings (`reminders_collect`, rolled back) | cold: after a rule change | warm |",
+            "|---|--:|--:|",
+            f"| people: on a leadership team on {TODAY}, plus the units' people urged | {r.people} | |",
+            f"| digests / reminder items written | {r.digests} / {r.items} | |",
+            f"| SQL queries (cold) | {r.queries} | |",
+            f"| median time, n={len(r.cold.samples)} / {len(r.warm.samples)} | {r.cold.median_s:.3f} s | "
+            f"{r.warm.median_s:.3f} s |",
+            f"| **per 1,000 people** (target ≤ {SUP_REMINDER_TARGET_S:g} s, cold) | "
+            f"**{r.per_1000_s(r.cold):.3f} s** {verdicts['reminders']} | {r.per_1000_s(r.warm):.3f} s |",
+            f"| the urging part alone: `supervision.selectors.digest_sections`, n={len(u.samples)} | "
+            f"{u.median_s:.3f} s | |",
+            f"| … per 1,000 people | {u.per_1000_s(u.median_s):.3f} s | |",
+            f"| … its SQL queries; overdue open tasks; people urged; sections (new today, the rest sent before) | "
+            f"{u.queries}; {u.overdue}; {u.recipients}; {u.sections} ({u.new_sections}) | |",
+            "",
+            "The urging part is timed alone by calling the family's digest provider "
+            "(`supervision.selectors.digest_sections`) with the people the core's job hands it (those on a leadership "
+            "team today), as `reminders_collect` does; the whole job above includes it, the core's outbox check of "
+            "the sections already sent, and every team's evaluation.",
+            "",
+        ]
+    lines += ["### Users", ""]
+    lines += [f"- **{who}**: `{username}` — {label}" for who, (username, label) in users.items()]
+    lines += ["", "### Data set (added to the main one)", ""]
+    lines += [f"- {name.strip()}{' (state)' if name.startswith('  ') else ''}: {value:,}"
+              for name, value in sup.meta["counts"].items()]  # fmt: skip
+    lines += [
+        f"- built {sup.meta['built_at']} in {sup.meta['build_seconds']:.0f} s"
+        + (" (reused this run)" if sup.meta.get("reused") else ""),
+        "- steps: " + "; ".join(f"{name} {secs:.1f} s" for name, secs in sup.meta["steps"]),
+        f"- database file: {SUP_DB_PATH.stat().st_size / 1e6:.0f} MB",
+        "",
+        "### Targets missed (supervision)",
+        "",
+    ]
+    lines += [f"- {m}" for m in misses] if misses else ["None."]
+    lines.append("")
+    return "\n".join(lines), misses
+
+
+def print_supervision(sup: SupervisionResult) -> None:
+    by_key = {p.key: p for p in sup.pages}
+    verdicts, _misses = _supervision_verdicts(sup)
+    print("\nSupervision (issue 9), on the supervision copy:")
+    for page in sup.pages:
+        floor = by_key.get(_floor_of(page))
+        ratio = page.median_ms / floor.median_ms if floor and page is not floor else None
+        target = _target(page)
+        mark = "" if target is None else f"≤{target:.0f}× {verdicts.get(page.key, '').strip('*')}"
+        print(
+            f"{page.label[:50]:50} {page.who:10} {page.queries:7} {page.median_ms:7.1f}ms {page.p95_ms:7.1f}ms "
+            f"{len(page.samples):3} {'' if ratio is None else f'{ratio:7.1f}×':8}  {mark:12}"
+        )
+    if sup.urging is not None and sup.reminders is not None:
+        u, r = sup.urging, sup.reminders
+        print(
+            f"\nurging part (digest_sections): {u.median_s:.3f} s, {u.queries} queries, {u.overdue} overdue tasks, "
+            f"{u.recipients} people, {u.sections} sections ({u.new_sections} new) → "
+            f"{u.per_1000_s(u.median_s):.3f} s per 1,000 people"
+        )
+        for name, runs in (("cold", r.cold), ("warm", r.warm)):
+            print(
+                f"reminder job with urgings, {name}: {runs.median_s:.3f} s for {r.people} people "
+                f"({r.digests} digests, {r.items} items) → {r.per_1000_s(runs):.3f} s per 1,000 people"
+            )
+        print(
+            f"target (cold) ≤ {SUP_REMINDER_TARGET_S:g} s per 1,000 people: {verdicts['reminders'].strip('*')}"
+        )
+
+
+SUPERVISION_HEADING = "## Supervision (issue 9)"
+
+
+def write_supervision_section(section: str) -> None:
+    """Replace (or add) the supervision section of results.md, leaving the sections above it as they are."""
+    text = RESULTS_PATH.read_text(encoding="utf-8") if RESULTS_PATH.exists() else "# Benchmark results\n"
+    head = text.split("\n" + SUPERVISION_HEADING)[0].rstrip("\n")
+    RESULTS_PATH.write_text(f"{head}\n\n{section}", encoding="utf-8")
+
+
 # --- reporting ----------------------------------------------------------------------------------------------------
 
 
 def _floor_of(page: Page) -> str:
-    return f"floor-{page.who}"
+    return page.floor or f"floor-{page.who}"
 
 
 def _target(page: Page) -> float | None:
@@ -618,7 +940,19 @@ def profile(key: str, *, sql: int = 12, rows: int = 35) -> None:
 
     from governance.services.reminders import reminders_collect
 
-    if key in ("reminders", "reminders-warm"):
+    if key == "urging":
+        from governance.models import Person, Position
+        from supervision.selectors import digest_sections
+
+        people = list(
+            Person.objects.filter(
+                pk__in=Position.objects.active_on(TODAY).values("person_id")
+            ).select_related("user")
+        )
+
+        def call():
+            digest_sections(people, TODAY)
+    elif key in ("reminders", "reminders-warm"):
         change = "*" if key == "reminders" else None
 
         def run_job():
@@ -632,11 +966,14 @@ def profile(key: str, *, sql: int = 12, rows: int = 35) -> None:
             make_change(change)
             run_job()
     else:
-        pages = {p.key: p for p in _pages()}
+        supervision = key.startswith("sup-")
+        pages = {p.key: p for p in [*_pages(), *_supervision_pages()]}
         if key not in pages:
-            raise SystemExit(f"--profile: one of {', '.join([*pages, 'reminders', 'reminders-warm'])}")
+            raise SystemExit(
+                f"--profile: one of {', '.join([*pages, 'reminders', 'reminders-warm', 'urging'])}"
+            )
         page = pages[key]
-        client = _clients()[page.who]
+        client = _clients(_supervision_users() if supervision else None)[page.who]
         _get(client, page.url)
 
         def call():
@@ -684,6 +1021,10 @@ def main(argv: list[str] | None = None) -> int:
         "--pages", metavar="KEY,KEY", help="measure only these pages (and the floors); no report"
     )
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results.md alone")
+    parser.add_argument("--no-supervision", action="store_true",
+                        help="skip the supervision pages and the reminder job with urgings (issue 9)")  # fmt: skip
+    parser.add_argument("--supervision-only", action="store_true",
+                        help="measure only the supervision part; rewrite only its section of results.md")  # fmt: skip
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="wall-clock time (default) or this process's CPU time (steadier on a busy machine)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -700,13 +1041,20 @@ def main(argv: list[str] | None = None) -> int:
 
         cache.clear()  # cached pages of an earlier run (or data set) never count
         if args.profile:
+            if args.profile.startswith("sup-") or args.profile == "urging":
+                ensure_supervision_database(meta, rebuild=False)
+                cache.clear()
             profile(args.profile)
             return 0
         clients = _clients()
-        pages = _pages()
-        if args.pages:
-            wanted = set(args.pages.split(","))
-            pages = [p for p in pages if p.key in wanted or p.kind == "floor"]
+        pages = [] if args.supervision_only else _pages()
+        wanted = set(args.pages.split(",")) if args.pages else None
+        if wanted:
+            main_keys = {p.key for p in pages}
+            if wanted & main_keys or "reminders" in wanted:
+                pages = [p for p in pages if p.key in wanted or p.kind == "floor"]
+            else:
+                pages = []
             args.no_write = True
         for page in pages:
             print(f"  measuring {page.key} ...", flush=True)
@@ -718,12 +1066,31 @@ def main(argv: list[str] | None = None) -> int:
                 budget_s=args.page_budget,
             )
         reminders = None
-        if not args.pages or "reminders" in args.pages.split(","):
+        if not args.supervision_only and (not wanted or "reminders" in wanted):
             print("  measuring the reminder job ...", flush=True)
             reminders = measure_reminders(runs=args.reminder_runs, budget_s=60.0)
+        sup = None
+        sup_keys = {p.key for p in _supervision_pages()} | {"urging"}
+        if not args.no_supervision and (not wanted or wanted & sup_keys):
+            sup = measure_supervision(meta, args, wanted)
     elapsed = time.perf_counter() - started
+    sup_section, sup_misses = render_supervision(sup, args) if sup else ("", [])
+    if sup:
+        print_supervision(sup)
+    if args.supervision_only:
+        if not args.no_write and sup:
+            write_supervision_section(sup_section)
+            print(
+                f"\nWrote the supervision section of {RESULTS_PATH.relative_to(ROOT)} (run {elapsed:.0f} s)."
+            )
+        if sup_misses:
+            print("\nTargets missed:\n  " + "\n  ".join(sup_misses))
+        return 1 if sup_misses else 0
     print_table(pages, reminders)
     report, misses = render(pages, reminders, meta, _machine(), args, elapsed)
+    if sup:
+        report = f"{report.rstrip()}\n\n{sup_section}"
+        misses = [*misses, *sup_misses]
     if args.scale != 1.0:
         report = report.replace(
             "# Benchmark results", f"# Benchmark results (scale {args.scale}: not the real size)"

@@ -7,6 +7,9 @@ accounts, email kept in memory, and quieter logs.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from governance.settings.local import *  # noqa: F403
 
 DEBUG = False
@@ -26,7 +29,8 @@ LOGGING = {
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "bench" / "cache"),  # noqa: F405
+        # bench/run.py's BENCH_VAR_DIR, when given, holds the cache beside its databases.
+        "LOCATION": str(Path(os.environ.get("BENCH_VAR_DIR") or VAR_DIR / "bench") / "cache"),  # noqa: F405
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
