@@ -1,0 +1,201 @@
+"""Who sees which item (三（二）): one queryset and one `rules` predicate that agree over every person × item, and
+the same answer by page and by URL — the item's page, its attachment and its history. Unpublished, returned, expired
+and archived items are the office's only; committee members also see what waits for their approval."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from disclosure.models import ItemState, Scope
+from disclosure.permissions import can_view_item, items_visible_to
+from disclosure.tests.factories import TODAY, propose, walk
+
+pytestmark = pytest.mark.django_db
+
+SCOPES = [Scope.LEADERS, Scope.MEMBERS, Scope.STAFF, Scope.PUBLIC]
+
+
+@pytest.fixture
+def items(office, approver):
+    """One published item per scope, plus one item in each state that is not shown, and an expired one."""
+    found = {}
+    for scope in SCOPES:
+        found[scope] = walk(
+            propose(office, title=f"公开给{scope}", scope=scope),
+            ItemState.PUBLISHED,
+            office=office,
+            approver=approver,
+        )
+    for state in (
+        ItemState.PROPOSED,
+        ItemState.PENDING,
+        ItemState.RETURNED,
+        ItemState.APPROVED,
+        ItemState.ARCHIVED,
+    ):
+        found[state] = walk(
+            propose(office, title=f"状态{state}", scope=Scope.PUBLIC), state, office=office, approver=approver
+        )
+    found["expired"] = walk(
+        propose(
+            office,
+            title="已过公开期",
+            scope=Scope.PUBLIC,
+            publish_from=TODAY - dt.timedelta(days=30),
+            publish_until=TODAY - dt.timedelta(days=1),
+        ),
+        ItemState.PUBLISHED,
+        office=office,
+        approver=approver,
+    )
+    found["future"] = walk(
+        propose(office, title="尚未开始公开", scope=Scope.PUBLIC, publish_from=TODAY + dt.timedelta(days=3)),
+        ItemState.PUBLISHED,
+        office=office,
+        approver=approver,
+    )
+    return found
+
+
+def _people(office, approver, leader, member, staff):
+    from django.contrib.auth.models import AnonymousUser
+
+    return {
+        "anonymous": AnonymousUser(),
+        "staff": staff,
+        "member": member,
+        "leader": leader,
+        "approver": approver,
+        "office": office,
+    }
+
+
+EXPECTED = {
+    "anonymous": {Scope.PUBLIC},
+    "staff": {Scope.PUBLIC, Scope.STAFF},
+    "member": {Scope.PUBLIC, Scope.STAFF, Scope.MEMBERS},
+    "leader": set(SCOPES),
+    "approver": set(SCOPES) | {ItemState.PENDING},
+    "office": None,  # everything
+}
+
+
+def test_the_list_and_the_predicate_agree_for_every_person_and_item(
+    items, office, approver, leader, member, staff
+):
+    for who, user in _people(office, approver, leader, member, staff).items():
+        listed = set(items_visible_to(user).values_list("pk", flat=True))
+        for key, item in items.items():
+            assert (item.pk in listed) == can_view_item(user, item), (who, key)
+        expected = EXPECTED[who]
+        shown = {key for key, item in items.items() if item.pk in listed}
+        assert shown == (set(items) if expected is None else expected), who
+
+
+def _client(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("who", "scope"),
+    [
+        ("anonymous", Scope.STAFF),
+        ("staff", Scope.MEMBERS),
+        ("staff", Scope.LEADERS),
+        ("member", Scope.LEADERS),
+    ],
+)
+def test_a_person_outside_the_scope_gets_404_for_the_page_the_attachment_and_the_history(
+    who, scope, office, approver, leader, member, staff
+):
+    item = propose(
+        office,
+        scope=scope,
+        files=[SimpleUploadedFile("明细.pdf", b"%PDF-1.4 details", content_type="application/pdf")],
+    )
+    item = walk(item, ItemState.PUBLISHED, office=office, approver=approver)
+    user = None if who == "anonymous" else _people(office, approver, leader, member, staff)[who]
+    client = _client(user)
+    attachment = item.attachments.get()
+    assert client.get(item.get_absolute_url()).status_code == (302 if user is None else 404)
+    assert client.get(reverse("disclosure:attachment_download", args=[attachment.pk])).status_code == 404
+    assert client.get(reverse("disclosure:item_history", args=[item.pk])).status_code == (
+        302 if user is None else 404
+    )
+    assert item.title not in client.get(reverse("disclosure:public")).content.decode()
+    if user is not None:
+        assert item.title not in client.get(reverse("disclosure:item_list")).content.decode()
+        assert client.get(reverse("disclosure:item_update", args=[item.pk])).status_code == 403
+
+
+def test_a_person_in_scope_opens_the_page_and_the_attachment_but_not_the_history(office, approver, member):
+    item = propose(
+        office, files=[SimpleUploadedFile("明细.pdf", b"%PDF-1.4 details", content_type="application/pdf")]
+    )
+    item = walk(item, ItemState.PUBLISHED, office=office, approver=approver)
+    client = _client(member)
+    page = client.get(item.get_absolute_url())
+    assert page.status_code == 200
+    assert "第三季度应交党费与实交党费一致" in page.content.decode()
+    download = client.get(reverse("disclosure:attachment_download", args=[item.attachments.get().pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 details"
+    assert client.get(reverse("disclosure:item_history", args=[item.pk])).status_code == 404
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in_for_an_item_not_for_everyone(office, approver):
+    item = walk(propose(office, scope=Scope.STAFF), ItemState.PUBLISHED, office=office, approver=approver)
+    response = Client().get(item.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert Client().get(reverse("disclosure:item_history", args=[item.pk])).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "state", [ItemState.PROPOSED, ItemState.RETURNED, ItemState.APPROVED, ItemState.ARCHIVED]
+)
+def test_an_item_not_published_is_the_offices_only_even_for_society(state, office, approver, leader):
+    item = walk(propose(office, scope=Scope.PUBLIC), state, office=office, approver=approver)
+    assert _client(leader).get(item.get_absolute_url()).status_code == 404
+    assert _client(approver).get(item.get_absolute_url()).status_code == 404
+    assert _client(office).get(item.get_absolute_url()).status_code == 200
+    assert Client().get(item.get_absolute_url()).status_code == 302
+
+
+def test_a_committee_member_reads_an_item_waiting_for_approval_and_its_history(office, approver, leader):
+    item = walk(propose(office, scope=Scope.MEMBERS), ItemState.PENDING, office=office, approver=approver)
+    assert _client(approver).get(item.get_absolute_url()).status_code == 200
+    assert _client(approver).get(reverse("disclosure:item_history", args=[item.pk])).status_code == 200
+    assert _client(leader).get(item.get_absolute_url()).status_code == 404
+
+
+def test_an_expired_item_disappears_from_the_public_page_and_its_url(office, approver):
+    item = walk(
+        propose(
+            office,
+            title="过期的公示",
+            scope=Scope.PUBLIC,
+            publish_from=TODAY - dt.timedelta(days=10),
+            publish_until=TODAY - dt.timedelta(days=1),
+        ),
+        ItemState.PUBLISHED,
+        office=office,
+        approver=approver,
+    )
+    assert "过期的公示" not in Client().get(reverse("disclosure:public")).content.decode()
+    assert Client().get(item.get_absolute_url()).status_code == 302
+    assert "过期的公示" in _client(office).get(reverse("disclosure:item_list")).content.decode()
+
+
+def test_office_only_pages_refuse_everyone_else(approver, member, staff):
+    for user in (approver, member, staff):
+        assert _client(user).get(reverse("disclosure:item_create")).status_code == 403
+    assert Client().get(reverse("disclosure:item_create")).status_code == 302
