@@ -84,8 +84,10 @@ def office_panel(*, today: dt.date) -> OfficePanel:
         .order_by("updated_at", "pk")[:PANEL_ITEMS]
     )
     unanswered = list(
-        DisclosureItem.objects.filter(feedback__responded_at__isnull=True)
-        .annotate(feedback_open=Count("feedback", filter=Q(feedback__responded_at__isnull=True)))
+        DisclosureItem.objects.annotate(
+            feedback_open=Count("feedback", filter=Q(feedback__responded_at__isnull=True))
+        )
+        .filter(feedback_open__gt=0)
         .only("id", "title", "state")
         .order_by("-feedback_open", "pk")[:PANEL_ITEMS]
     )
