@@ -418,6 +418,24 @@ TABLE: dict[str, list[Case]] = {
             SUPERVISION_TASK,
         )
     ],
+    "supervision:notice_pdf": [
+        Case(
+            "its notice as PDF",
+            url("supervision:notice_pdf", lambda w: w.supervision["task"].pk),
+            SUPERVISION_TASK,
+        )
+    ],
+    "supervision:warning_pdf": [
+        Case(
+            "its red warning notice as PDF",
+            url(
+                "supervision:warning_pdf",
+                lambda w: w.supervision["task"].pk,
+                lambda w: w.supervision["warning"].pk,
+            ),
+            SUPERVISION_TASK,
+        )
+    ],
     "supervision:task_history": [
         Case(
             "its audit history",
