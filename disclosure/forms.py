@@ -143,3 +143,32 @@ class FeedbackForm(forms.Form):
 class ResponseForm(forms.Form):
     feedback = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     response = text(_("答复"), 2000, required=True, rows=2, error_messages={"required": _("请填写答复。")})
+
+
+class WidenRequestForm(forms.Form):
+    """三: 先党内、后党外 — the office asks to widen a published item's scope."""
+
+    scope = forms.ChoiceField(label=_("扩大到"), choices=())
+    reason = text(
+        _("理由"),
+        2000,
+        required=True,
+        rows=2,
+        help_text=_("如：党内公开期间无异议，拟向全体教职工和社会公开"),
+        error_messages={"required": _("请写明扩大公开范围的理由。")},
+    )
+
+    def __init__(self, *args: Any, scopes: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [(s, Scope(s).label) for s in scopes]
+
+
+class WidenDecisionForm(forms.Form):
+    decision = forms.TypedChoiceField(
+        label=_("审批"),
+        choices=[("approve", _("批准扩大公开范围")), ("refuse", _("不同意"))],
+        widget=forms.RadioSelect,
+        coerce=lambda value: value == "approve",
+        error_messages={"required": _("请选择批准或不同意。")},
+    )
+    note = text(_("审批意见"), 2000, rows=2, help_text=_("不同意时请写明理由"))

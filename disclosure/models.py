@@ -97,6 +97,14 @@ class Scope(models.TextChoices):
     PUBLIC = "public", _("社会")
 
 
+SCOPE_ORDER = (Scope.LEADERS, Scope.MEMBERS, Scope.STAFF, Scope.PUBLIC)
+
+
+def wider_scopes(scope: str) -> tuple[str, ...]:
+    """The scopes wider than `scope` (三: 先党内、后党外)."""
+    return SCOPE_ORDER[SCOPE_ORDER.index(scope) + 1 :] if scope in SCOPE_ORDER else ()
+
+
 class Form(models.TextChoices):
     """二（二）: 党内——党内有关会议、下发通知、定期通报; 党外——公开栏、橱窗、会议通报、校园网."""
 
@@ -119,6 +127,8 @@ class ItemState(models.TextChoices):
     ARCHIVED = "archived", _("已归档")
 
 
+# The states in which the office may ask to widen the scope (the item is out, within its first scope).
+WIDENING_STATES = (ItemState.PUBLISHED, ItemState.RESPONDED)
 # What the people in scope may see (within the publication window); every other state is the office's only.
 SHOWN_STATES = (ItemState.PUBLISHED, ItemState.RESPONDED)
 # The office edits an item before it is published; an approved item edited in substance goes back for approval.
@@ -187,6 +197,9 @@ class DisclosureItem(ConcurrentTransitionMixin, RecordedModel):
         help_text=_("三（一）4：将处理和落实情况予以公开"),
     )
     responded_at = models.DateTimeField(_("反馈处理时间"), null=True, blank=True)
+    # 三: 先党内、后党外 — widening a published item's scope is asked for by the office and approved by the committee.
+    widen_to = models.CharField(_("申请扩大到的范围"), max_length=20, choices=Scope.choices, blank=True)
+    widen_reason = models.TextField(_("扩大范围的理由"), blank=True, validators=[MaxCharsValidator(2000)])
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
 
     class Meta:
@@ -269,6 +282,9 @@ class ItemAction(models.TextChoices):
     APPROVE = "approve", _("批准公开")
     RETURN = "return", _("退回")
     PUBLISH = "publish", _("公开")
+    WIDEN_REQUEST = "widen_request", _("申请扩大公开范围")
+    WIDEN_APPROVE = "widen_approve", _("批准扩大公开范围")
+    WIDEN_REFUSE = "widen_refuse", _("不同意扩大公开范围")
     RESPOND = "respond", _("答复意见")
     CLOSE_FEEDBACK = "close_feedback", _("公开处理和落实情况")
     ARCHIVE = "archive", _("归档")

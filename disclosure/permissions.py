@@ -14,7 +14,8 @@ Items proposed, waiting for approval, returned, approved but not yet published, 
 are the office's only (党务公开工作办公室, 四（一）).
 
 Committee members (校党委, 三（一）1: 报校党委批准) approve: the people holding a position on the university's leadership
-team today. They also see the items waiting for approval (待审批), which they must read to decide.
+team today. They also see the items waiting for their approval (待审批, or a published item whose scope the office
+asks to widen), which they must read to decide.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def items_visible_to(user: Any, *, today: dt.date | None = None) -> QuerySet[Dis
     today = today or timezone.localdate()
     condition = _window_q(today) & Q(state__in=SHOWN_STATES, scope__in=viewer_scopes(user))
     if is_committee_member(user):
-        condition |= Q(state=ItemState.PENDING)
+        condition |= Q(state=ItemState.PENDING) | (Q(state__in=SHOWN_STATES) & ~Q(widen_to=""))
     return DisclosureItem.objects.filter(condition)
 
 
@@ -74,7 +75,9 @@ def can_view_item(user: Any, item: DisclosureItem) -> bool:
     """The object twin of `items_visible_to` (same sentence, same result)."""
     if is_office(user):
         return True
-    if item.state == ItemState.PENDING and is_committee_member(user):
+    if (
+        item.state == ItemState.PENDING or (item.state in SHOWN_STATES and item.widen_to)
+    ) and is_committee_member(user):
         return True
     return (
         item.state in SHOWN_STATES

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from disclosure.models import DisclosureItem, Feedback, ItemAttachment, ItemEvent, ItemState
+from disclosure.models import SHOWN_STATES, DisclosureItem, Feedback, ItemAttachment, ItemEvent, ItemState
 from disclosure.permissions import committee_members, items_visible_to, public_items
 from governance.models import Person
 
@@ -69,6 +69,7 @@ class OfficePanel:
     returned_total: int
     unanswered: list[DisclosureItem]
     unanswered_total: int
+    widening_total: int = 0
 
 
 def office_panel(*, today: dt.date) -> OfficePanel:
@@ -77,6 +78,7 @@ def office_panel(*, today: dt.date) -> OfficePanel:
         pending=Count("pk", filter=Q(state=ItemState.PENDING)),
         approved=Count("pk", filter=Q(state=ItemState.APPROVED)),
         returned=Count("pk", filter=Q(state=ItemState.RETURNED)),
+        widening=Count("pk", filter=~Q(widen_to="")),
     )
     pending = list(
         DisclosureItem.objects.filter(state=ItemState.PENDING)
@@ -98,6 +100,7 @@ def office_panel(*, today: dt.date) -> OfficePanel:
         returned_total=counts["returned"],
         unanswered=unanswered,
         unanswered_total=Feedback.objects.filter(responded_at__isnull=True).count(),
+        widening_total=counts["widening"],
     )
 
 
@@ -107,18 +110,25 @@ class LeaderPanel:
 
     pending: list[DisclosureItem] = field(default_factory=list)
     pending_total: int = 0
+    widening: list[DisclosureItem] = field(default_factory=list)  # 先党内、后党外: a wider scope asked for
 
 
 def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
     """Two queries: whether the person is on the university's team, and the items waiting."""
     if not committee_members(today=today).filter(pk=person.pk).exists():
         return LeaderPanel()
-    pending = list(
-        DisclosureItem.objects.filter(state=ItemState.PENDING)
-        .only("id", "title", "scope", "category", "updated_at", "state")
+    waiting = list(
+        DisclosureItem.objects.filter(
+            Q(state=ItemState.PENDING) | (Q(state__in=SHOWN_STATES) & ~Q(widen_to=""))
+        )
+        .only("id", "title", "scope", "category", "updated_at", "state", "widen_to")
         .order_by("updated_at", "pk")
     )
-    return LeaderPanel(pending=pending[:PANEL_ITEMS], pending_total=len(pending))
+    pending = [i for i in waiting if i.state == ItemState.PENDING]
+    widening = [i for i in waiting if i.state != ItemState.PENDING]
+    return LeaderPanel(
+        pending=pending[:PANEL_ITEMS], pending_total=len(waiting), widening=widening[:PANEL_ITEMS]
+    )
 
 
 def organizations_touched(item: Any) -> None:

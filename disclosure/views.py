@@ -34,16 +34,20 @@ from disclosure.forms import (
     NoteForm,
     ResponseForm,
     ReturnForm,
+    WidenDecisionForm,
+    WidenRequestForm,
     apply_errors,
     topic_choices,
 )
 from disclosure.models import (
     EDITABLE_STATES,
+    WIDENING_STATES,
     DisclosureItem,
     Feedback,
     ItemAction,
     ItemAttachment,
     ItemState,
+    wider_scopes,
 )
 from disclosure.permissions import can_see_timeline, can_view_item, is_committee_member
 from governance.access import OfficeRequiredMixin
@@ -223,7 +227,18 @@ ACTION_FORMS: dict[str, Any] = {
     ItemAction.PUBLISH: NoteForm,
     ItemAction.CLOSE_FEEDBACK: CloseFeedbackForm,
     ItemAction.ARCHIVE: NoteForm,
+    ItemAction.WIDEN_REQUEST: WidenRequestForm,
+    ItemAction.WIDEN_APPROVE: WidenDecisionForm,
 }
+
+
+def _action_form(action: str, item: DisclosureItem, data: Any = None) -> Any:
+    kwargs: dict[str, Any] = {"prefix": action}
+    if action == ItemAction.WIDEN_REQUEST:
+        kwargs["scopes"] = wider_scopes(item.scope)
+    return ACTION_FORMS[action](data, **kwargs)
+
+
 FEEDBACK = "feedback"
 
 
@@ -242,6 +257,10 @@ def available_actions(user: Any, item: DisclosureItem) -> list[str]:
         found.append(ItemAction.CLOSE_FEEDBACK)
     if office and state == ItemState.RESPONDED:
         found.append(ItemAction.ARCHIVE)
+    if office and state in WIDENING_STATES and not item.widen_to and wider_scopes(item.scope):
+        found.append(ItemAction.WIDEN_REQUEST)
+    if item.widen_to and state in WIDENING_STATES and is_committee_member(user):
+        found.append(ItemAction.WIDEN_APPROVE)
     return found
 
 
@@ -279,8 +298,8 @@ class ItemDetailView(TemplateView):
         context["actions"] = [
             {
                 "name": a,
-                "label": ItemAction(a).label,
-                "form": bound.get(a) or ACTION_FORMS[a](prefix=a),
+                "label": _("审批扩大公开范围") if a == ItemAction.WIDEN_APPROVE else ItemAction(a).label,
+                "form": bound.get(a) or _action_form(a, item),
                 "open": a in bound,
             }
             for a in available_actions(user, item)
@@ -315,7 +334,7 @@ class ItemDetailView(TemplateView):
                 )
                 return HttpResponseRedirect(item.get_absolute_url())
             raise Http404
-        form = ACTION_FORMS[action](request.POST, prefix=action)
+        form = _action_form(action, item, request.POST)
         if form.is_valid():
             try:
                 message = self._run(action, item, form.cleaned_data)
@@ -345,6 +364,12 @@ class ItemDetailView(TemplateView):
         if action == ItemAction.CLOSE_FEEDBACK:
             services.item_close_feedback(item=item, user=user, summary=data["summary"])
             return _("已公开意见的处理和落实情况（三（一）4）。")
+        if action == ItemAction.WIDEN_REQUEST:
+            services.scope_widen_request(item=item, user=user, scope=data["scope"], reason=data["reason"])
+            return _("已申请扩大公开范围，等待校党委批准（先党内、后党外）。")
+        if action == ItemAction.WIDEN_APPROVE:
+            services.scope_widen_decide(item=item, user=user, approve=data["decision"], note=data["note"])
+            return _("已批准扩大公开范围。") if data["decision"] else _("已答复不同意扩大公开范围。")
         services.item_archive(item=item, user=user, note=data["note"])
         return _("已归档（四（四））。")
 

@@ -14,6 +14,7 @@ from .items import (
     item_submit,
     item_update,
 )
+from .widening import scope_widen_decide, scope_widen_request
 
 __all__ = [
     "FEEDBACK_LIMIT",
@@ -28,4 +29,6 @@ __all__ = [
     "item_return",
     "item_submit",
     "item_update",
+    "scope_widen_decide",
+    "scope_widen_request",
 ]
