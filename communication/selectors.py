@@ -418,6 +418,7 @@ class SibitanCell:
     # Where the pair stands, in the words and colours of every other page (governance.engine.status).
     status: str = Status.MET
     excuse_reason: str = ""
+    planned: list[TalkRef] = field(default_factory=list)  # recorded for a day still to come: not counted yet
 
     @property
     def is_self(self) -> bool:
@@ -480,13 +481,13 @@ class SibitanMatrix:
 
     @property
     def done(self) -> int:
-        return sum(1 for talks in self.pairs.values() if talks)
+        return sum(1 for talks in self.pairs.values() if any(t.date <= self.today for t in talks))
 
     @property
     def missing_pairs(self) -> list[tuple[Person, Person]]:
         by_id = {p.pk: p for p in self.members}
         order = {p.pk: i for i, p in enumerate(self.members)}
-        missing = [key for key, talks in self.pairs.items() if not talks]
+        missing = [key for key, talks in self.pairs.items() if not any(t.date <= self.today for t in talks)]
         missing.sort(key=lambda k: (min(order[k[0]], order[k[1]]), max(order[k[0]], order[k[1]])))
         return [(by_id[a], by_id[b]) if order[a] < order[b] else (by_id[b], by_id[a]) for a, b in missing]
 
@@ -500,6 +501,15 @@ class SibitanMatrix:
         return found
 
     def talks_between(self, a: Person | int, b: Person | int) -> list[TalkRef]:
+        """The pair's talks in the preparation that have taken place (dated today or before): a talk recorded for a
+        later day is planned, not done (issue 6 §2: a record dated in the future does not count yet)."""
+        return [t for t in self._all_between(a, b) if t.date <= self.today]
+
+    def planned_between(self, a: Person | int, b: Person | int) -> list[TalkRef]:
+        """The pair's talks recorded for a day still to come: shown as 已安排, not counted."""
+        return [t for t in self._all_between(a, b) if t.date > self.today]
+
+    def _all_between(self, a: Person | int, b: Person | int) -> list[TalkRef]:
         a_id = a if isinstance(a, int) else a.pk
         b_id = b if isinstance(b, int) else b.pk
         return self.pairs.get((min(a_id, b_id), max(a_id, b_id)), [])
@@ -568,7 +578,11 @@ class SibitanMatrix:
                     cells.append(SibitanCell(row, col))
                     continue
                 status, reason = states[(min(row.pk, col.pk), max(row.pk, col.pk))]
-                cells.append(SibitanCell(row, col, self.talks_between(row, col), status, reason))
+                cells.append(
+                    SibitanCell(
+                        row, col, self.talks_between(row, col), status, reason, self.planned_between(row, col)
+                    )
+                )
             rows.append((row, cells))
         return rows
 

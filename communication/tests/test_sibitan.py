@@ -23,6 +23,8 @@ from governance.tests.factories import LeadershipTeamFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
 
+AFTER_THE_MEETING = dt.datetime(2026, 12, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
 
 @pytest.fixture
 def setting():
@@ -43,6 +45,7 @@ def setting():
     return meeting, people
 
 
+@time_machine.travel(AFTER_THE_MEETING, tick=False)
 def test_a_five_member_team_owes_ten_pairs_and_counts_talks_in_the_preparation(
     setting, django_assert_num_queries
 ):
@@ -60,6 +63,7 @@ def test_a_five_member_team_owes_ten_pairs_and_counts_talks_in_the_preparation(
     assert matrix.talks_between(dean, deputy) == []  # talked after the meeting
 
 
+@time_machine.travel(AFTER_THE_MEETING, tick=False)
 def test_the_pairs_still_to_talk_are_what_the_reminder_sends(setting):
     meeting, _people = setting
     pairs = [(a.name, b.name) for a, b in services.sibitan_remind_pairs(meeting)]
@@ -93,6 +97,7 @@ def test_the_team_is_taken_on_the_meeting_date(setting):
     assert matrix.required == 15
 
 
+@time_machine.travel(AFTER_THE_MEETING, tick=False)
 def test_the_matrix_query_count_does_not_grow_with_the_talks(setting, django_assert_max_num_queries):
     meeting, people = setting
     for day in range(1, 28):
@@ -112,16 +117,33 @@ def test_the_matrix_page_shows_the_grid_and_the_count(client, setting):
         response = client.get(reverse("communication:sibitan_matrix", args=[meeting.pk]))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "已谈 5 / 应谈 10" in body
+    # The talk recorded for the meeting day (张院长–李副院长, 12-20) has not taken place on 11-25: planned, not done.
+    assert "已谈 4 / 应谈 10" in body
     grid = body.split(
         '<table class="table table-bordered text-center align-middle bg-white sibitan-matrix">'
     )[1]
     grid = grid.split("</table>")[0]
     # Each pair appears twice in the grid; 25 days before the meeting those who have not talked are in progress,
     # not late (000 四（二）: the talks are due by the meeting).
-    assert grid.count('data-status="met"') == 10
-    assert grid.count('data-status="on_track"') == 10
+    assert grid.count('data-status="met"') == 8
+    assert grid.count('data-status="on_track"') == 12
     assert "11-05" in grid
+    assert grid.count("已安排：12-20") == 2
+
+
+def test_a_talk_recorded_for_a_later_day_is_planned_not_done_until_that_day(setting):
+    """Issue 6 §2: a record dated in the future does not count yet, in the 四必谈 matrix as on the dashboard."""
+    meeting, (_secretary, dean, vice1, _vice2, _deputy) = setting
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        before = selectors.sibitan_matrix(meeting)
+    assert before.talks_between(dean, vice1) == []
+    assert [t.date for t in before.planned_between(dean, vice1)] == [dt.date(2026, 12, 20)]
+    assert before.done == 4
+    assert (dean, vice1) in before.missing_pairs
+    with time_machine.travel(dt.datetime(2026, 12, 20, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        on_the_day = selectors.sibitan_matrix(meeting)
+    assert [t.date for t in on_the_day.talks_between(dean, vice1)] == [dt.date(2026, 12, 20)]
+    assert on_the_day.done == 5
 
 
 def test_a_leader_outside_the_team_cannot_open_the_matrix(client, setting):
