@@ -132,6 +132,12 @@ HISTORY_FIELDS = (
 )
 
 
+def _user_name(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
 def history_rows(activity: Activity) -> list[dict[str, Any]]:
     """The activity's 修改记录, newest first: when, who, what (登记/修改), why, and the names of the changed fields
     (notes are said to have changed, never quoted). Two queries: the rows, the users."""
@@ -146,7 +152,7 @@ def history_rows(activity: Activity) -> list[dict[str, Any]]:
         rows.append(
             {
                 "when": record.history_date,
-                "who": record.history_user,
+                "who": _user_name(record.history_user),
                 "kind": record.history_type,
                 "reason": record.history_change_reason or "",
                 "changed": changed,

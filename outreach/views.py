@@ -222,7 +222,8 @@ class ActivityDetailView(OutreachUserMixin, TemplateView):
         context["units"] = list(activity.units.order_by("order", "code"))
         context["attachments"] = list(activity.attachments.all())
         context["can_edit"] = can_edit(self.request.user, activity)
-        context["recorder"] = activity.recorded_by
+        recorder = activity.recorded_by
+        context["recorder_name"] = (recorder.get_full_name() or recorder.username) if recorder else ""
         return context
 
 

@@ -110,6 +110,7 @@ def record_activity(
         if getattr(activity, name) is None:
             setattr(activity, name, "")
     clean_or_refuse(activity)
+    activity._history_user = by  # type: ignore[attr-defined]  # django-simple-history: who, on every row
     activity.save()
     activity.leaders.set(leaders)
     activity.units.set(units)

@@ -34,6 +34,7 @@ def assign_contact(*, by: Any, **data: Any) -> LinkedContact:
             raise DomainError(
                 {"organization": [_("%(name)s 在这段时间已联系该单位。") % {"name": contact.leader.name}]}
             )
+    contact._history_user = by  # type: ignore[attr-defined]
     contact.save()
     return contact
 
@@ -47,5 +48,6 @@ def end_contact(contact: LinkedContact, *, by: Any, end: dt.date) -> LinkedConta
     contact.end = end
     clean_or_refuse(contact)
     contact._change_reason = _("结束联系")  # type: ignore[attr-defined]
+    contact._history_user = by  # type: ignore[attr-defined]
     contact.save()
     return contact

@@ -9,9 +9,10 @@ from lunardate import LunarDate
 
 from outreach.models import Festival
 
-# A visit counts for the festival it is nearest to, within this many days either side (visits are made in the days
-# before a festival: 节前走访慰问).
-WINDOW_DAYS = 30
+# Festival visits are made in the weeks before a festival (节前走访慰问), sometimes a few days after: a visit on a day is
+# taken to be for the next festival up to DAYS_BEFORE ahead, else for one that passed at most DAYS_AFTER ago.
+DAYS_BEFORE = 45
+DAYS_AFTER = 15
 
 
 def festival_date(festival: str, year: int) -> dt.date:
@@ -26,16 +27,20 @@ def festival_date(festival: str, year: int) -> dt.date:
 
 
 def festival_near(day: dt.date) -> tuple[str, dt.date] | None:
-    """The festival nearest to `day` within WINDOW_DAYS (its code and date), or None: what a visit recorded on `day`
-    is most likely for."""
-    candidates = [
-        (abs((when - day).days), festival, when)
+    """The festival a visit on `day` is most likely for (its code and date), or None."""
+    dated = sorted(
+        (when, festival)
         for year in (day.year - 1, day.year, day.year + 1)
         for festival in Festival.values
         for when in [festival_date(festival, year)]
-    ]
-    distance, festival, when = min(candidates)
-    return (festival, when) if distance <= WINDOW_DAYS else None
+    )
+    ahead = [(when, f) for when, f in dated if day <= when <= day + dt.timedelta(days=DAYS_BEFORE)]
+    if ahead:
+        return ahead[0][1], ahead[0][0]
+    behind = [(when, f) for when, f in dated if day - dt.timedelta(days=DAYS_AFTER) <= when < day]
+    if behind:
+        return behind[-1][1], behind[-1][0]
+    return None
 
 
 def upcoming_festivals(day: dt.date, count: int = 3) -> list[tuple[str, dt.date]]:
