@@ -4,24 +4,53 @@ deadline colour, year and a search. Each narrows a queryset the page has already
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Organization, Person
+from governance.roles import is_leader, is_office
 from supervision.models import SupervisedTask, TaskColour, TaskSource, TaskState
+from supervision.permissions import person_of, unit_ids_of
 from supervision.selectors import colour_condition, workday_edge
 
 ALL = _("全部")
 MAX_SEARCH_TERMS = 10
 
 
+def _user(request):
+    return getattr(request, "user", None)
+
+
 def _units(request=None):
-    return Organization.objects.filter(kind__in=["college", "department"]).order_by("order", "code")
+    """Every college and department; for a unit's head or liaison who is no leader, their own units only (they see
+    only the tasks their units lead or co-handle)."""
+    units = Organization.objects.filter(kind__in=["college", "department"]).order_by("order", "code")
+    user = _user(request)
+    if user is None or is_office(user) or is_leader(user):
+        return units
+    return units.filter(pk__in=list(unit_ids_of(user)))
 
 
 def _leaders(request=None):
-    return Person.objects.filter(pk__in=SupervisedTask.objects.values("leader_id")).order_by("name")
+    """The leaders responsible for the tasks the user sees: the office's, one index lookup per person
+    (task_leader_state) rather than a read of every task's leader (9 ms at 20,000 tasks); anyone else's, through
+    the indexes of what they see (a leader's own tasks, their units' as lead or co-unit)."""
+    user = _user(request)
+    if user is None or is_office(user):
+        return Person.objects.filter(
+            Exists(SupervisedTask.objects.filter(leader_id=OuterRef("pk")))
+        ).order_by("name")
+    person, units = person_of(user), list(unit_ids_of(user))
+    mine = SupervisedTask.objects.filter(leader_id=person.pk if person else None).values("leader_id")
+    condition = Q(pk__in=mine)
+    if units:
+        co_tasks = SupervisedTask.co_units.through.objects.filter(organization_id__in=units).values(
+            "supervisedtask_id"
+        )
+        condition |= Q(pk__in=SupervisedTask.objects.filter(lead_unit_id__in=units).values("leader_id"))
+        condition |= Q(pk__in=SupervisedTask.objects.filter(pk__in=co_tasks).values("leader_id"))
+    return Person.objects.filter(condition).order_by("name")
 
 
 class TaskFilter(django_filters.FilterSet):

@@ -19,7 +19,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from governance.models import Organization, Person, ReminderSectionSent
+from governance.models import Organization, Person
 from supervision.models import (
     OPEN_STATES,
     ExtensionRequest,
@@ -30,6 +30,7 @@ from supervision.models import (
     TaskState,
     Urging,
 )
+from supervision.selectors import urging_rounds_by_task
 
 FAMILY = "supervision"
 DONE_STATES = (TaskState.COMPLETED, TaskState.ARCHIVED)
@@ -92,18 +93,9 @@ def available_years(tasks: QuerySet[SupervisedTask], today: dt.date) -> list[int
 
 def _email_rounds(task_ids: set[int]) -> dict[int, int]:
     """Urging rounds the reminder job sent, per task (keys "urging:<task>:<deadline>:<round>", one per round however
-    many people got it). One query over the family's outbox keys."""
-    rounds: dict[int, set[str]] = defaultdict(set)
-    for key in (
-        ReminderSectionSent.objects.filter(family=FAMILY, key__startswith="urging:")
-        .values_list("key", flat=True)
-        .distinct()
-        .order_by()
-    ):
-        parts = key.split(":")
-        if len(parts) == 4 and parts[1].isdigit() and int(parts[1]) in task_ids:
-            rounds[int(parts[1])].add(key)
-    return {task_id: len(keys) for task_id, keys in rounds.items()}
+    many people got it): supervision.selectors.urging_rounds_by_task, kept in the cache per state of the outbox."""
+    rounds = urging_rounds_by_task()
+    return {task_id: rounds[task_id] for task_id in task_ids if task_id in rounds}
 
 
 def _rows(ids: Iterable[int], names: dict[int, str]) -> dict[int, StatRow]:

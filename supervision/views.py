@@ -88,12 +88,7 @@ class TaskListView(SupervisionUserMixin, FilteredListView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
-        tasks = selectors.with_colours(context["tasks"], today, selectors.workday_edge(today))
-        context["tasks"] = tasks
-        urged = selectors.urgings_sent_count([t.pk for t in tasks])
-        for task in tasks:
-            task.urged = urged.get(task.pk, 0)  # type: ignore[attr-defined]
+        context["tasks"] = selectors.list_rows(context["tasks"], timezone.localdate())
         context["office"] = is_office(self.request.user)
         context["unit_view"] = not context["office"] and bool(unit_ids_of(self.request.user))
         context["can_see_stats"] = context["office"] or is_leader(self.request.user)
