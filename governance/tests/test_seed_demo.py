@@ -283,3 +283,13 @@ def test_the_command_says_so_when_nothing_changed_and_warns_about_missing_holida
     assert "组织、人员、校历和账号均已存在，本次没有改动。" in text
     assert "（000）：未变化，共 14 条" in text
     assert "demo12345（如未改过）" in text
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_building_the_demo_emails_no_one(mailoutbox):
+    """The demo's records are history: `make run` prints the logins, not the notices its tasks and disclosure items
+    would send (each service mails after its commit, so the commits here are real)."""
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Regulation.objects.exists()
+    assert mailoutbox == []

@@ -6,6 +6,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from governance.models import AcademicYear, LeadershipTeam, Organization, Person, Position
@@ -31,7 +32,10 @@ class Command(BaseCommand):
     help = "创建演示数据：虚构的江城大学及其学院、党支部、领导班子、人员、校历、制度和演示账号。可重复运行。"
 
     def handle(self, *args, **options) -> None:
-        result = demo_seed()
+        # The demo's records are history, not news: building them emails no one (the tasks it registers would
+        # otherwise notify their units, and `make run` would print those emails above the logins).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            result = demo_seed()
         self.write_summary(result)
         self.write_logins(result)
 
