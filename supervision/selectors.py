@@ -331,18 +331,20 @@ class OfficePanel:
 
 
 def office_panel(*, today: dt.date) -> OfficePanel:
-    """Red and amber tasks (most overdue first), tasks awaiting review (已报结), and how many wait for a leader's
-    approval. Three queries and the workday data."""
+    """Red and amber tasks (the most overdue first, and how many of each), tasks awaiting review (已报结), and how many
+    wait for a leader's approval. Three queries and the workday data, whatever the number of tasks: the colours are
+    counted in SQL and only the tasks shown are read (at 20,000 tasks, a few hundred are overdue)."""
     edge = workday_edge(today)
+    red_q, amber_q = (
+        colour_condition(TaskColour.RED, today, edge),
+        colour_condition(TaskColour.AMBER, today, edge),
+    )
     urgent = with_colours(
         list(
-            SupervisedTask.objects.filter(
-                colour_condition(TaskColour.RED, today, edge)
-                | colour_condition(TaskColour.AMBER, today, edge)
-            )
+            SupervisedTask.objects.filter(red_q | amber_q)
             .select_related("lead_unit")
             .only("id", "number", "title", "deadline", "amber_from", "state", "lead_unit__name")
-            .order_by("deadline", "pk")
+            .order_by("deadline", "pk")[:PANEL_ITEMS]
         ),
         today,
         edge,
@@ -354,7 +356,9 @@ def office_panel(*, today: dt.date) -> OfficePanel:
         .order_by("submitted_at", "pk")[:PANEL_ITEMS]
     )
     counts = SupervisedTask.objects.aggregate(
-        submitted=Count("pk", filter=Q(state=TaskState.SUBMITTED)),
+        red=Count("pk", filter=red_q, distinct=True),
+        amber=Count("pk", filter=amber_q, distinct=True),
+        submitted=Count("pk", filter=Q(state=TaskState.SUBMITTED), distinct=True),
         awaiting=Count(
             "pk",
             filter=Q(state=TaskState.REGISTERED, approved_at__isnull=True)
@@ -363,9 +367,9 @@ def office_panel(*, today: dt.date) -> OfficePanel:
         ),
     )
     return OfficePanel(
-        urgent=urgent[:PANEL_ITEMS],
-        red=[getattr(t, "colour_code", "") for t in urgent].count(TaskColour.RED),
-        amber=[getattr(t, "colour_code", "") for t in urgent].count(TaskColour.AMBER),
+        urgent=urgent,
+        red=counts["red"],
+        amber=counts["amber"],
         submitted=submitted,
         submitted_total=counts["submitted"],
         awaiting_approval=counts["awaiting"],

@@ -118,3 +118,21 @@ def test_a_units_liaison_filters_by_their_own_unit_and_the_leaders_of_their_task
     page = client.get(reverse("supervision:task_list"))
     assert {unit, other_unit} <= set(page.context["filter"].form.fields["unit"].queryset)
     assert set(page.context["filter"].form.fields["leader"].queryset) == {leader, other_leader}
+
+
+def test_the_office_panel_counts_every_red_and_amber_task_and_lists_the_six_most_overdue(
+    office, unit, leader
+):
+    for day in range(1, 9):
+        walk(
+            register(
+                office, lead_unit=unit, leader=leader, title=f"逾期{day}", deadline=dt.date(2026, 11, day)
+            ),
+            "in_progress",
+            office=office,
+        )
+    register(office, lead_unit=unit, leader=leader, title="临近", deadline=dt.date(2026, 11, 23))
+    panel = selectors.office_panel(today=dt.date(2026, 11, 20))
+    assert (panel.red, panel.amber) == (8, 1)
+    assert [t.title for t in panel.urgent] == [f"逾期{day}" for day in range(1, 7)]
+    assert panel.urgent[0].colour_code == "red"
