@@ -126,7 +126,12 @@ def test_the_office_panel_counts_every_red_and_amber_task_and_lists_the_six_most
     for day in range(1, 9):
         walk(
             register(
-                office, lead_unit=unit, leader=leader, title=f"逾期{day}", deadline=dt.date(2026, 11, day)
+                office,
+                lead_unit=unit,
+                leader=leader,
+                title=f"逾期{day}",
+                assigned_on=dt.date(2026, 10, 1),
+                deadline=dt.date(2026, 11, day),
             ),
             "in_progress",
             office=office,
