@@ -104,6 +104,8 @@ OTHER_MINUTES = "SECRET-UNI-MINUTES-4a6b"
 OTHER_ATTACHMENT = "SECRET-UNI-ATTACHMENT-9e0d"
 OTHER_TALK_NOTES = "SECRET-UNI-TALK-NOTES-1c7e"
 TASK_ATTACHMENT = "SECRET-TASK-ATTACHMENT-3f8d"  # a supervised task's progress attachment
+OUTREACH_NOTES = "SECRET-OUTREACH-NOTES-6b2a"  # an outreach activity's notes (the 工作台账, 004 第六条2)
+OUTREACH_ATTACHMENT = "SECRET-OUTREACH-ATTACHMENT-0c4e"
 
 SECRETS: dict[str, set[str]] = {
     # Talk notes: the participants and the office (DESIGN: communication/; pages, links and history alike).
@@ -118,6 +120,9 @@ SECRETS: dict[str, set[str]] = {
     OTHER_ATTACHMENT: {OFFICE},
     # A supervised task's attachment: its responsible leader (李书记 here), its units' people and the office.
     TASK_ATTACHMENT: {INVOLVED, OFFICE},
+    # An outreach activity: the leaders who took part (李书记 here) and the office.
+    OUTREACH_NOTES: {INVOLVED, OFFICE},
+    OUTREACH_ATTACHMENT: {INVOLVED, OFFICE},
 }
 
 
@@ -147,6 +152,7 @@ class World:
     secrets: dict[str, set[str]] = field(default_factory=dict)
     admin_objects: dict[type, Any] = field(default_factory=dict)
     supervision: dict[str, Any] = field(default_factory=dict)  # the supervision family's objects
+    outreach: dict[str, Any] = field(default_factory=dict)  # the outreach family's objects
 
 
 def build_world(university, college) -> World:
@@ -238,6 +244,7 @@ def build_world(university, college) -> World:
     # The calendar address is a credential: only its owner (and the office, in the admin) may see it.
     world.secrets[feed_token] = {INVOLVED, OFFICE}
     world.supervision = _supervision_world(world)
+    world.outreach = _outreach_world(world)
     world.admin_objects = _admin_objects(world)
     return world
 
@@ -287,6 +294,36 @@ def _supervision_world(world: World) -> dict[str, Any]:
         tasks=[task],
     )
     return {"task": task, "attachment": report.attachments.get(), "warning": warning}
+
+
+def _outreach_world(world: World) -> dict[str, Any]:
+    """李书记's 联系点 (assigned by the office) and a forum they recorded, with notes and an attachment."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from outreach import services as outreach_services
+
+    secretary = world.college_people[0]
+    outreach_services.assign_contact(
+        by=world.users[OFFICE],
+        leader=secretary,
+        kind="unit",
+        organization=world.college,
+        start=dt.date(2026, 9, 1),
+    )
+    activity = outreach_services.record_activity(
+        by=world.users[INVOLVED],
+        leaders=[secretary],
+        units=[world.college],
+        date=dt.date(2026, 11, 20),
+        kind="forum",
+        notes=OUTREACH_NOTES,
+        files=[SimpleUploadedFile("座谈纪要.txt", OUTREACH_ATTACHMENT.encode())],
+    )
+    return {
+        "activity": activity,
+        "contact": activity.leaders.get().linked_contacts.get(),
+        "attachment": activity.attachments.get(),
+    }
 
 
 def _admin_objects(world: World) -> dict[type, Any]:
@@ -395,6 +432,52 @@ TABLE: dict[str, list[Case]] = {
     "set_language": [Case("language switch (GET)", url("set_language"), row(*[MOVED] * 6))],
     "communication:index": [Case("family index", url("communication:index"), SIGNED_IN)],
     "outreach:index": [Case("family index", url("outreach:index"), SIGNED_IN)],
+    # 联系基层: the ledger is the office's and each leader's own (004 第六条2); staff and Party members do not use it
+    # (403), a leader who did not take part is told nothing (404); only the recorder and the office correct.
+    "outreach:activity_list": [
+        Case("outreach activities", url("outreach:activity_list"), LEADERS_AND_OFFICE)
+    ],
+    "outreach:activity_create": [
+        Case("record an activity", url("outreach:activity_create"), LEADERS_AND_OFFICE)
+    ],
+    "outreach:activity_detail": [
+        Case(
+            "an activity",
+            url("outreach:activity_detail", lambda w: w.outreach["activity"].pk),
+            SUPERVISION_TASK,
+            shows=(OUTREACH_NOTES,),
+        )
+    ],
+    "outreach:activity_update": [
+        Case(
+            "correct an activity",
+            url("outreach:activity_update", lambda w: w.outreach["activity"].pk),
+            SUPERVISION_TASK,
+        )
+    ],
+    "outreach:activity_history": [
+        Case(
+            "an activity's history",
+            url("outreach:activity_history", lambda w: w.outreach["activity"].pk),
+            SUPERVISION_TASK,
+        )
+    ],
+    "outreach:attachment_download": [
+        Case(
+            "an activity's attachment",
+            url("outreach:attachment_download", lambda w: w.outreach["attachment"].pk),
+            PARTIES_ONLY,
+            shows=(OUTREACH_ATTACHMENT,),
+        )
+    ],
+    "outreach:contact_list": [Case("assign 联系点", url("outreach:contact_list"), OFFICE_ONLY)],
+    "outreach:contact_end": [
+        Case(
+            "end a 联系点 (GET)",
+            url("outreach:contact_end", lambda w: w.outreach["contact"].pk),
+            row(LOGIN, DENIED, DENIED, DENIED, DENIED, NOT_ALLOWED),
+        )
+    ],
     "disclosure:index": [Case("family index", url("disclosure:index"), SIGNED_IN)],
     "supervision:index": [Case("family index", url("supervision:index"), SIGNED_IN)],
     # 督查督办: the office, leaders and units' people use it; a task is seen by its responsible leader (here the
