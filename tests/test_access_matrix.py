@@ -104,6 +104,9 @@ OTHER_MINUTES = "SECRET-UNI-MINUTES-4a6b"
 OTHER_ATTACHMENT = "SECRET-UNI-ATTACHMENT-9e0d"
 OTHER_TALK_NOTES = "SECRET-UNI-TALK-NOTES-1c7e"
 TASK_ATTACHMENT = "SECRET-TASK-ATTACHMENT-3f8d"  # a supervised task's progress attachment
+DISCLOSURE_MEMBERS = "SECRET-DISCLOSURE-MEMBERS-2d7b"  # a disclosure item for Party members (三（二）)
+DISCLOSURE_ATTACHMENT = "SECRET-DISCLOSURE-ATTACHMENT-8a1f"
+DISCLOSURE_PENDING = "SECRET-DISCLOSURE-PENDING-5e3c"  # an item waiting for the committee's approval
 OUTREACH_NOTES = "SECRET-OUTREACH-NOTES-6b2a"  # an outreach activity's notes (the 工作台账, 004 第六条2)
 OUTREACH_ATTACHMENT = "SECRET-OUTREACH-ATTACHMENT-0c4e"
 
@@ -120,6 +123,11 @@ SECRETS: dict[str, set[str]] = {
     OTHER_ATTACHMENT: {OFFICE},
     # A supervised task's attachment: its responsible leader (李书记 here), its units' people and the office.
     TASK_ATTACHMENT: {INVOLVED, OFFICE},
+    # 党务公开 (三（二）): an item for Party members — they, the leaders and the office; one waiting for approval — the
+    # committee member (吴副校长, on the university's team) and the office.
+    DISCLOSURE_MEMBERS: {MEMBER, OUTSIDER, INVOLVED, OFFICE},
+    DISCLOSURE_ATTACHMENT: {MEMBER, OUTSIDER, INVOLVED, OFFICE},
+    DISCLOSURE_PENDING: {OUTSIDER, OFFICE},
     # An outreach activity: the leaders who took part (李书记 here) and the office.
     OUTREACH_NOTES: {INVOLVED, OFFICE},
     OUTREACH_ATTACHMENT: {INVOLVED, OFFICE},
@@ -152,6 +160,7 @@ class World:
     secrets: dict[str, set[str]] = field(default_factory=dict)
     admin_objects: dict[type, Any] = field(default_factory=dict)
     supervision: dict[str, Any] = field(default_factory=dict)  # the supervision family's objects
+    disclosure: dict[str, Any] = field(default_factory=dict)  # the disclosure family's objects
     outreach: dict[str, Any] = field(default_factory=dict)  # the outreach family's objects
 
 
@@ -244,6 +253,7 @@ def build_world(university, college) -> World:
     # The calendar address is a credential: only its owner (and the office, in the admin) may see it.
     world.secrets[feed_token] = {INVOLVED, OFFICE}
     world.supervision = _supervision_world(world)
+    world.disclosure = _disclosure_world(world)
     world.outreach = _outreach_world(world)
     world.admin_objects = _admin_objects(world)
     return world
@@ -324,6 +334,42 @@ def _outreach_world(world: World) -> dict[str, Any]:
         "contact": activity.leaders.get().linked_contacts.get(),
         "attachment": activity.attachments.get(),
     }
+
+
+def _disclosure_world(world: World) -> dict[str, Any]:
+    """党务公开: an item published to Party members (三（二）) with an attachment and an opinion, and one waiting for the
+    committee's approval (吴副校长 is on the university's team, 三（一）1), each with a secret in its content."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from disclosure import services as disclosure_services
+
+    office, approver = world.users[OFFICE], world.users[OUTSIDER]
+    fields = {
+        "category": "organization",
+        "nature": "routine",
+        "form": "bulletin",
+        "publish_from": dt.date(2026, 11, 2),
+    }
+    item = disclosure_services.item_propose(
+        user=office,
+        title="党费收缴管理情况",
+        content=DISCLOSURE_MEMBERS,
+        scope="members",
+        files=[SimpleUploadedFile("党费明细.txt", DISCLOSURE_ATTACHMENT.encode())],
+        **fields,
+    )
+    item = disclosure_services.item_submit(item=item, user=office)
+    item = disclosure_services.item_approve(item=item, user=approver)
+    item = disclosure_services.item_publish(item=item, user=office)
+    disclosure_services.feedback_leave(item=item, user=world.users[MEMBER], text="建议按党支部公布。")
+    pending = disclosure_services.item_propose(
+        user=office, title="党风廉政建设责任分工", content=DISCLOSURE_PENDING, scope="staff", **fields
+    )
+    pending = disclosure_services.item_submit(item=pending, user=office)
+    proposed = disclosure_services.item_propose(
+        user=office, title="校领导接待日安排", content="隔周周一下午。", scope="public", **fields
+    )
+    return {"item": item, "attachment": item.attachments.get(), "pending": pending, "proposed": proposed}
 
 
 def _admin_objects(world: World) -> dict[type, Any]:
@@ -479,6 +525,48 @@ TABLE: dict[str, list[Case]] = {
         )
     ],
     "disclosure:index": [Case("family index", url("disclosure:index"), SIGNED_IN)],
+    "disclosure:item_list": [
+        Case("disclosure items (what is disclosed to them)", url("disclosure:item_list"), SIGNED_IN)
+    ],
+    "disclosure:item_create": [Case("propose an item", url("disclosure:item_create"), OFFICE_ONLY)],
+    "disclosure:item_detail": [
+        Case(
+            "an item for Party members",
+            url("disclosure:item_detail", lambda w: w.disclosure["item"].pk),
+            row(LOGIN, MISSING, OK, OK, OK, OK),
+            shows=(DISCLOSURE_MEMBERS,),
+        ),
+        Case(
+            "an item waiting for approval (the committee's)",
+            url("disclosure:item_detail", lambda w: w.disclosure["pending"].pk),
+            row(LOGIN, MISSING, MISSING, OK, MISSING, OK),
+            shows=(DISCLOSURE_PENDING,),
+        ),
+    ],
+    "disclosure:item_update": [
+        Case(
+            "edit a proposed item",
+            url("disclosure:item_update", lambda w: w.disclosure["proposed"].pk),
+            OFFICE_ONLY,
+        )
+    ],
+    "disclosure:item_history": [
+        Case(
+            "an item's audit history (office and committee)",
+            url("disclosure:item_history", lambda w: w.disclosure["item"].pk),
+            row(LOGIN, MISSING, MISSING, OK, MISSING, OK),
+        )
+    ],
+    "disclosure:attachment_download": [
+        Case(
+            "an item's attachment (its scope)",
+            url("disclosure:attachment_download", lambda w: w.disclosure["attachment"].pk),
+            row(MISSING, MISSING, OK, OK, OK, OK),
+            shows=(DISCLOSURE_ATTACHMENT,),
+        )
+    ],
+    "disclosure:public": [Case("the public disclosure page (社会)", url("disclosure:public"), EVERYONE)],
+    "disclosure:public_feed": [Case("the public disclosure feed", url("disclosure:public_feed"), EVERYONE)],
     "supervision:index": [Case("family index", url("supervision:index"), SIGNED_IN)],
     # 督查督办: the office, leaders and units' people use it; a task is seen by its responsible leader (here the
     # involved 李书记), its units' people and the office; to anyone else it does not exist (404).
@@ -805,6 +893,12 @@ ADMIN_EXCEPTIONS: dict[tuple[str, str], dict[str, str]] = {
     # A supervised task is registered on the site (its number, 第四条（一）) and never deleted (gap-free numbers).
     ("supervision.SupervisedTask", "add"): NOT_EVEN_THE_OFFICE,
     ("supervision.SupervisedTask", "delete"): NOT_EVEN_THE_OFFICE,
+    # A disclosure item and an opinion are written on the site only (the workflow of 三（一）, the sanitizing of the
+    # content) and kept for the archive (四（四）); the admin shows them read-only.
+    ("disclosure.DisclosureItem", "add"): NOT_EVEN_THE_OFFICE,
+    ("disclosure.DisclosureItem", "delete"): NOT_EVEN_THE_OFFICE,
+    ("disclosure.Feedback", "add"): NOT_EVEN_THE_OFFICE,
+    ("disclosure.Feedback", "delete"): NOT_EVEN_THE_OFFICE,
 }
 
 
