@@ -150,6 +150,34 @@ def _leader(name: str, university: Organization, today: dt.date) -> Person | Non
     return position.person if position else None
 
 
+# 第三条（一）: the half-yearly round is an obligation rule of the university's team, shipped as a policy pack. The demo
+# adopts it like the office does on the adoption page (the same service), citing the university's own copy of the
+# regulation: the one the demo's regulations step named (中共江城大学委员会…), or this name when there is none yet.
+PACK = "003-supervision"
+OWN_REGULATION = {
+    "title": "中共江城大学委员会工作落实督查督办工作制度",
+    "document_number": "江大党发〔2024〕9号",
+    "issued_on": dt.date(2024, 3, 6),
+    "issuing_body": "中共江城大学委员会",
+}
+
+
+def demo_pack_adopt(context: DemoContext) -> str:
+    """Adopt the supervision pack for the demo university (a second run changes nothing); the banner's line."""
+    from governance.models import Regulation
+    from governance.services.policies import OwnRegulation, policy_load
+
+    university = context.university
+    named = Regulation.objects.filter(organization=university, reference__code=PACK).first()
+    own = None if named is not None else OwnRegulation(**OWN_REGULATION)
+    loaded = policy_load(name=PACK, organization=university, own=own)
+    title = named.title if named is not None else OWN_REGULATION["title"]
+    return (
+        f"规则包“{loaded.pack.title}” → {university.name}（《{title}》）：新增 {len(loaded.created)} 条，"
+        f"更新 {len(loaded.updated)} 条，未变 {len(loaded.unchanged)} 条"
+    )
+
+
 @transaction.atomic
 def demo_records_seed(context: DemoContext) -> int:
     """Returns how many tasks it made (0 when the demo's tasks already exist)."""

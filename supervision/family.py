@@ -13,15 +13,17 @@ from supervision.permissions import may_use
 
 
 def demo(context: DemoContext) -> list[str]:
-    from supervision.demo import demo_records_seed
+    from supervision.demo import demo_pack_adopt, demo_records_seed
 
+    adopted = demo_pack_adopt(context)
     created = demo_records_seed(context)
     if not created:
-        return []
+        return [adopted]
     from supervision.demo import ACCOUNTS, DEMO_PASSWORD
 
     logins = "、".join(f"{a.username}（{a.title}）" for a in ACCOUNTS)
     return [
+        adopted,
         f"演示督办事项：新建 {created} 项（近一年，各个办理状态都有，部分来自演示会议）",
         f"督查督办的单位账号（密码 {DEMO_PASSWORD}）：{logins}",
     ]

@@ -195,7 +195,12 @@ def test_it_loads_every_regulation_and_adopts_001_for_the_university_and_000_for
         "004",
     ]
     adopted = set(ObligationRule.objects.values_list("organization__code", "pack__code").distinct())
-    assert adopted == {("jcu", "001"), ("wxy", "000")}
+    assert {("jcu", "001"), ("wxy", "000")} <= adopted
+    # The families adopt their own packs for the university through their demo hooks (supervision: the half-yearly
+    # round, 003 第三条（一）); no other college adopts anything.
+    assert ("jcu", "003-supervision") in adopted
+    assert {org for org, _pack in adopted} == {"jcu", "wxy"}
+    assert {pack for org, pack in adopted if org == "wxy"} == {"000"}
     # The fictional university names each as a regulation of its own; the shipped one is its 参照 (issue 8).
     own = {
         (r.organization.code, r.reference.code): r.title
