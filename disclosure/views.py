@@ -170,9 +170,12 @@ class ItemUpdateView(OfficeRequiredMixin, FormView):
     template_name = "disclosure/item_form.html"
     form_class = ItemForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.item = get_object_or_404(DisclosureItem, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def item(self) -> DisclosureItem:
+        # Looked up after the office check (OfficeRequiredMixin.dispatch): others learn nothing of which ids exist.
+        if not hasattr(self, "_item"):
+            self._item = get_object_or_404(DisclosureItem, pk=self.kwargs["pk"])
+        return self._item
 
     def get_form_kwargs(self) -> dict:
         kwargs = super().get_form_kwargs()
