@@ -4,6 +4,7 @@ deadline colour, year and a search. Each narrows a queryset the page has already
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,14 @@ from supervision.permissions import person_of, unit_ids_of
 from supervision.selectors import colour_condition, workday_edge
 
 ALL = _("全部")
+
+
+class ListSelect(forms.Select):
+    """A select whose options are written in one template (supervision/widgets/select.html), not one include each."""
+
+    template_name = "supervision/widgets/select.html"
+
+
 MAX_SEARCH_TERMS = 10
 
 
@@ -55,15 +64,21 @@ def _leaders(request=None):
 
 class TaskFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search", max_length=100)
-    state = django_filters.ChoiceFilter(label=_("办理状态"), choices=TaskState.choices, empty_label=ALL)
+    state = django_filters.ChoiceFilter(
+        label=_("办理状态"), choices=TaskState.choices, empty_label=ALL, widget=ListSelect
+    )
     colour = django_filters.ChoiceFilter(
-        label=_("期限"), choices=TaskColour.choices, empty_label=ALL, method="by_colour"
+        label=_("期限"), choices=TaskColour.choices, empty_label=ALL, method="by_colour", widget=ListSelect
     )
     unit = django_filters.ModelChoiceFilter(
-        label=_("承办单位"), queryset=_units, empty_label=ALL, method="by_unit"
+        label=_("承办单位"), queryset=_units, empty_label=ALL, method="by_unit", widget=ListSelect
     )
-    leader = django_filters.ModelChoiceFilter(label=_("分管校领导"), queryset=_leaders, empty_label=ALL)
-    source = django_filters.ChoiceFilter(label=_("事项来源"), choices=TaskSource.choices, empty_label=ALL)
+    leader = django_filters.ModelChoiceFilter(
+        label=_("分管校领导"), queryset=_leaders, empty_label=ALL, widget=ListSelect
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("事项来源"), choices=TaskSource.choices, empty_label=ALL, widget=ListSelect
+    )
     year = django_filters.NumberFilter(label=_("年度"), min_value=2000, max_value=2100)
 
     class Meta:
