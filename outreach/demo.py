@@ -17,7 +17,31 @@ from governance.models import Organization, Person, Position
 from outreach import services
 from outreach.models import Activity, ActivityKind, ContactKind, Festival, LinkedContact
 
-PACKS = ("004-outreach", "003-outreach")
+# The packs the demo adopts for the university, each citing the university's own copy of its regulation: the one the
+# demo's regulations step named (中共江城大学委员会…), or this fictional name when there is none yet
+# (tests/test_demo_names.py: no real institution's name).
+PACKS: tuple[tuple[str, str, dict], ...] = (
+    (
+        "004-outreach",
+        "004",
+        {
+            "title": "中共江城大学委员会关于进一步改进工作作风密切联系基层实施办法",
+            "document_number": "江大党发〔2024〕7号",
+            "issued_on": dt.date(2024, 3, 6),
+            "issuing_body": "中共江城大学委员会",
+        },
+    ),
+    (
+        "003-outreach",
+        "003-outreach",
+        {
+            "title": "中共江城大学委员会成员联系服务群众制度",
+            "document_number": "江大党发〔2024〕8号",
+            "issued_on": dt.date(2024, 3, 6),
+            "issuing_body": "中共江城大学委员会",
+        },
+    ),
+)
 
 # Leader (the university position's person name) → the units they link with, by code.
 LINKS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -36,12 +60,16 @@ def _office_user():
 
 
 def _adopt(result: list[str], university: Organization) -> None:
-    from governance.services.policies import policy_load
+    from governance.models import Regulation
+    from governance.services.policies import OwnRegulation, policy_load
 
-    for name in PACKS:
-        loaded = policy_load(name=name, organization=university)
+    for pack, regulation, fictional in PACKS:
+        named = Regulation.objects.filter(organization=university, reference__code=regulation).first()
+        own = None if named is not None else OwnRegulation(**fictional)
+        loaded = policy_load(name=pack, organization=university, own=own)
+        title = named.title if named is not None else fictional["title"]
         result.append(
-            f"规则包“{loaded.pack.title}” → {university.name}：新增 {len(loaded.created)} 条，"
+            f"规则包“{loaded.pack.title}” → {university.name}（《{title}》）：新增 {len(loaded.created)} 条，"
             f"更新 {len(loaded.updated)} 条，未变 {len(loaded.unchanged)} 条"
         )
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import DateField, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from governance.models import AcademicYear, Organization, Person, Position
 from outreach.models import Activity, ActivityKind, LinkedContact
@@ -69,35 +71,37 @@ class LeaderPanel:
         return not (self.contacts or self.recent)
 
 
-def academic_year_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
-    """The academic year containing `day` (004 第六条1: 按学年汇总和考核): the calendar's, else 1 September to 31 August."""
-    year = AcademicYear.objects.filter(start__lte=day, end__gte=day).only("start", "end").first()
-    if year is not None:
-        return year.start, year.end
-    first = day.year if day.month >= 9 else day.year - 1
-    return dt.date(first, 9, 1), dt.date(first + 1, 8, 31)
-
-
 def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
-    """Five queries: the academic year, contacts, this year's activities (kind, hours), the recent ones and their
-    units."""
-    start, _end = academic_year_bounds(today)
+    """Two queries, three with activities: the contacts, this academic year's activities (the year's start from the
+    calendar in a subquery, else 1 September), their units."""
+    fallback = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    year_start = Coalesce(
+        Subquery(
+            AcademicYear.objects.filter(start__lte=today, end__gte=today)
+            .order_by("start")
+            .values("start")[:1]
+        ),
+        Value(fallback),
+        output_field=DateField(),
+    )
     through = Activity.leaders.through
-    mine = Activity.objects.filter(pk__in=through.objects.filter(person_id=person.pk).values("activity_id"))
-    rows = list(mine.filter(date__gte=start, date__lte=today).values_list("kind", "class_hours"))
-    counted = Counter(kind for kind, _hours in rows)
+    activities = list(
+        Activity.objects.filter(pk__in=through.objects.filter(person_id=person.pk).values("activity_id"))
+        .filter(date__lte=today, date__gte=year_start)
+        .prefetch_related(Prefetch("units", queryset=Organization.objects.order_by("order", "code")))
+        .order_by("-date", "-pk")
+    )
+    counted = Counter(a.kind for a in activities)
     labels = dict(ActivityKind.choices)
-    hours = sum((h for kind, h in rows if kind == ActivityKind.CLASS_OBSERVATION and h), start=0)
-    recent = list(
-        mine.prefetch_related(
-            Prefetch("units", queryset=Organization.objects.order_by("order", "code"))
-        ).order_by("-date", "-pk")[:PANEL_RECENT]
+    hours = sum(
+        (a.class_hours for a in activities if a.kind == ActivityKind.CLASS_OBSERVATION and a.class_hours),
+        start=Decimal(0),
     )
     return LeaderPanel(
         contacts=contacts_of(person, today),
         counts=[(str(labels[k]), counted[k]) for k in ActivityKind.values if counted[k]],
         hours=hours,
-        recent=recent,
+        recent=activities[:PANEL_RECENT],
         festivals=upcoming_festivals(today, 1),
     )
 

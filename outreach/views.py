@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -152,6 +153,17 @@ class ActivityCreateView(OutreachUserMixin, ActivityFormMixin, FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs.update(self.form_kwargs_for(timezone.localdate()))
+        # The leader's linked units first (the ones they tick most), then the others in the tree's order.
+        me = person_of(self.request.user)
+        if me is not None:
+            linked = LinkedContact.objects.active_on(timezone.localdate()).filter(
+                leader=me, kind=ContactKind.UNIT
+            )
+            kwargs["units"] = (
+                kwargs["units"]
+                .annotate(linked=Case(When(pk__in=linked.values("organization_id"), then=0), default=1))
+                .order_by("linked", "order", "code")
+            )
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:
