@@ -6,10 +6,12 @@ registered in supervision/family.py.
   governance/policies/packs/003-supervision.yaml counts it half-yearly for the university's leadership team (the
   督查小组 works under the Party committee and the administration, 第一条（一）), recorded by the office.
 
-Not an engine rule: the lead unit's periodic progress reports on a long task (第五条). The engine's subjects are
-leadership teams and the holders of their positions, and its periods are the calendar's (weeks, months, half years);
-a unit's head or liaison holds no team position, and a task's report cycle runs from its own assignment date. Those
-reports are kept on the task (ProgressReport, with the cycle shown on the task and its notice).
+Not an engine rule: the lead unit's periodic progress reports on a long task (第五条). The engine's owners are
+leadership teams and the holders of their positions, a unit's head or liaison holds no team position (and a department
+usually has no team), a task's cycle runs from its own notice date, and the engine would neither keep two tasks' cycles
+of one unit apart nor count a report only for its own task. The four things the engine would need are written down in
+governance/policies/packs/003-supervision.yaml. Those reports are kept on the task (ProgressReport, with the cycle
+shown on the task and its notice).
 
 One query per gather, whatever the range."""
 
