@@ -26,6 +26,7 @@ class Spec:
     days_ago: int  # publish_from, before today
     content: str
     feedback: tuple[tuple[str, str, bool, str], ...] = ()  # (username, text, anonymous, answer or "")
+    widen_to: str = ""  # 先党内、后党外: a wider scope the office asks for, waiting for the committee
 
 
 SPECS = (
@@ -93,6 +94,7 @@ SPECS = (
         ItemState.PUBLISHED,
         10,
         "<p>校领导班子召开专题民主生活会，班子成员逐一开展批评和自我批评。</p>",
+        widen_to=Scope.MEMBERS,
     ),
     Spec(
         "党委中心组学习情况（第四季度）",
@@ -201,6 +203,10 @@ def _walk(item: DisclosureItem, spec: Spec, *, office, approver) -> None:
         feedback = services.feedback_leave(item=item, user=author, text=text, anonymous=anonymous)
         if answer:
             services.feedback_respond(feedback=feedback, user=office, response=answer)
+    if spec.widen_to:
+        services.scope_widen_request(
+            item=item, user=office, scope=spec.widen_to, reason="班子内部通报后无异议，拟向全体党员公开。"
+        )
     if spec.state == ItemState.PUBLISHED:
         return
     item = services.item_close_feedback(item=item, user=office, summary="意见已逐条答复，相关建议已采纳。")
