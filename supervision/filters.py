@@ -85,6 +85,13 @@ class TaskFilter(django_filters.FilterSet):
         model = SupervisedTask
         fields: list[str] = []  # every filter is declared above
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        user = _user(self.request)
+        if user is not None and not (is_office(user) or is_leader(user)) and len(unit_ids_of(user)) <= 1:
+            # A unit's head or liaison of one unit sees that unit's tasks only: a choice of units is no choice.
+            del self.filters["unit"]
+
     def search(self, queryset, name, value):
         """Every word (at most ten) in the number, the title or the matter."""
         for word in value.split()[:MAX_SEARCH_TERMS]:
