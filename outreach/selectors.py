@@ -152,7 +152,10 @@ def history_rows(activity: Activity) -> list[dict[str, Any]]:
         changed: list[str] = []
         if previous is not None:
             delta = record.diff_against(previous, included_fields=list(HISTORY_FIELDS))
-            changed = [str(Activity._meta.get_field(c.field).verbose_name) for c in delta.changes]
+            changed = [
+                str(getattr(Activity._meta.get_field(c.field), "verbose_name", c.field))
+                for c in delta.changes
+            ]
         rows.append(
             {
                 "when": record.history_date,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lunardate import LunarDate
+from lunardate import LunarDate  # type: ignore[import-untyped]  # ships no type information
 
 from outreach.models import Festival
 
