@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.models import Organization, Person
 from governance.roles import is_leader, is_office
 from supervision.models import SupervisedTask, TaskColour, TaskSource, TaskState
-from supervision.permissions import person_of, unit_ids_of
+from supervision.permissions import tasks_visible_to, unit_ids_of
 from supervision.selectors import colour_condition, workday_edge
 
 ALL = _("全部")
@@ -42,24 +42,11 @@ def _units(request=None):
 
 
 def _leaders(request=None):
-    """The leaders responsible for the tasks the user sees: the office's, one index lookup per person
-    (task_leader_state) rather than a read of every task's leader (9 ms at 20,000 tasks); anyone else's, through
-    the indexes of what they see (a leader's own tasks, their units' as lead or co-unit)."""
+    """The leaders responsible for the tasks the user sees: for each person, whether one such task exists, through the
+    leader index (task_leader_state) — not a read of every task's leader (9 ms at 20,000 tasks)."""
     user = _user(request)
-    if user is None or is_office(user):
-        return Person.objects.filter(
-            Exists(SupervisedTask.objects.filter(leader_id=OuterRef("pk")))
-        ).order_by("name")
-    person, units = person_of(user), list(unit_ids_of(user))
-    mine = SupervisedTask.objects.filter(leader_id=person.pk if person else None).values("leader_id")
-    condition = Q(pk__in=mine)
-    if units:
-        co_tasks = SupervisedTask.co_units.through.objects.filter(organization_id__in=units).values(
-            "supervisedtask_id"
-        )
-        condition |= Q(pk__in=SupervisedTask.objects.filter(lead_unit_id__in=units).values("leader_id"))
-        condition |= Q(pk__in=SupervisedTask.objects.filter(pk__in=co_tasks).values("leader_id"))
-    return Person.objects.filter(condition).order_by("name")
+    tasks = SupervisedTask.objects.all() if user is None else tasks_visible_to(user)
+    return Person.objects.filter(Exists(tasks.filter(leader_id=OuterRef("pk")))).order_by("name")
 
 
 class TaskFilter(django_filters.FilterSet):
