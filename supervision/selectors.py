@@ -158,6 +158,11 @@ def list_rows(tasks: Sequence[SupervisedTask], today: dt.date) -> list[Supervise
         task.deadline_text = task.deadline.isoformat()  # type: ignore[attr-defined]
         task.badge_class = COLOUR_BADGES.get(task.colour_code, "")  # type: ignore[attr-defined]
         task.badge_text = badge_text(task)  # type: ignore[attr-defined]
+        # The prefetched co-units, read as permissions._co_unit_ids does (a `.all()` a row clones a queryset).
+        co_units = getattr(task, "_prefetched_objects_cache", {}).get("co_units")
+        if co_units is None:
+            co_units = task.co_units.all()
+        task.co_unit_names = "、".join(unit.display_name for unit in co_units)  # type: ignore[attr-defined]
     return rows
 
 

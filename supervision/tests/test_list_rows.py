@@ -30,9 +30,18 @@ def _row(html: str, title: str) -> str:
     return html[html.rindex("<tr", 0, start) : html.index("</tr>", start)]
 
 
-def test_a_row_shows_its_source_state_deadline_badge_and_link(client, office, unit, leader):
+def test_a_row_shows_its_source_co_units_state_deadline_badge_and_link(
+    client, office, unit, other_unit, leader
+):
     task = walk(
-        register(office, lead_unit=unit, leader=leader, title="逾期的事项", deadline=dt.date(2026, 11, 17)),
+        register(
+            office,
+            lead_unit=unit,
+            leader=leader,
+            title="逾期的事项",
+            deadline=dt.date(2026, 11, 17),
+            co_units=[other_unit],
+        ),
         "in_progress",
         office=office,
     )
@@ -43,7 +52,7 @@ def test_a_row_shows_its_source_state_deadline_badge_and_link(client, office, un
     html = client.get(reverse("supervision:task_list")).content.decode()
     row = _row(html, "逾期的事项")
     assert f'href="{reverse("supervision:task_detail", args=[task.pk])}"' in row
-    assert "会议决议、决定" in row or task.get_source_display() in row
+    assert f"{task.get_source_display()} · 协办：{other_unit.display_name}</div>" in row
     assert "办理中" in row
     assert "2026-11-17" in row
     assert '<span class="badge text-bg-danger">逾期 3 天</span>' in row
