@@ -591,6 +591,25 @@ class SupervisionResult:
     pages: list[Page]
     urging: UrgingResult | None = None
     reminders: ReminderResult | None = None
+    without_urging: ReminderResult | None = None  # the same job with the family's digest sections left out
+
+
+class WithoutUrging:
+    """The reminder job as it would run if the supervision family gave no digest sections (its registration in
+    governance.families, swapped for the time being): the difference is what the urging costs inside the job."""
+
+    def __enter__(self) -> None:
+        import dataclasses
+
+        from governance import families
+
+        self._saved = families._FAMILIES["supervision"]
+        families._FAMILIES["supervision"] = dataclasses.replace(self._saved, digest_sections=None)
+
+    def __exit__(self, *exc) -> None:
+        from governance import families
+
+        families._FAMILIES["supervision"] = self._saved
 
 
 def measure_supervision(main_meta: dict, args, wanted: set[str] | None) -> SupervisionResult:
@@ -614,6 +633,10 @@ def measure_supervision(main_meta: dict, args, wanted: set[str] | None) -> Super
         print("  measuring the reminder job with urgings ...", flush=True)
         result.reminders = measure_reminders(runs=args.reminder_runs, budget_s=60.0)
         result.reminders.people = result.urging.people
+        print("  measuring the reminder job without the urgings ...", flush=True)
+        with WithoutUrging():
+            result.without_urging = measure_reminders(runs=args.reminder_runs, budget_s=60.0)
+        result.without_urging.people = result.urging.people
     return result
 
 
@@ -656,8 +679,8 @@ def render_supervision(sup: SupervisionResult, args) -> tuple[str, list[str]]:
             f"{'' if target is None else f'≤ {target:.0f}×'} | {verdicts.get(page.key, '')} | {page.size_kb:.0f} |"
         )
     lines.append("")
-    if sup.urging is not None and sup.reminders is not None:
-        u, r = sup.urging, sup.reminders
+    if sup.urging is not None and sup.reminders is not None and sup.without_urging is not None:
+        u, r, w = sup.urging, sup.reminders, sup.without_urging
         lines += [
             "| reminder job with urgings (`reminders_collect`, rolled back) | cold: after a rule change | warm |",
             "|---|--:|--:|",
@@ -668,16 +691,22 @@ def render_supervision(sup: SupervisionResult, args) -> tuple[str, list[str]]:
             f"{r.warm.median_s:.3f} s |",
             f"| **per 1,000 people** (target ≤ {SUP_REMINDER_TARGET_S:g} s, cold) | "
             f"**{r.per_1000_s(r.cold):.3f} s** {verdicts['reminders']} | {r.per_1000_s(r.warm):.3f} s |",
-            f"| the urging part alone: `supervision.selectors.digest_sections`, n={len(u.samples)} | "
-            f"{u.median_s:.3f} s | |",
-            f"| … per 1,000 people | {u.per_1000_s(u.median_s):.3f} s | |",
+            f"| the same job without the urgings (the family's digest sections left out) | "
+            f"{w.cold.median_s:.3f} s ({w.digests} digests) | {w.warm.median_s:.3f} s |",
+            f"| **the urging part in the job** (the difference), per 1,000 people | "
+            f"**{r.per_1000_s(r.cold) - w.per_1000_s(w.cold):.3f} s** | "
+            f"{r.per_1000_s(r.warm) - w.per_1000_s(w.warm):.3f} s |",
+            f"| of which the family's provider alone, `supervision.selectors.digest_sections` (n={len(u.samples)}) | "
+            f"{u.median_s:.3f} s = {u.per_1000_s(u.median_s):.3f} s per 1,000 | |",
             f"| … its SQL queries; overdue open tasks; people urged; sections (new today, the rest sent before) | "
             f"{u.queries}; {u.overdue}; {u.recipients}; {u.sections} ({u.new_sections}) | |",
             "",
-            "The urging part is timed alone by calling the family's digest provider "
-            "(`supervision.selectors.digest_sections`) with the people the core's job hands it (those on a leadership "
-            "team today), as `reminders_collect` does; the whole job above includes it, the core's outbox check of "
-            "the sections already sent, and every team's evaluation.",
+            "How the urging part is timed: the whole job (`reminders_collect`, rolled back) runs on this copy with "
+            "the urgings and again with the family's digest sections left out (its registration swapped for the "
+            "time being); the difference is what urging costs inside the job — the family's provider, the core's "
+            "check of the sections already sent, and the digests written and rendered for the people urged. The "
+            "provider is also timed alone, called with the people the core's job hands it (those on a leadership "
+            "team today).",
             "",
         ]
     lines += ["### Users", ""]
@@ -712,8 +741,8 @@ def print_supervision(sup: SupervisionResult) -> None:
             f"{page.label[:50]:50} {page.who:10} {page.queries:7} {page.median_ms:7.1f}ms {page.p95_ms:7.1f}ms "
             f"{len(page.samples):3} {'' if ratio is None else f'{ratio:7.1f}×':8}  {mark:12}"
         )
-    if sup.urging is not None and sup.reminders is not None:
-        u, r = sup.urging, sup.reminders
+    if sup.urging is not None and sup.reminders is not None and sup.without_urging is not None:
+        u, r, w = sup.urging, sup.reminders, sup.without_urging
         print(
             f"\nurging part (digest_sections): {u.median_s:.3f} s, {u.queries} queries, {u.overdue} overdue tasks, "
             f"{u.recipients} people, {u.sections} sections ({u.new_sections} new) → "
@@ -723,6 +752,11 @@ def print_supervision(sup: SupervisionResult) -> None:
             print(
                 f"reminder job with urgings, {name}: {runs.median_s:.3f} s for {r.people} people "
                 f"({r.digests} digests, {r.items} items) → {r.per_1000_s(runs):.3f} s per 1,000 people"
+            )
+        for name, runs in (("cold", w.cold), ("warm", w.warm)):
+            print(
+                f"the same job without the urgings, {name}: {runs.median_s:.3f} s ({w.digests} digests) → "
+                f"{w.per_1000_s(runs):.3f} s per 1,000 people"
             )
         print(
             f"target (cold) ≤ {SUP_REMINDER_TARGET_S:g} s per 1,000 people: {verdicts['reminders'].strip('*')}"
