@@ -201,6 +201,16 @@ class DisclosureItem(ConcurrentTransitionMixin, RecordedModel):
     widen_to = models.CharField(_("申请扩大到的范围"), max_length=20, choices=Scope.choices, blank=True)
     widen_reason = models.TextField(_("扩大范围的理由"), blank=True, validators=[MaxCharsValidator(2000)])
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    # 三（一）4 再公开程序: a revised item is a new version linked to the one it replaces; both are kept (四（四）).
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("上一版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="revisions",
+    )
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
 
     class Meta:
         verbose_name = _("党务公开事项")
@@ -273,6 +283,10 @@ class DisclosureItem(ConcurrentTransitionMixin, RecordedModel):
     def archive(self) -> None:
         """四（四）: 对历次公开的内容和相关材料……分类归档保存."""
 
+    @transition(field=state, source=SHOWN_STATES, target=ItemState.ARCHIVED, permission=_office)
+    def supersede(self) -> None:
+        """三（一）4: 调整后的内容……进行再公开 — once the new version is published, this one goes to the archive."""
+
 
 class ItemAction(models.TextChoices):
     PROPOSE = "propose", _("提出公开事项")
@@ -288,6 +302,8 @@ class ItemAction(models.TextChoices):
     RESPOND = "respond", _("答复意见")
     CLOSE_FEEDBACK = "close_feedback", _("公开处理和落实情况")
     ARCHIVE = "archive", _("归档")
+    REVISE = "revise", _("再公开（修订）")
+    SUPERSEDE = "supersede", _("由新版本替代")
 
 
 class ItemEvent(models.Model):

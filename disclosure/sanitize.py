@@ -41,3 +41,13 @@ def sanitize_html(value: str) -> str:
 def plain_text(value: str) -> str:
     """A viewer's opinion or the office's answer: every tag removed, the text kept as typed (escaped on render)."""
     return html.unescape(nh3.clean(value or "", tags=set())).strip()
+
+
+BLOCK_END = re.compile(r"</(?:p|li|h3|h4|tr|blockquote|table)>|<br\s*/?>", re.IGNORECASE)
+
+
+def text_lines(value: str) -> list[str]:
+    """The content as lines of plain text, one per paragraph, list item or table row (to compare two versions)."""
+    return [
+        line.strip() for line in plain_text(BLOCK_END.sub("\n", value or "")).splitlines() if line.strip()
+    ]

@@ -4,14 +4,17 @@ page and feed, and the home panels. What a user may see is decided in disclosure
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from disclosure.models import SHOWN_STATES, DisclosureItem, Feedback, ItemAttachment, ItemEvent, ItemState
-from disclosure.permissions import committee_members, items_visible_to, public_items
+from disclosure.permissions import committee_members, items_visible_to, public_items, viewer_scopes
+from disclosure.sanitize import text_lines
 from governance.models import Person
+from governance.roles import is_office
 
 PANEL_ITEMS = 5
 
@@ -56,6 +59,48 @@ def item_for_detail(pk: int) -> DisclosureItem:
 
 def timeline(item: DisclosureItem) -> list[ItemEvent]:
     return list(item.events.order_by("at", "pk"))
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    op: str  # "same", "added", "removed"
+    text: str
+
+
+@dataclass
+class Revision:
+    """What changed from the previous version (三（一）4 再公开): the title, the scope and the content, line by line."""
+
+    previous: DisclosureItem
+    title_changed: bool
+    scope_changed: bool
+    lines: list[DiffLine]
+
+
+def revision_of(item: DisclosureItem, user: Any) -> Revision | None:
+    """The differences from the previous version, for those who could see the previous version's scope (the office
+    always): a wider audience sees only that the item was revised, not what it said before."""
+    if item.previous_id is None:
+        return None
+    previous = DisclosureItem.objects.only("id", "title", "content", "scope", "version", "state").get(
+        pk=item.previous_id
+    )
+    if not is_office(user) and previous.scope not in viewer_scopes(user):
+        return None
+    old, new = text_lines(previous.content), text_lines(item.content)
+    lines: list[DiffLine] = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op == "equal":
+            lines += [DiffLine("same", t) for t in old[a1:a2]]
+            continue
+        lines += [DiffLine("removed", t) for t in old[a1:a2]]
+        lines += [DiffLine("added", t) for t in new[b1:b2]]
+    return Revision(
+        previous=previous,
+        title_changed=previous.title != item.title,
+        scope_changed=previous.scope != item.scope,
+        lines=lines,
+    )
 
 
 @dataclass

@@ -41,6 +41,7 @@ from disclosure.forms import (
 )
 from disclosure.models import (
     EDITABLE_STATES,
+    SHOWN_STATES,
     WIDENING_STATES,
     DisclosureItem,
     Feedback,
@@ -232,6 +233,7 @@ ACTION_FORMS: dict[str, Any] = {
     ItemAction.ARCHIVE: NoteForm,
     ItemAction.WIDEN_REQUEST: WidenRequestForm,
     ItemAction.WIDEN_APPROVE: WidenDecisionForm,
+    ItemAction.REVISE: NoteForm,
 }
 
 
@@ -264,6 +266,8 @@ def available_actions(user: Any, item: DisclosureItem) -> list[str]:
         found.append(ItemAction.WIDEN_REQUEST)
     if item.widen_to and state in WIDENING_STATES and is_committee_member(user):
         found.append(ItemAction.WIDEN_APPROVE)
+    if office and state in SHOWN_STATES and not item.revisions.exists():
+        found.append(ItemAction.REVISE)  # 三（一）4 再公开
     return found
 
 
@@ -308,6 +312,8 @@ class ItemDetailView(TemplateView):
             for a in available_actions(user, item)
         ]
         context["can_edit"] = office and item.state in EDITABLE_STATES
+        context["revision"] = selectors.revision_of(item, user)
+        context["newer"] = item.revisions.order_by("-version").first() if office else None
         context["timeline"] = selectors.timeline(item) if can_see_timeline(user) else None
         context["feedback_open"] = item.state == ItemState.PUBLISHED
         context["feedback_form"] = (
@@ -338,6 +344,18 @@ class ItemDetailView(TemplateView):
                 return HttpResponseRedirect(item.get_absolute_url())
             raise Http404
         form = _action_form(action, item, request.POST)
+        if action == ItemAction.REVISE and form.is_valid():
+            try:
+                revision = services.item_revise(item=item, user=user, note=form.cleaned_data["note"])
+            except ValidationError as error:
+                apply_errors(form, error)
+                return self.render_to_response(self.get_context_data(bound_forms={action: form}))
+            messages.success(
+                request,
+                _("已起草第 %(n)d 版：修改后报校党委审批，公开后上一版归档（三（一）4）。")
+                % {"n": revision.version},
+            )
+            return HttpResponseRedirect(reverse("disclosure:item_update", args=[revision.pk]))
         if form.is_valid():
             try:
                 message = self._run(action, item, form.cleaned_data)

@@ -14,6 +14,7 @@ from .items import (
     item_submit,
     item_update,
 )
+from .revisions import item_revise, open_revision
 from .widening import scope_widen_decide, scope_widen_request
 
 __all__ = [
@@ -27,8 +28,10 @@ __all__ = [
     "item_propose",
     "item_publish",
     "item_return",
+    "item_revise",
     "item_submit",
     "item_update",
+    "open_revision",
     "scope_widen_decide",
     "scope_widen_request",
 ]

@@ -321,6 +321,9 @@ def item_publish(*, item: DisclosureItem, user: Any, note: str = "") -> Disclosu
     item.published_at = timezone.now()
     _save(item, user=user, reason=_("公开"))
     record_event(item, action=ItemAction.PUBLISH, user=user, before=before, note=plain_text(note)[:2000])
+    from .revisions import supersede_previous
+
+    supersede_previous(item, user=user)  # 三（一）4 再公开: the version it replaces goes to the archive
     return item
 
 
