@@ -27,6 +27,7 @@ class Spec:
     content: str
     feedback: tuple[tuple[str, str, bool, str], ...] = ()  # (username, text, anonymous, answer or "")
     widen_to: str = ""  # 先党内、后党外: a wider scope the office asks for, waiting for the committee
+    revised: str = ""  # 三（一）4 再公开: the content of a second version, published (the first is archived)
 
 
 SPECS = (
@@ -83,6 +84,8 @@ SPECS = (
         ItemState.PUBLISHED,
         3,
         "经校党委研究，拟任用以下同志为处级干部，现予公示。公示期间如有意见，请向党委组织部反映。",
+        revised="经校党委研究，拟任用以下同志为处级干部，现予公示。\n\n"
+        "公示期间如有意见，请向党委组织部或纪委办公室反映（已补充受理单位）。",
     ),
     Spec(
         "领导班子民主生活会召开情况",
@@ -207,6 +210,12 @@ def _walk(item: DisclosureItem, spec: Spec, *, office, approver) -> None:
         services.scope_widen_request(
             item=item, user=office, scope=spec.widen_to, reason="班子内部通报后无异议，拟向全体党员公开。"
         )
+    if spec.revised:
+        revision = services.item_revise(item=item, user=office, note="补充受理单位。")
+        revision = services.item_update(item=revision, user=office, content=spec.revised)
+        revision = services.item_submit(item=revision, user=office)
+        revision = services.item_approve(item=revision, user=approver, note="同意再公开。")
+        services.item_publish(item=revision, user=office)
     if spec.state == ItemState.PUBLISHED:
         return
     item = services.item_close_feedback(item=item, user=office, summary="意见已逐条答复，相关建议已采纳。")

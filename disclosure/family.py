@@ -16,7 +16,9 @@ def demo(context: DemoContext) -> list[str]:
     created = demo_records_seed(context)
     if not created:
         return []
-    return [f"演示党务公开事项：新建 {created} 项（各个状态、四种公开范围都有，含意见和答复）"]
+    return [
+        f"演示党务公开事项：新建 {created} 项（各个状态、四种公开范围都有，含意见和答复、扩大范围的申请和一次再公开）"
+    ]
 
 
 FAMILY = Family(
