@@ -6,7 +6,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from governance.access import OfficeOnlyAdminMixin
-from outreach.models import Activity, ActivityAttachment, LinkedContact
+from outreach.models import Activity, ActivityAttachment, IssueEvent, LinkedContact, RaisedIssue
 
 
 @admin.register(LinkedContact)
@@ -52,3 +52,44 @@ class ActivityAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
         if not change and obj.recorded_by_id is None:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class IssueEventInline(admin.TabularInline):
+    model = IssueEvent
+    extra = 0
+    fields = ("kind", "at", "by", "to_person", "to_unit", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        from governance.roles import is_office
+
+        return is_office(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RaisedIssue)
+class RaisedIssueAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
+    """Read and corrected here; answering, transferring, feedback and closing happen on the issue's page, where
+    their rules are kept (件件有回音)."""
+
+    list_display = ("title", "source", "raiser", "owner", "state", "created_at")
+    list_filter = ("state", "source")
+    search_fields = ("title", "raiser", "owner__name")
+    autocomplete_fields = ("owner", "unit", "handling_unit", "activity")
+    readonly_fields = (
+        "raised_by",
+        "recorded_by",
+        "created_at",
+        "updated_at",
+        "state",
+        "answered_at",
+        "feedback_at",
+        "closed_at",
+    )
+    inlines = (IssueEventInline,)

@@ -177,7 +177,65 @@ def demo_records_seed(context: DemoContext) -> list[str]:
             participants=30,
         )
         made += 1
+    issues = _demo_issues(office, people)
     result.append(
-        f"联系基层：联系点 {contacts} 个，活动 {made} 次（近一学期，含听课学时、节日走访、联系党外人士）"
+        f"联系基层：联系点 {contacts} 个，活动 {made} 次（近一学期，含听课学时、节日走访、联系党外人士），"
+        f"师生诉求 {issues} 条（待分送、待答复、已答复、已移交并办结）"
     )
     return result
+
+
+def _demo_issues(office, people: dict[str, Person]) -> int:
+    """Issues in every state: a staff member's and a Party member's mailbox letters (one sent to 黄晓峰, one waiting
+    for the office), one raised at a forum and answered, one transferred, answered, fed back and closed."""
+    User = get_user_model()
+    staff = User.objects.filter(username="jiaozhigong").first()
+    member = User.objects.filter(username="dangyuan").first()
+    vice = people.get("黄晓峰")
+    other = people.get("孙海涛") or people.get("吴立群")
+    made = 0
+    if staff is not None and vice is not None:
+        services.mailbox_raise(
+            by=staff,
+            title="教学楼多媒体设备经常故障",
+            text="三号教学楼多间教室投影仪经常无法使用，影响上课。",
+            owner=vice,
+        )
+        made += 1
+    if member is not None:
+        services.mailbox_raise(
+            by=member, title="建议延长图书馆开放时间", text="考试周期间希望图书馆开放到晚上十一点。"
+        )
+        made += 1
+    forum = Activity.objects.filter(kind=ActivityKind.FORUM, leaders=vice).first() if vice else None
+    if forum is not None and vice is not None:
+        answered = services.issue_record(
+            by=office,
+            title="学生宿舍热水供应时间短",
+            text="座谈中学生代表反映宿舍热水每天只供应两小时。",
+            raiser="文学院学生代表",
+            owner=vice,
+            activity=forum,
+            unit=forum.units.first(),
+        )
+        services.issue_answer(
+            answered, by=office, answer="已请后勤管理处研究延长供应时间，下月起每天供应四小时。"
+        )
+        made += 1
+        if other is not None:
+            closed = services.issue_record(
+                by=office,
+                title="实验室安全培训安排",
+                text="座谈中教师反映新进研究生的实验室安全培训排期太晚。",
+                raiser="理学院教工",
+                owner=vice,
+                activity=forum,
+            )
+            services.issue_transfer(
+                closed, by=office, to_person=other, note="属于安全稳定工作，由分管校领导办理"
+            )
+            services.issue_answer(closed, by=office, answer="保卫处已将培训提前到开学第二周。")
+            services.issue_feedback(closed, by=office, channel="face", note="在学院教工大会上当面通报")
+            services.issue_close(closed, by=office)
+            made += 1
+    return made

@@ -24,11 +24,14 @@ FAMILY = Family(
     description=_("联系点、调研座谈、听课、节日走访等联系基层活动的登记与台账"),
     order=20,
     leader_panel=Panel("outreach/includes/leader_panel.html", select=selectors.leader_panel, order=30),
+    office_panel=Panel("outreach/includes/office_panel.html", select=selectors.office_panel, order=20),
+    digest_sections=selectors.digest_sections,
     evidence_sources=(activity_evidence,),
     demo=demo,
     watched={
         "outreach.activity": selectors.organizations_touched_by_activity,
         "outreach.linkedcontact": selectors.organizations_touched_by_contact,
+        "outreach.raisedissue": selectors.organizations_touched_by_contact,
     },
     admin_cards=(
         AdminCard(
@@ -39,6 +42,7 @@ FAMILY = Family(
             links=(
                 AdminLink(_("联系点"), "admin:outreach_linkedcontact_changelist"),
                 AdminLink(_("联系基层活动"), "admin:outreach_activity_changelist"),
+                AdminLink(_("师生诉求"), "admin:outreach_raisedissue_changelist"),
             ),
         ),
     ),

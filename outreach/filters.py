@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import AcademicYear, Organization, Person
-from outreach.models import Activity, ActivityKind
+from outreach.models import Activity, ActivityKind, IssueState, RaisedIssue
 
 ALL = _("全部")
 MAX_SEARCH_TERMS = 10
@@ -66,3 +66,11 @@ class ActivityFilter(django_filters.FilterSet):
     def by_academic_year(self, queryset, name, value):
         """004 第六条1: 按学年汇总 — the academic year's dates, from the academic calendar."""
         return queryset.filter(date__gte=value.start, date__lte=value.end)
+
+
+class IssueFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=IssueState.choices, empty_label=ALL)
+
+    class Meta:
+        model = RaisedIssue
+        fields: list[str] = []

@@ -7,12 +7,22 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from governance.models import Organization, Person
 from governance.validators import MaxCharsValidator, validate_record_date
-from outreach.models import NOTE_MAX, ActivityKind, ContactKind, Festival, LinkedContact
+from outreach.models import (
+    ANSWER_MAX,
+    ISSUE_TEXT_MAX,
+    NOTE_MAX,
+    ActivityKind,
+    ContactKind,
+    FeedbackChannel,
+    Festival,
+    LinkedContact,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_FILES = 10
@@ -173,3 +183,104 @@ class ContactForm(forms.Form):
 
 class EndContactForm(forms.Form):
     end = day(_("联系结束日期"))
+
+
+# --- 师生诉求 ---------------------------------------------------------------------------------------------------------
+
+
+text_field = text  # the issue forms have a field named "text"
+
+
+class LeaderChoice(BoundedModelChoiceField):
+    """A university leader, with the areas they are in charge of (分管) so the raiser can tell whom to write to."""
+
+    areas: dict[int, str] = {}  # noqa: RUF012 - set per form by the view (selectors.university_leaders)
+
+    def label_from_instance(self, obj: Any) -> str:
+        areas = self.areas.get(obj.pk, "")
+        return (
+            gettext("%(name)s（分管%(areas)s）") % {"name": obj.name, "areas": areas} if areas else obj.name
+        )
+
+
+class MailboxForm(forms.Form):
+    """意见箱 (004 第五条7): a title, what happened, and optionally the leader in charge."""
+
+    title = text_field(
+        _("反映的事项"), 200, required=True, error_messages={"required": _("请写明反映的事项。")}
+    )
+    text = text_field(
+        _("具体情况"),
+        ISSUE_TEXT_MAX,
+        required=True,
+        rows=6,
+        error_messages={"required": _("请写明具体情况。")},
+        help_text=_("只收纯文字；请勿填写他人的隐私信息。"),
+    )
+    owner = LeaderChoice(
+        label=_("希望由哪位校领导处理"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("不确定，由党委办公室按分工分送"),
+    )
+
+    def __init__(self, *args: Any, leaders: Any, areas: dict[int, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = leaders
+        self.fields["owner"].areas = areas
+
+
+class IssueRecordForm(forms.Form):
+    """An issue raised at a forum, a visit or by a unit (004 第六条3), recorded by the office or the leader."""
+
+    title = text_field(_("诉求事项"), 200, required=True, error_messages={"required": _("请写明诉求事项。")})
+    text = text_field(
+        _("具体内容"),
+        ISSUE_TEXT_MAX,
+        required=True,
+        rows=4,
+        error_messages={"required": _("请写明具体内容。")},
+    )
+    raiser = text_field(_("反映人"), 100, required=True, help_text=_("如：文学院2023级学生代表、理学院教工"))
+    unit = BoundedModelChoiceField(label=_("反映单位"), queryset=Organization.objects.none(), required=False)
+    owner = LeaderChoice(label=_("承办校领导"), queryset=Person.objects.none(), required=False)
+
+    def __init__(self, *args: Any, leaders: Any, areas: dict[int, str], units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = leaders
+        self.fields["owner"].areas = areas
+        self.fields["unit"].queryset = units
+
+
+class AnswerForm(forms.Form):
+    answer = text_field(
+        _("答复"), ANSWER_MAX, required=True, rows=4, error_messages={"required": _("请填写答复内容。")}
+    )
+
+
+class TransferForm(forms.Form):
+    to_person = LeaderChoice(label=_("移交给校领导"), queryset=Person.objects.none(), required=False)
+    to_unit = BoundedModelChoiceField(
+        label=_("或移交给职能部门"), queryset=Organization.objects.none(), required=False
+    )
+    note = text_field(_("移交理由"), 500, required=True, error_messages={"required": _("请写明移交的理由。")})
+
+    def __init__(self, *args: Any, leaders: Any, areas: dict[int, str], units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_person"].queryset = leaders
+        self.fields["to_person"].areas = areas
+        self.fields["to_unit"].queryset = units
+
+
+class AssignForm(forms.Form):
+    owner = LeaderChoice(label=_("分送给校领导"), queryset=Person.objects.none())
+
+    def __init__(self, *args: Any, leaders: Any, areas: dict[int, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = leaders
+        self.fields["owner"].areas = areas
+
+
+class FeedbackForm(forms.Form):
+    channel = forms.ChoiceField(label=_("反馈方式"), choices=FeedbackChannel.choices)
+    note = text_field(_("反馈情况"), 500, help_text=_("如：已电话告知学生代表答复内容"))

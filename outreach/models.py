@@ -278,3 +278,156 @@ class ActivityAttachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:attachment_download", args=[self.pk])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 师生诉求 (issues raised): 004 第五条7 (意见箱……学校领导根据分工及时处理), 第六条3 (能答复或解决的应尽快答复或解决；不属于
+# 自己分管的……移交), 第六条4 (及时向基层单位反馈进展情况); 件件有回音: closed only once the raiser has been given feedback.
+
+ISSUE_TEXT_MAX = 2_000
+ANSWER_MAX = 3_000
+
+
+class IssueSource(models.TextChoices):
+    MAILBOX = "mailbox", _("意见箱")  # 004 第五条7
+    ACTIVITY = "activity", _("调研、座谈、走访中提出")  # 004 第六条3
+    UNIT = "unit", _("联系单位反映")  # 004 第六条3—4
+
+
+class IssueState(models.TextChoices):
+    OPEN = "open", _("待答复")
+    ANSWERED = "answered", _("已答复")
+    CLOSED = "closed", _("已办结")
+
+
+class FeedbackChannel(models.TextChoices):
+    PORTAL = "portal", _("门户答复（反映人登录可见）")
+    FACE = "face", _("当面")
+    PHONE = "phone", _("电话")
+    WRITTEN = "written", _("书面")
+
+
+class RaisedIssue(RecordedModel):
+    """A problem or request raised by staff, students or a unit: who owns it (the leader in charge of the area), the
+    answer, transfers (移交), the feedback given to the raiser, and whether it is closed."""
+
+    title = models.CharField(_("诉求事项"), max_length=200)
+    text = models.TextField(_("具体内容"), validators=[MaxCharsValidator(ISSUE_TEXT_MAX)])
+    source = models.CharField(_("来源"), max_length=20, choices=IssueSource.choices)
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("提出问题的活动"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="issues",
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("反映人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outreach_issues",
+    )
+    raiser = models.CharField(
+        _("反映人"), max_length=100, help_text=_("如：文学院2023级学生代表、理学院教工")
+    )
+    unit = models.ForeignKey(
+        "governance.Organization",
+        verbose_name=_("反映单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outreach_issues",
+    )
+    owner = models.ForeignKey(
+        "governance.Person",
+        verbose_name=_("承办校领导"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_outreach_issues",
+        help_text=_("按分工负责处理的校领导；意见箱中未指定的由党委办公室分送（004 第五条7）。"),
+    )
+    handling_unit = models.ForeignKey(
+        "governance.Organization",
+        verbose_name=_("移交的职能部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_outreach_issues",
+    )
+    state = models.CharField(_("状态"), max_length=20, choices=IssueState.choices, default=IssueState.OPEN)
+    answer = models.TextField(_("答复"), blank=True, validators=[MaxCharsValidator(ANSWER_MAX)])
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    feedback_channel = models.CharField(
+        _("反馈方式"), max_length=20, choices=FeedbackChannel.choices, blank=True
+    )
+    feedback_note = models.CharField(_("反馈情况"), max_length=500, blank=True)
+    feedback_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("师生诉求")
+        verbose_name_plural = _("师生诉求")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "owner"]), models.Index(fields=["raised_by", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:issue_detail", args=[self.pk])
+
+
+class IssueEventKind(models.TextChoices):
+    RAISED = "raised", _("提出")
+    ASSIGNED = "assigned", _("分送")
+    TRANSFERRED = "transferred", _("移交")
+    ANSWERED = "answered", _("答复")
+    FEEDBACK = "feedback", _("向反映人反馈")
+    CLOSED = "closed", _("办结")
+
+
+class IssueEvent(models.Model):
+    """One step of an issue's handling, in order: who, when, what, and to whom it went (移交)."""
+
+    issue = models.ForeignKey(
+        RaisedIssue, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("环节"), max_length=20, choices=IssueEventKind.choices)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    to_person = models.ForeignKey(
+        "governance.Person",
+        verbose_name=_("交给"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    to_unit = models.ForeignKey(
+        "governance.Organization",
+        verbose_name=_("交给单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("诉求办理记录")
+        verbose_name_plural = _("诉求办理记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.issue} · {self.get_kind_display()}"

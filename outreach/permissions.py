@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from governance.models import Person
 from governance.roles import is_leader, is_office
-from outreach.models import Activity, ActivityAttachment, LinkedContact
+from outreach.models import Activity, ActivityAttachment, LinkedContact, RaisedIssue
 
 _NO_PERSON = object()
 
@@ -69,3 +69,24 @@ def can_edit(user: Any, activity: Activity) -> bool:
 
 def can_download(user: Any, attachment: ActivityAttachment) -> bool:
     return can_view(user, attachment.activity)
+
+
+def issues_visible_to(user: Any) -> QuerySet[RaisedIssue]:
+    """The office: every issue. A leader: those they handle. Anyone signed in: those they raised themselves."""
+    if is_office(user):
+        return RaisedIssue.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return RaisedIssue.objects.none()
+    match = Q(raised_by_id=user.pk)
+    person = person_of(user) if is_leader(user) else None
+    if person is not None:
+        match |= Q(owner_id=person.pk)
+    return RaisedIssue.objects.filter(match)
+
+
+def can_handle_issue(user: Any, issue: RaisedIssue) -> bool:
+    """Answer, transfer, feedback, close: the office and the leader who owns it."""
+    if is_office(user):
+        return True
+    person = person_of(user) if is_leader(user) else None
+    return person is not None and issue.owner_id == person.pk

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DateField, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, DateField, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
+from governance.families import DigestLine, DigestSection
+from governance.links import pk_link_maker
 from governance.models import AcademicYear, Organization, Person, Position
-from outreach.models import Activity, ActivityKind, LinkedContact
-from outreach.permissions import activities_visible_to
+from outreach.models import Activity, ActivityKind, IssueState, LinkedContact, RaisedIssue
+from outreach.permissions import activities_visible_to, issues_visible_to
 from outreach.services.festivals import upcoming_festivals
 
 PANEL_RECENT = 5
@@ -167,3 +173,85 @@ def history_rows(activity: Activity) -> list[dict[str, Any]]:
         )
         previous = record
     return list(reversed(rows))
+
+
+# --- 师生诉求 ---------------------------------------------------------------------------------------------------------
+
+
+def university_leaders(day: dt.date) -> tuple[QuerySet[Person], dict[int, str]]:
+    """校领导 on `day` and, by person id, the names of the areas they are in charge of (分管): whom the mailbox writes
+    to. Two queries."""
+    positions = Position.objects.active_on(day).filter(team__organization__kind=Organization.Kind.UNIVERSITY)
+    areas: dict[int, list[str]] = {}
+    for person_id, area in positions.values_list("person_id", "areas__name").order_by("order", "areas__name"):
+        names = areas.setdefault(person_id, [])
+        if area and area not in names:
+            names.append(area)
+    people = Person.objects.filter(pk__in=positions.values("person_id")).order_by("name")
+    return people, {pk: "、".join(names) for pk, names in areas.items()}
+
+
+@dataclass
+class OfficeIssuePanel:
+    """The office home's card: issues not answered yet (the oldest first), how many, and how many wait to be sent to
+    a leader (意见箱 without an owner)."""
+
+    issues: list[RaisedIssue]
+    unanswered: int
+    unassigned: int
+
+
+OFFICE_PANEL_ITEMS = 5
+
+
+def office_panel(*, today: dt.date) -> OfficeIssuePanel:
+    """Two queries whatever the number of issues."""
+    open_issues = RaisedIssue.objects.filter(state=IssueState.OPEN)
+    issues = list(open_issues.select_related("owner").order_by("created_at", "pk")[:OFFICE_PANEL_ITEMS])
+    counts = open_issues.aggregate(
+        unanswered=Count("pk"), unassigned=Count("pk", filter=Q(owner__isnull=True))
+    )
+    return OfficeIssuePanel(issues=issues, unanswered=counts["unanswered"], unassigned=counts["unassigned"])
+
+
+def issues_for_list(user: Any) -> QuerySet[RaisedIssue]:
+    return (
+        issues_visible_to(user)
+        .select_related("owner", "handling_unit", "unit")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def digest_sections(people: Sequence[Person], today: dt.date) -> dict[int, list[DigestSection]]:
+    """Each leader's issues still unanswered (004 第五条7: 学校领导根据分工及时处理), one section; the key names the issues,
+    so the same list is not sent again the next day, and a new or answered issue changes it. One query."""
+    ids = [p.pk for p in people]
+    rows = list(
+        RaisedIssue.objects.filter(state=IssueState.OPEN, owner_id__in=ids)
+        .values_list("pk", "title", "owner_id", "created_at")
+        .order_by("owner_id", "created_at", "pk")
+    )
+    url = pk_link_maker("outreach:issue_detail")
+    by_owner: dict[int, list[tuple[int, str, Any]]] = {}
+    for pk, title, owner_id, created_at in rows:
+        by_owner.setdefault(owner_id, []).append((pk, title, created_at))
+    sections: dict[int, list[DigestSection]] = {}
+    for owner_id, issues in by_owner.items():
+        lines = tuple(
+            DigestLine(
+                text=title,
+                url=url(pk),
+                detail=gettext("%(day)s 提出，尚未答复。")
+                % {"day": date_format(timezone.localtime(created).date(), "DATE_FORMAT")},
+            )
+            for pk, title, created in issues
+        )
+        sections[owner_id] = [
+            DigestSection(
+                family="outreach",
+                title=gettext("待您答复的师生诉求（004 第五条7）"),
+                lines=lines,
+                key="outreach-issues:" + ",".join(str(pk) for pk, _t, _c in issues),
+            )
+        ]
+    return sections

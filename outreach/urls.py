@@ -14,4 +14,8 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
     path("contacts/", views.ContactListView.as_view(), name="contact_list"),
     path("contacts/<int:pk>/end/", views.ContactEndView.as_view(), name="contact_end"),
+    path("mailbox/", views.MailboxView.as_view(), name="mailbox"),
+    path("issues/", views.IssueListView.as_view(), name="issue_list"),
+    path("issues/new/", views.IssueCreateView.as_view(), name="issue_create"),
+    path("issues/<int:pk>/", views.IssueDetailView.as_view(), name="issue_detail"),
 ]

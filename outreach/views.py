@@ -28,13 +28,35 @@ from governance.roles import is_leader, is_office
 from governance.selectors.obligations import RecordPeriod, record_period
 from governance.views import FamilyRegulationsView
 from outreach import selectors, services
-from outreach.filters import ActivityFilter
-from outreach.forms import ActivityEditForm, ActivityForm, ContactForm, EndContactForm, apply_errors
-from outreach.models import Activity, ActivityAttachment, ActivityKind, ContactKind, LinkedContact
+from outreach.filters import ActivityFilter, IssueFilter
+from outreach.forms import (
+    ActivityEditForm,
+    ActivityForm,
+    AnswerForm,
+    AssignForm,
+    ContactForm,
+    EndContactForm,
+    FeedbackForm,
+    IssueRecordForm,
+    MailboxForm,
+    TransferForm,
+    apply_errors,
+)
+from outreach.models import (
+    Activity,
+    ActivityAttachment,
+    ActivityKind,
+    ContactKind,
+    IssueState,
+    LinkedContact,
+    RaisedIssue,
+)
 from outreach.permissions import (
     activities_visible_to,
     can_download,
     can_edit,
+    can_handle_issue,
+    issues_visible_to,
     may_record,
     person_of,
 )
@@ -234,6 +256,9 @@ class ActivityDetailView(OutreachUserMixin, TemplateView):
         context["units"] = list(activity.units.order_by("order", "code"))
         context["attachments"] = list(activity.attachments.all())
         context["can_edit"] = can_edit(self.request.user, activity)
+        context["issues"] = list(
+            issues_visible_to(self.request.user).filter(activity=activity).order_by("pk")
+        )
         recorder = activity.recorded_by
         context["recorder_name"] = (recorder.get_full_name() or recorder.username) if recorder else ""
         return context
@@ -384,3 +409,201 @@ class ContactEndView(OfficeRequiredMixin, View):
                 % {"leader": contact.leader.name, "target": contact.target},
             )
         return HttpResponseRedirect(reverse("outreach:contact_list"))
+
+
+# --- 师生诉求 (004 第五条7, 第六条3—4) ------------------------------------------------------------------------------
+
+
+def _issue_form_kwargs() -> dict[str, Any]:
+    leaders, areas = selectors.university_leaders(timezone.localdate())
+    return {"leaders": leaders, "areas": areas}
+
+
+class MailboxView(LoginRequiredMixin, FormView):
+    """意见箱 for everyone signed in (staff and students): what happens next is said before and after writing."""
+
+    template_name = "outreach/mailbox.html"
+    form_class = MailboxForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.update(_issue_form_kwargs())
+        return kwargs
+
+    def form_valid(self, form: MailboxForm) -> HttpResponse:
+        try:
+            issue = services.mailbox_raise(by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        if issue.owner_id:
+            message = _("已收到，已转交%(leader)s处理。答复后您可以在“我的诉求”中查看。") % {
+                "leader": issue.owner.name
+            }
+        else:
+            message = _("已收到。党委办公室将按分工转交校领导处理，答复后您可以在“我的诉求”中查看。")
+        messages.success(self.request, message)
+        return HttpResponseRedirect(issue.get_absolute_url())
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["per_day"], _seconds = services.mailbox_limits()
+        return context
+
+
+class IssueListView(LoginRequiredMixin, FilteredListView):
+    """The office: every issue. A leader: those they handle and those they raised. Anyone else: those they raised."""
+
+    template_name = "outreach/issue_list.html"
+    context_object_name = "issues"
+    paginate_by = PAGE_SIZE
+    filterset_class = IssueFilter
+
+    def get_queryset(self):
+        return selectors.issues_for_list(self.request.user)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["office"] = is_office(self.request.user)
+        context["handler"] = context["office"] or is_leader(self.request.user)
+        return context
+
+
+class IssueCreateView(OutreachUserMixin, FormView):
+    """An issue raised at a forum, a visit (?activity=) or by a unit (004 第六条3)."""
+
+    template_name = "outreach/issue_form.html"
+    form_class = IssueRecordForm
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.activity = None
+        activity_id = parse_id(request.GET.get("activity") or request.POST.get("activity"))
+        if activity_id and request.user.is_authenticated:
+            self.activity = activities_visible_to(request.user).filter(pk=activity_id).first()
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.update(_issue_form_kwargs())
+        kwargs["units"] = _units()
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        if self.activity is not None:
+            units = list(self.activity.units.all()[:1])
+            if units:
+                initial["unit"] = units[0].pk
+            me = person_of(self.request.user)
+            if me is not None and is_leader(self.request.user):
+                initial["owner"] = me.pk
+        return initial
+
+    def form_valid(self, form: IssueRecordForm) -> HttpResponse:
+        try:
+            issue = services.issue_record(by=self.request.user, activity=self.activity, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已登记诉求：%(title)s。") % {"title": issue.title})
+        return HttpResponseRedirect(issue.get_absolute_url())
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["activity"] = self.activity
+        context["office"] = is_office(self.request.user)
+        return context
+
+
+def _visible_issue_or_404(request: HttpRequest, pk: int) -> RaisedIssue:
+    issue = (
+        issues_visible_to(request.user)
+        .filter(pk=pk)
+        .select_related("owner", "handling_unit", "unit", "activity", "raised_by")
+        .first()
+    )
+    if issue is None:
+        raise Http404(_("没有这条记录，或者您无权查看。"))
+    return issue
+
+
+ISSUE_ACTIONS = ("answer", "transfer", "assign", "feedback", "close")
+
+
+class IssueDetailView(LoginRequiredMixin, TemplateView):
+    """An issue: what was raised, the answer (the raiser sees it), the handling steps, and the actions of the leader
+    who handles it and of the office. POST ?action= runs one step; a refusal comes back on its form, input kept."""
+
+    template_name = "outreach/issue_detail.html"
+
+    def forms(self, data: Any = None, action: str = "") -> dict[str, Any]:
+        kwargs = _issue_form_kwargs()
+        bound = {name: (data if name == action else None) for name in ISSUE_ACTIONS}
+        return {
+            "answer": AnswerForm(bound["answer"], prefix="answer", initial={"answer": self.issue.answer}),
+            "transfer": TransferForm(bound["transfer"], prefix="transfer", units=_units(), **kwargs),
+            "assign": AssignForm(bound["assign"], prefix="assign", **kwargs),
+            "feedback": FeedbackForm(
+                bound["feedback"],
+                prefix="feedback",
+                initial={"channel": "portal" if self.issue.raised_by_id else "face"},
+            ),
+        }
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.issue = _visible_issue_or_404(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, forms: dict[str, Any] | None = None, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        issue = self.issue
+        handler = can_handle_issue(self.request.user, issue)
+        context.update(
+            issue=issue,
+            handler=handler,
+            office=is_office(self.request.user),
+            open=issue.state != IssueState.CLOSED,
+            events=list(issue.events.select_related("by", "to_person", "to_unit")) if handler else [],
+            forms=forms or self.forms(),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        issue = self.issue
+        if not can_handle_issue(request.user, issue):
+            raise PermissionDenied(_("只有承办的校领导和党委办公室可以办理这条诉求。"))
+        action = request.POST.get("action", "")
+        if action not in ISSUE_ACTIONS:
+            raise PermissionDenied(_("无法识别的操作。"))
+        forms = self.forms(request.POST, action)
+        form = forms.get(action)
+        try:
+            if action == "close":
+                services.issue_close(issue, by=request.user)
+                done = _("已办结。")
+            elif not form.is_valid():
+                return self.render_to_response(self.get_context_data(forms=forms))
+            elif action == "answer":
+                services.issue_answer(issue, by=request.user, **form.cleaned_data)
+                done = _("已答复。请向反映人反馈后再办结（件件有回音）。")
+            elif action == "transfer":
+                services.issue_transfer(issue, by=request.user, **form.cleaned_data)
+                done = _("已移交。")
+            elif action == "assign":
+                services.issue_assign(issue, by=request.user, **form.cleaned_data)
+                done = _("已分送。")
+            else:
+                services.issue_feedback(issue, by=request.user, **form.cleaned_data)
+                done = _("已登记反馈。")
+        except ValidationError as error:
+            if form is None:
+                for message in error.messages:
+                    messages.error(request, message)
+                return HttpResponseRedirect(issue.get_absolute_url())
+            apply_errors(form, error)
+            return self.render_to_response(self.get_context_data(forms=forms))
+        messages.success(request, done)
+        if not issues_visible_to(request.user).filter(pk=issue.pk).exists():
+            return HttpResponseRedirect(reverse("outreach:issue_list"))  # transferred away from this leader
+        return HttpResponseRedirect(issue.get_absolute_url())

@@ -4,12 +4,30 @@
 from outreach.services.activities import record_activity, team_organization_of, update_activity
 from outreach.services.contacts import assign_contact, end_contact
 from outreach.services.festivals import festival_date, festival_near, upcoming_festivals
+from outreach.services.issues import (
+    issue_answer,
+    issue_assign,
+    issue_close,
+    issue_feedback,
+    issue_record,
+    issue_transfer,
+    mailbox_limits,
+    mailbox_raise,
+)
 
 __all__ = [
     "assign_contact",
     "end_contact",
     "festival_date",
     "festival_near",
+    "issue_answer",
+    "issue_assign",
+    "issue_close",
+    "issue_feedback",
+    "issue_record",
+    "issue_transfer",
+    "mailbox_limits",
+    "mailbox_raise",
     "record_activity",
     "team_organization_of",
     "update_activity",
