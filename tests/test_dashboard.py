@@ -168,6 +168,9 @@ def test_a_leaders_open_obligations_are_grouped_by_period_most_urgent_first_and_
     assert "2026年第48周（11月23日—11月29日） · 完成 0/1次 · 11月29日前完成" in this_week.text
     assert coordination.badge == "即将到期"
     assert "领导班子碰头会" in coordination.text
+    # Meetings are the office's to record (000 五（二）): the line says so, naming what it records.
+    assert "会议由党委办公室登记" in coordination.text
+    assert "去登记" not in coordination.links
     assert f"依据 {CITATION_001}一（二）" in coordination.text
     assert with_president.badge == "进行中"
     assert "与 周校长" in with_president.text

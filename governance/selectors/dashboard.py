@@ -70,7 +70,7 @@ class Row:
     progress: str  # "0/1次", in the reader's language
     excuse_reason: str
     record_url: str
-    office_records: bool = False
+    office_records: str = ""  # what the office records for it (its source's label), when the person does not
     evidence: list = field(default_factory=list)
     planned: list = field(default_factory=list)  # records dated after today: shown as 已安排, not counted
     source: str = ""  # 参照：the clause the organization's own regulation was modelled on
@@ -133,11 +133,14 @@ def record_url_for(ob: Obligation, viewer_id: int | None, *, for_office: bool) -
     )
 
 
-def _office_records(ob: Obligation) -> bool:
+def _office_records(ob: Obligation) -> str:
+    """What the office records for `ob` ("会议", "定期督查" — its evidence source's label), "" when the person records
+    it themselves."""
     try:
-        return evidence_registry.get_source(ob.rule.evidence_source).office_records
+        source = evidence_registry.get_source(ob.rule.evidence_source)
     except LookupError:
-        return False
+        return ""
+    return str(source.label) if source.office_records else ""
 
 
 def row_for(

@@ -23,6 +23,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 from governance.engine.status import NOT_STARTED, Status
 
 register = template.Library()
+NOTHING = SafeString("")
 
 # The messages of a row (the same message ids the templates had, so the .po needs no change), translated once per
 # render by _Words; gettext_noop lets `make messages` find them.
@@ -37,7 +38,7 @@ RECORD = gettext_noop("去登记")
 STARTS = gettext_noop("%(start)s起计")
 DUE_PASSED = gettext_noop("约定日期%(due)s已过，请在本期结束（%(end)s）前补上")
 DUE_BY = gettext_noop("%(due)s前完成")
-OFFICE_RECORDS = gettext_noop("会议由党委办公室登记")
+OFFICE_RECORDS = gettext_noop("%(what)s由党委办公室登记")
 PLANNED = gettext_noop("已安排：")
 PLANNED_RECORD = gettext_noop("%(day)s %(title)s")
 EXCUSED = gettext_noop("免于考核：")
@@ -120,7 +121,7 @@ def _period(row: Any, w: _Words) -> SafeString:
 
 def _evidence(row: Any, w: _Words) -> SafeString:
     if not row.evidence:
-        return mark_safe("")
+        return NOTHING
     more = ""
     if row.more_evidence:
         n = row.more_evidence
@@ -177,7 +178,7 @@ def obligation_row(context: template.Context, row: Any, today: dt.date) -> SafeS
         when = format_html("\n · {}", when)
     office = ""
     if row.office_records and not row.record_url:
-        office = format_html("\n · {}", w(OFFICE_RECORDS))
+        office = format_html("\n · {}", _msg(w(OFFICE_RECORDS), what=row.office_records))
     planned = ""
     if row.planned:
         planned = format_html(

@@ -260,7 +260,7 @@ def test_a_leader_who_chose_english_sees_their_home_page_headings_in_english(eng
     assert re.search(r"\b1 overdue\b", text)
     assert re.search(r"\b\d+ due soon\b", text)
     assert "Done 0/1" in text
-    assert "Meetings are recorded by the Party Committee Office" in text
+    assert "Meetings: recorded by the Party Committee Office" in text
     assert "with 王院长" in text
     # Periods and dates read in English too: the two-week cycle of 碰头会 (000 四（四）) and its day.
     assert re.search(r"Two weeks \(November \d+ – (?:November|December) \d+\)", text)

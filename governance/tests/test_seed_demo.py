@@ -290,7 +290,6 @@ def test_the_command_says_so_when_nothing_changed_and_warns_about_missing_holida
     assert "demo12345（如未改过）" in text
 
 
-
 @pytest.mark.django_db(transaction=True)
 def test_building_the_demo_emails_no_one(mailoutbox):
     """The demo's records are history: `make run` prints the logins, not the notices its tasks and disclosure items
