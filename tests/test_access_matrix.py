@@ -109,6 +109,7 @@ DISCLOSURE_ATTACHMENT = "SECRET-DISCLOSURE-ATTACHMENT-8a1f"
 DISCLOSURE_PENDING = "SECRET-DISCLOSURE-PENDING-5e3c"  # an item waiting for the committee's approval
 OUTREACH_NOTES = "SECRET-OUTREACH-NOTES-6b2a"  # an outreach activity's notes (the 工作台账, 004 第六条2)
 OUTREACH_ATTACHMENT = "SECRET-OUTREACH-ATTACHMENT-0c4e"
+ISSUE_TEXT = "SECRET-ISSUE-TEXT-5a9d"  # a member of staff's mailbox letter (师生诉求)
 
 SECRETS: dict[str, set[str]] = {
     # Talk notes: the participants and the office (DESIGN: communication/; pages, links and history alike).
@@ -131,6 +132,8 @@ SECRETS: dict[str, set[str]] = {
     # An outreach activity: the leaders who took part (李书记 here) and the office.
     OUTREACH_NOTES: {INVOLVED, OFFICE},
     OUTREACH_ATTACHMENT: {INVOLVED, OFFICE},
+    # A mailbox letter: whoever wrote it (the member of staff), the leader it was sent to (李书记) and the office.
+    ISSUE_TEXT: {STAFF, INVOLVED, OFFICE},
 }
 
 
@@ -329,10 +332,14 @@ def _outreach_world(world: World) -> dict[str, Any]:
         notes=OUTREACH_NOTES,
         files=[SimpleUploadedFile("座谈纪要.txt", OUTREACH_ATTACHMENT.encode())],
     )
+    issue = outreach_services.mailbox_raise(
+        by=world.users[STAFF], title="食堂排队太久", text=ISSUE_TEXT, owner=secretary
+    )
     return {
         "activity": activity,
         "contact": activity.leaders.get().linked_contacts.get(),
         "attachment": activity.attachments.get(),
+        "issue": issue,
     }
 
 
@@ -517,6 +524,19 @@ TABLE: dict[str, list[Case]] = {
         )
     ],
     "outreach:contact_list": [Case("assign 联系点", url("outreach:contact_list"), OFFICE_ONLY)],
+    # 师生诉求: anyone signed in writes to the mailbox and lists what they raised; an issue is seen by whoever raised
+    # it, the leader handling it and the office (404 to anyone else).
+    "outreach:mailbox": [Case("the mailbox", url("outreach:mailbox"), SIGNED_IN)],
+    "outreach:issue_list": [Case("issues", url("outreach:issue_list"), SIGNED_IN)],
+    "outreach:issue_create": [Case("record an issue", url("outreach:issue_create"), LEADERS_AND_OFFICE)],
+    "outreach:issue_detail": [
+        Case(
+            "an issue",
+            url("outreach:issue_detail", lambda w: w.outreach["issue"].pk),
+            row(LOGIN, OK, MISSING, MISSING, OK, OK),
+            shows=(ISSUE_TEXT,),
+        )
+    ],
     "outreach:contact_end": [
         Case(
             "end a 联系点 (GET)",
