@@ -1,12 +1,14 @@
 """The disclosure family's registration with the core (governance.families): its menu entry (every signed-in user:
-everyone may be in some item's scope), the office's and the committee members' home panels, demo records, admin
-shortcuts and the models whose changes change pages."""
+everyone may be in some item's scope), the office's and the committee members' home panels, the office's timing
+reminders in the daily email (三（三）, disclosure/timing.py), demo records, admin shortcuts and the models whose
+changes change pages."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
 from disclosure import selectors
+from disclosure.timing import digest_sections
 from governance.families import AdminCard, AdminLink, DemoContext, Family, Panel
 
 
@@ -29,6 +31,7 @@ FAMILY = Family(
     order=30,
     leader_panel=Panel("disclosure/includes/leader_panel.html", select=selectors.leader_panel, order=30),
     office_panel=Panel("disclosure/includes/office_panel.html", select=selectors.office_panel, order=30),
+    digest_sections=digest_sections,
     demo=demo,
     watched={
         "disclosure.disclosureitem": selectors.organizations_touched,
