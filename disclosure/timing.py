@@ -81,7 +81,7 @@ def _feedback_section(today: dt.date) -> DigestSection | None:
             text=item.title,
             url=reverse("disclosure:item_detail", args=[item.pk]) + "#feedback",
             detail=gettext("公开期 %(until)s 结束，还有 %(n)d 条意见未答复（三（一）3）。")
-            % {"until": date_format(item.publish_until, "DATE_FORMAT"), "n": item.open_feedback},  # type: ignore[attr-defined]
+            % {"until": date_format(item.publish_until, "DATE_FORMAT"), "n": item.open_feedback},
         )
         for item in items
     )

@@ -188,3 +188,42 @@ def test_the_office_panel_asks_a_constant_number_of_queries(
         services.feedback_leave(item=item, user=member, text="意见")
     with django_assert_max_num_queries(4):
         selectors.office_panel(today=TODAY)
+
+
+@pytest.mark.parametrize("who", ["office", "member"])
+def test_an_items_page_asks_as_many_queries_whatever_its_opinions_and_attachments(
+    who, office, approver, member, staff, django_assert_max_num_queries
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from disclosure import services
+
+    item = propose(office, files=[SimpleUploadedFile("a.txt", b"a")])
+    item = walk(item, ItemState.PUBLISHED, office=office, approver=approver)
+    services.feedback_leave(item=item, user=member, text="第一条")
+    client = _client({"office": office, "member": member}[who])
+    client.get(item.get_absolute_url())
+    with CaptureQueriesContext(connection) as one:
+        client.get(item.get_absolute_url())
+    from governance.tests.factories import UserFactory
+
+    for n in range(3):
+        services.feedback_leave(item=item, user=UserFactory(groups=("党员",)), text=f"意见{n}")
+    with django_assert_max_num_queries(len(one)):
+        page = client.get(item.get_absolute_url())
+    assert page.content.decode().count("feedback-entry") == 4
+
+
+def test_the_committee_panel_asks_two_queries_whatever_it_lists(
+    office, approver, django_assert_max_num_queries
+):
+    from disclosure.permissions import person_of
+
+    for i in range(4):
+        walk(propose(office, title=f"待批{i}"), ItemState.PENDING, office=office, approver=approver)
+    person = person_of(approver)
+    with django_assert_max_num_queries(2):
+        panel = selectors.leader_panel(person, today=TODAY)
+    assert panel.pending_total == 4
