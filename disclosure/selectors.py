@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from disclosure.models import SHOWN_STATES, DisclosureItem, Feedback, ItemAttachment, ItemEvent, ItemState
 from disclosure.permissions import committee_members, items_visible_to, public_items, viewer_scopes
 from disclosure.sanitize import text_lines
-from governance.models import Person
+from governance.models import Organization, Person, Position, PositionKind
 from governance.roles import is_office
 
 PANEL_ITEMS = 5
@@ -101,6 +101,43 @@ def revision_of(item: DisclosureItem, user: Any) -> Revision | None:
         scope_changed=previous.scope != item.scope,
         lines=lines,
     )
+
+
+@dataclass
+class LeadingGroup:
+    """四（一）: 学校党委书记任组长，学校党委副书记任副组长，成员由党委委员组成 — drawn from the positions on the university's
+    leadership team today. Each entry is (name, title)."""
+
+    leader: list[tuple[str, str]]
+    deputies: list[tuple[str, str]]
+    members: list[tuple[str, str]]
+
+
+def leading_group(*, today: dt.date) -> LeadingGroup:
+    """One query."""
+    positions = (
+        Position.objects.active_on(today)
+        .filter(
+            team__organization__kind=Organization.Kind.UNIVERSITY, team__organization__parent__isnull=True
+        )
+        .exclude(kind=PositionKind.BRANCH_SECRETARY)
+        .select_related("person")
+        .order_by("order", "start", "pk")
+    )
+    group = LeadingGroup(leader=[], deputies=[], members=[])
+    seen: set[int] = set()
+    for position in positions:
+        if position.person_id in seen:
+            continue
+        seen.add(position.person_id)
+        entry = (position.person.name, position.display_title)
+        if position.kind == PositionKind.SECRETARY:
+            group.leader.append(entry)
+        elif position.kind == PositionKind.DEPUTY_SECRETARY:
+            group.deputies.append(entry)
+        else:
+            group.members.append(entry)
+    return group
 
 
 @dataclass

@@ -106,6 +106,7 @@ class PublicListView(TemplateView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["items"] = list(selectors.public_page_items()[:100])
+        context["group"] = selectors.leading_group(today=timezone.localdate())
         return context
 
 

@@ -227,3 +227,20 @@ def test_the_committee_panel_asks_two_queries_whatever_it_lists(
     with django_assert_max_num_queries(2):
         panel = selectors.leader_panel(person, today=TODAY)
     assert panel.pending_total == 4
+
+
+def test_the_public_page_names_the_leading_group_from_the_university_teams_positions(
+    django_assert_max_num_queries,
+):
+    from disclosure.tests.factories import committee_member
+    from governance.models import PositionKind
+
+    committee_member(name="林书记", username="linshuji", kind=PositionKind.SECRETARY)
+    committee_member(name="孙副书记", username="sunfushuji", kind=PositionKind.DEPUTY_SECRETARY)
+    committee_member(name="吴副校长", username="wufuxiaozhang", kind=PositionKind.VICE_PRESIDENT)
+    group = selectors.leading_group(today=TODAY)
+    assert (group.leader, group.deputies) == ([("林书记", "党委书记")], [("孙副书记", "党委副书记")])
+    assert group.members == [("吴副校长", "副校长/副院长")]
+    page = Client().get(reverse("disclosure:public")).content.decode()
+    assert "党务公开工作领导小组（四（一））" in page
+    assert "林书记（党委书记）" in page
