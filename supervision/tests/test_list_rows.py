@@ -154,3 +154,29 @@ def test_the_office_panel_counts_every_red_and_amber_task_and_lists_the_six_most
     assert (panel.red, panel.amber) == (8, 1)
     assert [t.title for t in panel.urgent] == [f"逾期{day}" for day in range(1, 7)]
     assert panel.urgent[0].colour_code == "red"
+
+
+def test_the_leader_panel_counts_every_open_task_and_shows_the_six_most_urgent_and_what_awaits_them(
+    office, unit, other_unit, leader
+):
+    for day in range(1, 9):
+        walk(
+            register(
+                office,
+                lead_unit=unit,
+                leader=leader,
+                title=f"逾期{day}",
+                assigned_on=dt.date(2026, 10, 1),
+                deadline=dt.date(2026, 11, day),
+            ),
+            "in_progress",
+            office=office,
+        )
+    register(office, lead_unit=unit, leader=leader, title="临近", deadline=dt.date(2026, 11, 23))
+    register(office, lead_unit=unit, leader=leader, title="正常")
+    joint = register(office, lead_unit=unit, leader=leader, title="待审定", co_units=[other_unit])
+    panel = selectors.leader_panel(leader, today=dt.date(2026, 11, 20))
+    assert panel.counts == {"red": 8, "amber": 1, "green": 2}
+    assert panel.total == 11
+    assert [t.title for t in panel.tasks] == [f"逾期{day}" for day in range(1, 7)]
+    assert [t.pk for t in panel.awaiting_approval] == [joint.pk]
