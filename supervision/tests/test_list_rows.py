@@ -1,6 +1,7 @@
-"""The task list at scale (issue 9's benchmark): each row's labels and badge worked out once per page, the e-mail urging
-rounds counted from the reminder outbox once per state of it (and a new round shown at once), and the filters of a
-unit's people limited to what they can see."""
+"""The task list and the home panels at scale (issue 9's benchmark): each row's labels and badge worked out once per
+page, the e-mail urging rounds counted from the reminder outbox once per state of it (and a new round shown at once),
+the filters of a unit's people limited to what they can see, and the office's and a leader's panels counting every
+task while reading only those they show."""
 
 from __future__ import annotations
 
