@@ -7,6 +7,7 @@ app_name = "disclosure"
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
     path("items/", views.ItemListView.as_view(), name="item_list"),
+    path("register.xlsx", views.RegisterExportView.as_view(), name="register_export"),
     path("items/new/", views.ItemCreateView.as_view(), name="item_create"),
     path("items/<int:pk>/", views.ItemDetailView.as_view(), name="item_detail"),
     path("items/<int:pk>/edit/", views.ItemUpdateView.as_view(), name="item_update"),

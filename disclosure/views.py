@@ -98,6 +98,25 @@ class ItemListView(LoginRequiredMixin, FilteredListView):
         return context
 
 
+class RegisterExportView(OfficeRequiredMixin, View):
+    """The register (四（四）) as an Excel workbook: the list page's items, same filters, same order."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.http import content_disposition_header
+
+        from disclosure.register import register_workbook
+
+        queryset = selectors.items_for_list(request.user).select_related("approved_by")
+        items = list(ItemFilter(request.GET, queryset=queryset, request=request).qs)
+        content = register_workbook(items, computed_at=timezone.now())
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        filename = f"{_('党务公开登记簿')}-{timezone.localdate().isoformat()}.xlsx"
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
+
+
 class PublicListView(TemplateView):
     """社会: the items disclosed to everyone, without logging in (三（二）), newest first."""
 

@@ -549,6 +549,9 @@ TABLE: dict[str, list[Case]] = {
         Case("disclosure items (what is disclosed to them)", url("disclosure:item_list"), SIGNED_IN)
     ],
     "disclosure:item_create": [Case("propose an item", url("disclosure:item_create"), OFFICE_ONLY)],
+    "disclosure:register_export": [
+        Case("the disclosure register in Excel", url("disclosure:register_export"), OFFICE_ONLY)
+    ],
     "disclosure:item_detail": [
         Case(
             "an item for Party members",

@@ -244,3 +244,30 @@ def test_the_public_page_names_the_leading_group_from_the_university_teams_posit
     page = Client().get(reverse("disclosure:public")).content.decode()
     assert "党务公开工作领导小组（四（一））" in page
     assert "林书记（党委书记）" in page
+
+
+def test_the_register_exports_the_filtered_list_to_excel_with_formulas_as_text(office, approver, member):
+    import io
+
+    from openpyxl import load_workbook
+
+    walk(
+        propose(office, title='=HYPERLINK("http://x")', scope=Scope.PUBLIC),
+        ItemState.PUBLISHED,
+        office=office,
+        approver=approver,
+    )
+    walk(
+        propose(office, title="党费收缴", category="organization"),
+        ItemState.PENDING,
+        office=office,
+        approver=approver,
+    )
+    response = _client(office).get(reverse("disclosure:register_export") + "?state=published")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert ws.cell(row=4, column=2).value == "公开事项"
+    assert ws.cell(row=5, column=2).value == '\'=HYPERLINK("http://x")'
+    assert ws.cell(row=5, column=11).value == "已公开"
+    assert ws.cell(row=6, column=2).value is None  # the pending item is filtered out
+    assert _client(member).get(reverse("disclosure:register_export")).status_code == 403
