@@ -121,3 +121,35 @@ def test_an_activity_dated_ahead_is_planned_not_counted(adopted, leader):
     row = obligations("--on", "2026-11-20")["004-forums"]
     assert row["done"] == 0
     assert len(row["planned"]) == 1
+
+
+def test_the_dashboards_record_link_opens_the_form_for_that_rule_and_period(client, adopted, leader):
+    row = obligations("--on", "2026-11-20")["004-class-observation"]
+    from governance.engine.evidence import record_path
+
+    path = record_path(
+        "outreach.activity",
+        rule_code="004-class-observation",
+        subject_person_id=leader.pk,
+        counterpart_person_id=None,
+        for_office=False,
+        period_start=dt.date.fromisoformat(row["period_start"]),
+        period_end=dt.date.fromisoformat(row["period_end"]),
+    )
+    client.force_login(leader.user)
+    response = client.get(path)
+    form = response.context["form"]
+    assert form.initial["kind"] == ActivityKind.CLASS_OBSERVATION
+    assert form.initial["date"] == dt.date(2026, 11, 20)
+    assert "为“深入课堂听课”（第五条4）登记" in response.content.decode()
+    page = client.post(
+        path,
+        {
+            "kind": ActivityKind.CLASS_OBSERVATION,
+            "date": "2027-03-01",
+            "leaders": [leader.pk],
+            "course": "高等数学",
+            "class_hours": "2",
+        },
+    ).content.decode()
+    assert "日期须在" in page
