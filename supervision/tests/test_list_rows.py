@@ -181,3 +181,20 @@ def test_the_leader_panel_counts_every_open_task_and_shows_the_six_most_urgent_a
     assert panel.total == 11
     assert [t.title for t in panel.tasks] == [f"逾期{day}" for day in range(1, 7)]
     assert [t.pk for t in panel.awaiting_approval] == [joint.pk]
+
+
+def test_a_task_never_urged_by_email_does_not_read_the_outbox_for_its_timeline(office, unit, leader, liaison):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    urged = walk(
+        register(office, lead_unit=unit, leader=leader, title="逾期", deadline=dt.date(2026, 11, 18)),
+        "in_progress",
+        office=office,
+    )
+    quiet = register(office, lead_unit=unit, leader=leader, title="未逾期")
+    reminders_collect(today=dt.date(2026, 11, 20), queue=False)
+    with CaptureQueriesContext(connection) as captured:
+        assert [e.kind for e in selectors.timeline(quiet)] == ["event"]
+    assert not [q for q in captured.captured_queries if f"urging:{quiet.pk}:" in q["sql"]]
+    assert [e.title for e in selectors.timeline(urged) if e.kind == "urging"] == ["邮件催办（第 1 次）"]
