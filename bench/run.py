@@ -661,8 +661,9 @@ def render_supervision(sup: SupervisionResult, args) -> tuple[str, list[str]]:
         SUPERVISION_HEADING,
         "",
         f"Measured on `{SUP_DB_PATH.name}`, a copy of the database above with the supervision data set added "
-        "(bench/supervision_data.py), so the pages above keep their data. Same clock, requests and floor: each page "
-        "as a ratio to the floor page of the same user measured on this copy in this run. Targets (issue 9): the "
+        f"(bench/supervision_data.py), so the pages above keep their data. {args.requests} timed requests per page "
+        f"after {args.warmups} warm-ups, server {args.clock} time; each page as a ratio to the floor page of the same "
+        "user measured on this copy in this run. Targets (issue 9): the "
         f"lists ≤ {TARGETS['sup-list']:.0f}× the floor, the statistics ≤ {TARGETS['sup-statistics']:.0f}×, the "
         f"reminder job with urgings ≤ {SUP_REMINDER_TARGET_S:g} s per 1,000 people.",
         "",
@@ -719,6 +720,8 @@ def render_supervision(sup: SupervisionResult, args) -> tuple[str, list[str]]:
         + (" (reused this run)" if sup.meta.get("reused") else ""),
         "- steps: " + "; ".join(f"{name} {secs:.1f} s" for name, secs in sup.meta["steps"]),
         f"- database file: {SUP_DB_PATH.stat().st_size / 1e6:.0f} MB",
+        f"- measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; load average at the end (1, 5, 15 min): "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "",
         "### Targets missed (supervision)",
         "",
