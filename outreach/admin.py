@@ -6,7 +6,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from governance.access import OfficeOnlyAdminMixin
-from outreach.models import Activity, ActivityAttachment, IssueEvent, LinkedContact, RaisedIssue
+from outreach.models import (
+    Activity,
+    ActivityAttachment,
+    IssueEvent,
+    LinkedContact,
+    RaisedIssue,
+    ReceptionDuty,
+    ReceptionSession,
+)
 
 
 @admin.register(LinkedContact)
@@ -93,3 +101,21 @@ class RaisedIssueAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
         "closed_at",
     )
     inlines = (IssueEventInline,)
+
+
+@admin.register(ReceptionDuty)
+class ReceptionDutyAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
+    """The reception rota's leaders and their offices (004 第五条8: 接待地点在当班领导办公室)."""
+
+    list_display = ("leader", "place", "order", "is_active")
+    list_editable = ("order", "is_active")
+    autocomplete_fields = ("leader",)
+    readonly_fields = ("recorded_by", "created_at", "updated_at")
+
+
+@admin.register(ReceptionSession)
+class ReceptionSessionAdmin(OfficeOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("date", "start_time", "leader", "place", "moved_from", "visitors")
+    date_hierarchy = "date"
+    autocomplete_fields = ("leader",)
+    readonly_fields = ("recorded_by", "created_at", "updated_at")

@@ -178,9 +178,10 @@ def demo_records_seed(context: DemoContext) -> list[str]:
         )
         made += 1
     issues = _demo_issues(office, people)
+    reception = _demo_reception(office, people, today)
     result.append(
         f"联系基层：联系点 {contacts} 个，活动 {made} 次（近一学期，含听课学时、节日走访、联系党外人士），"
-        f"师生诉求 {issues} 条（待分送、待答复、已答复、已移交并办结）"
+        f"师生诉求 {issues} 条（待分送、待答复、已答复、已移交并办结），本学期接待日 {reception} 个（公开安排：/outreach/reception/）"
     )
     return result
 
@@ -239,3 +240,29 @@ def _demo_issues(office, people: dict[str, Person]) -> int:
             services.issue_close(closed, by=office)
             made += 1
     return made
+
+
+def _demo_reception(office, people: dict[str, Person], today: dt.date) -> int:
+    """The reception rota (004 第五条8): five university leaders in their offices, this semester's days."""
+    from governance.models import Semester
+    from outreach.models import ReceptionDuty
+
+    semester = Semester.objects.filter(start__lte=today, end__gte=today).first()
+    if semester is None:
+        return 0
+    for n, name in enumerate(("周明远", "林致和", "陈静怡", "黄晓峰", "吴立群")):
+        if name in people:
+            ReceptionDuty.objects.get_or_create(
+                leader=people[name],
+                defaults={"place": f"行政楼 {301 + n * 2} 室", "order": n, "recorded_by": office},
+            )
+    sessions, _dropped = services.rota_generate(by=office, semester=semester)
+    past = [s for s in sessions if s.date <= today]
+    if past:
+        services.session_record(
+            by=office,
+            session=past[-1],
+            visitors=4,
+            summary="学生反映宿舍热水、图书馆开放时间等问题，已分别转相关部门。",
+        )
+    return len(sessions)

@@ -43,6 +43,7 @@ FAMILY = Family(
                 AdminLink(_("联系点"), "admin:outreach_linkedcontact_changelist"),
                 AdminLink(_("联系基层活动"), "admin:outreach_activity_changelist"),
                 AdminLink(_("师生诉求"), "admin:outreach_raisedissue_changelist"),
+                AdminLink(_("接待日轮值名单"), "admin:outreach_receptionduty_changelist"),
             ),
         ),
     ),

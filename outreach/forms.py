@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
-from governance.models import Organization, Person
+from governance.models import Organization, Person, Semester
 from governance.validators import MaxCharsValidator, validate_record_date
 from outreach.models import (
     ANSWER_MAX,
@@ -22,6 +22,7 @@ from outreach.models import (
     FeedbackChannel,
     Festival,
     LinkedContact,
+    ReceptionSession,
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -284,3 +285,34 @@ class AssignForm(forms.Form):
 class FeedbackForm(forms.Form):
     channel = forms.ChoiceField(label=_("反馈方式"), choices=FeedbackChannel.choices)
     note = text_field(_("反馈情况"), 500, help_text=_("如：已电话告知学生代表答复内容"))
+
+
+# --- 校领导接待日 ---------------------------------------------------------------------------------------------------
+
+
+class SessionChoice(BoundedModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.date:%Y-%m-%d} {obj.leader.name}"
+
+
+class RotaGenerateForm(forms.Form):
+    semester = BoundedModelChoiceField(label=_("学期"), queryset=Semester.objects.none())
+
+    def __init__(self, *args: Any, semesters: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["semester"].queryset = semesters
+
+
+class SwapForm(forms.Form):
+    first = SessionChoice(label=_("接待日"), queryset=ReceptionSession.objects.none())
+    second = SessionChoice(label=_("与之交换的接待日"), queryset=ReceptionSession.objects.none())
+
+    def __init__(self, *args: Any, sessions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first"].queryset = sessions
+        self.fields["second"].queryset = sessions
+
+
+class SessionRecordForm(forms.Form):
+    visitors = forms.IntegerField(label=_("来访人数"), required=False, min_value=0, max_value=10_000)
+    summary = text_field(_("接待情况"), NOTE_MAX, rows=4, help_text=_("来访师生反映的问题和处理意见"))

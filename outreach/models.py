@@ -431,3 +431,55 @@ class IssueEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} · {self.get_kind_display()}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 校领导接待日 (004 第五条8: 每两周一次，时间为双周一下午3:00—5:00，接待地点在当班领导办公室)
+
+
+class ReceptionDuty(RecordedModel):
+    """A leader on the reception rota (轮值名单) and where they receive visitors (their office, 第五条8)."""
+
+    leader = models.OneToOneField(
+        "governance.Person", verbose_name=_("校领导"), on_delete=models.CASCADE, related_name="reception_duty"
+    )
+    place = models.CharField(_("接待地点"), max_length=100, help_text=_("当班领导办公室，如：行政楼 305 室"))
+    order = models.PositiveIntegerField(_("轮值顺序"), default=100)
+    is_active = models.BooleanField(_("参加轮值"), default=True)
+
+    class Meta:
+        verbose_name = _("接待日轮值名单")
+        verbose_name_plural = _("接待日轮值名单")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.leader} · {self.place}"
+
+
+class ReceptionSession(RecordedModel):
+    """One reception day: when, the duty leader and where; afterwards how many came and what they raised."""
+
+    date = models.DateField(_("日期"), validators=[validate_record_date])
+    start_time = models.TimeField(_("开始时间"))
+    end_time = models.TimeField(_("结束时间"))
+    leader = models.ForeignKey(
+        "governance.Person",
+        verbose_name=_("当班校领导"),
+        on_delete=models.PROTECT,
+        related_name="reception_sessions",
+    )
+    place = models.CharField(_("接待地点"), max_length=100)
+    moved_from = models.DateField(
+        _("原定日期"), null=True, blank=True, help_text=_("原定周一遇法定节假日时顺延")
+    )
+    visitors = models.PositiveIntegerField(_("来访人数"), null=True, blank=True)
+    summary = models.TextField(_("接待情况"), blank=True, validators=[MaxCharsValidator(NOTE_MAX)])
+
+    class Meta:
+        verbose_name = _("接待日")
+        verbose_name_plural = _("接待日")
+        ordering = ["date", "start_time", "pk"]
+        constraints = [models.UniqueConstraint(fields=["date"], name="outreach_one_reception_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.leader}"

@@ -18,4 +18,7 @@ urlpatterns = [
     path("issues/", views.IssueListView.as_view(), name="issue_list"),
     path("issues/new/", views.IssueCreateView.as_view(), name="issue_create"),
     path("issues/<int:pk>/", views.IssueDetailView.as_view(), name="issue_detail"),
+    path("reception/", views.ReceptionScheduleView.as_view(), name="reception_schedule"),
+    path("reception/rota/", views.ReceptionRotaView.as_view(), name="reception_rota"),
+    path("reception/<int:pk>/", views.ReceptionSessionView.as_view(), name="reception_session"),
 ]

@@ -6,6 +6,7 @@ Thin: a form checks the input, one service does the work, a refusal comes back a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +24,7 @@ from django.views.generic import FormView, TemplateView
 from governance.access import OfficeRequiredMixin
 from governance.filters import FilteredListView
 from governance.forms import parse_id
-from governance.models import ObligationRule, Organization
+from governance.models import ObligationRule, Organization, Semester
 from governance.roles import is_leader, is_office
 from governance.selectors.obligations import RecordPeriod, record_period
 from governance.views import FamilyRegulationsView
@@ -39,6 +40,9 @@ from outreach.forms import (
     FeedbackForm,
     IssueRecordForm,
     MailboxForm,
+    RotaGenerateForm,
+    SessionRecordForm,
+    SwapForm,
     TransferForm,
     apply_errors,
 )
@@ -50,6 +54,7 @@ from outreach.models import (
     IssueState,
     LinkedContact,
     RaisedIssue,
+    ReceptionSession,
 )
 from outreach.permissions import (
     activities_visible_to,
@@ -607,3 +612,115 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
         if not issues_visible_to(request.user).filter(pk=issue.pk).exists():
             return HttpResponseRedirect(reverse("outreach:issue_list"))  # transferred away from this leader
         return HttpResponseRedirect(issue.get_absolute_url())
+
+
+# --- 校领导接待日 (004 第五条8) ----------------------------------------------------------------------------------------
+
+
+class ReceptionScheduleView(TemplateView):
+    """The public schedule, no login: the coming reception days, the duty leader and where. Nothing else personal."""
+
+    template_name = "outreach/reception_schedule.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["sessions"] = list(
+            ReceptionSession.objects.filter(date__gte=today)
+            .select_related("leader")
+            .only("date", "start_time", "end_time", "place", "moved_from", "leader__name", "leader__title")
+            .order_by("date")[:12]
+        )
+        return context
+
+
+class ReceptionRotaView(OfficeRequiredMixin, TemplateView):
+    """The office: generate a semester's rota, swap two duty leaders, see every reception day."""
+
+    template_name = "outreach/reception_rota.html"
+
+    def forms(self, data: Any = None, action: str = "") -> dict[str, Any]:
+        today = timezone.localdate()
+        coming = ReceptionSession.objects.filter(date__gte=today).select_related("leader").order_by("date")
+        return {
+            "generate": RotaGenerateForm(
+                data if action == "generate" else None,
+                prefix="generate",
+                semesters=Semester.objects.filter(end__gte=today).order_by("start"),
+            ),
+            "swap": SwapForm(data if action == "swap" else None, prefix="swap", sessions=coming),
+        }
+
+    def get_context_data(self, forms: dict[str, Any] | None = None, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["forms"] = forms or self.forms()
+        context["sessions"] = list(
+            ReceptionSession.objects.filter(date__gte=today - dt.timedelta(days=120))
+            .select_related("leader")
+            .order_by("date")
+        )
+        context["today"] = today
+        context["office"] = True
+        context["conf"] = services.reception_settings()
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        action = request.POST.get("action", "")
+        forms = self.forms(request.POST, action)
+        form = forms.get(action)
+        if form is None:
+            raise PermissionDenied(_("无法识别的操作。"))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(forms=forms))
+        try:
+            if action == "generate":
+                sessions, dropped = services.rota_generate(by=request.user, **form.cleaned_data)
+                message = _("已排定 %(n)d 个接待日。") % {"n": len(sessions)}
+                if dropped:
+                    message += _("取消（当周再无工作日）：%(days)s。") % {
+                        "days": "、".join(d.isoformat() for d in dropped)
+                    }
+            else:
+                services.sessions_swap(by=request.user, **form.cleaned_data)
+                message = _("已交换当班领导。")
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.render_to_response(self.get_context_data(forms=forms))
+        messages.success(request, message)
+        return HttpResponseRedirect(reverse("outreach:reception_rota"))
+
+
+class ReceptionSessionView(LoginRequiredMixin, FormView):
+    """A reception day for the office and its duty leader: record how many came and what they raised."""
+
+    template_name = "outreach/reception_session.html"
+    form_class = SessionRecordForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.session = get_object_or_404(
+                ReceptionSession.objects.select_related("leader"), pk=kwargs["pk"]
+            )
+            if not services.can_record_session(request.user, self.session):
+                raise Http404(_("没有这条记录，或者您无权查看。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"visitors": self.session.visitors, "summary": self.session.summary}
+
+    def form_valid(self, form: SessionRecordForm) -> HttpResponse:
+        try:
+            services.session_record(by=self.request.user, session=self.session, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已登记接待情况。"))
+        return HttpResponseRedirect(reverse("outreach:reception_session", args=[self.session.pk]))
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["session"] = self.session
+        context["office"] = is_office(self.request.user)
+        context["held"] = self.session.date <= timezone.localdate()
+        return context

@@ -14,8 +14,22 @@ from outreach.services.issues import (
     mailbox_limits,
     mailbox_raise,
 )
+from outreach.services.reception import (
+    can_record_session,
+    planned_days,
+    reception_settings,
+    rota_generate,
+    session_record,
+    sessions_swap,
+)
 
 __all__ = [
+    "can_record_session",
+    "planned_days",
+    "reception_settings",
+    "rota_generate",
+    "session_record",
+    "sessions_swap",
     "assign_contact",
     "end_contact",
     "festival_date",
