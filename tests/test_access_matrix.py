@@ -110,6 +110,7 @@ DISCLOSURE_PENDING = "SECRET-DISCLOSURE-PENDING-5e3c"  # an item waiting for the
 OUTREACH_NOTES = "SECRET-OUTREACH-NOTES-6b2a"  # an outreach activity's notes (the 工作台账, 004 第六条2)
 OUTREACH_ATTACHMENT = "SECRET-OUTREACH-ATTACHMENT-0c4e"
 ISSUE_TEXT = "SECRET-ISSUE-TEXT-5a9d"  # a member of staff's mailbox letter (师生诉求)
+RECEPTION_SUMMARY = "SECRET-RECEPTION-SUMMARY-2e7b"  # what visitors raised on a reception day (接待日)
 
 SECRETS: dict[str, set[str]] = {
     # Talk notes: the participants and the office (DESIGN: communication/; pages, links and history alike).
@@ -134,6 +135,8 @@ SECRETS: dict[str, set[str]] = {
     OUTREACH_ATTACHMENT: {INVOLVED, OFFICE},
     # A mailbox letter: whoever wrote it (the member of staff), the leader it was sent to (李书记) and the office.
     ISSUE_TEXT: {STAFF, INVOLVED, OFFICE},
+    # A reception day's record: its duty leader (李书记) and the office; the public schedule shows only who and where.
+    RECEPTION_SUMMARY: {INVOLVED, OFFICE},
 }
 
 
@@ -340,7 +343,23 @@ def _outreach_world(world: World) -> dict[str, Any]:
         "contact": activity.leaders.get().linked_contacts.get(),
         "attachment": activity.attachments.get(),
         "issue": issue,
+        "reception": _reception_world(world, secretary),
     }
+
+
+def _reception_world(world: World, leader) -> Any:
+    from outreach.models import ReceptionDuty, ReceptionSession
+
+    ReceptionDuty.objects.create(leader=leader, place="文学院 201 室")
+    return ReceptionSession.objects.create(
+        date=dt.date(2026, 11, 23),
+        start_time=dt.time(15),
+        end_time=dt.time(17),
+        leader=leader,
+        place="文学院 201 室",
+        visitors=3,
+        summary=RECEPTION_SUMMARY,
+    )
 
 
 def _disclosure_world(world: World) -> dict[str, Any]:
@@ -527,6 +546,17 @@ TABLE: dict[str, list[Case]] = {
     # 师生诉求: anyone signed in writes to the mailbox and lists what they raised; an issue is seen by whoever raised
     # it, the leader handling it and the office (404 to anyone else).
     "outreach:mailbox": [Case("the mailbox", url("outreach:mailbox"), SIGNED_IN)],
+    # 校领导接待日: the schedule is public; the rota is the office's; a day's record its duty leader's and the office's.
+    "outreach:reception_schedule": [Case("reception schedule", url("outreach:reception_schedule"), EVERYONE)],
+    "outreach:reception_rota": [Case("reception rota", url("outreach:reception_rota"), OFFICE_ONLY)],
+    "outreach:reception_session": [
+        Case(
+            "a reception day",
+            url("outreach:reception_session", lambda w: w.outreach["reception"].pk),
+            PARTIES_ONLY,
+            shows=(RECEPTION_SUMMARY,),
+        )
+    ],
     "outreach:issue_list": [Case("issues", url("outreach:issue_list"), SIGNED_IN)],
     "outreach:issue_create": [Case("record an issue", url("outreach:issue_create"), LEADERS_AND_OFFICE)],
     "outreach:issue_detail": [
