@@ -327,10 +327,14 @@ def _new_sections(people: dict[int, Person], today: dt.date) -> dict[int, list[D
     if others:
         people.update(Person.objects.select_related("user").in_bulk(others))
     hashes = {section_hash(s) for sections in found.values() for s in sections}
+    # All three columns of the unique index (person, family, key_hash): with the family too the read takes only the
+    # rows it asks for, not every section ever sent to these people (years of a task's urgings).
     sent = set(
-        ReminderSectionSent.objects.filter(person_id__in=list(found), key_hash__in=hashes).values_list(
-            "person_id", "key_hash"
-        )
+        ReminderSectionSent.objects.filter(
+            person_id__in=list(found),
+            family__in={s.family for sections in found.values() for s in sections},
+            key_hash__in=hashes,
+        ).values_list("person_id", "key_hash")
     )
     return {
         person_id: new
