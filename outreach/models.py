@@ -7,20 +7,17 @@ Who may see what is decided in outreach/permissions.py; the querysets here only 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import RecordedModel
+from governance.storage import PrivateUploadTo, private_storage
 from governance.validators import MaxCharsValidator, validate_record_date
 
 NOTE_MAX = 5_000  # 活动情况, 听课记录
@@ -225,37 +222,12 @@ class Activity(RecordedModel):
             raise ValidationError(errors)
 
 
-@deconstructible
-class PrivateMediaStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_MEDIA_ROOT, read at use time; no public URL — served only by the
-    permission-checked download view (outreach:attachment_download)."""
-
-    @property
-    def base_location(self) -> str:  # type: ignore[override]
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self) -> str:  # type: ignore[override]
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):  # type: ignore[override]
-        return None
-
-
-private_storage = PrivateMediaStorage()
-
-
-def attachment_upload_to(instance: ActivityAttachment, filename: str) -> str:
-    """outreach/<year>/<random>/<original name>: names never collide and are never guessed."""
-    return f"outreach/{timezone.localdate().year}/{uuid.uuid4().hex}/{os.path.basename(filename)}"
-
-
 class ActivityAttachment(models.Model):
     activity = models.ForeignKey(
         Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(
-        _("文件"), storage=private_storage, upload_to=attachment_upload_to, max_length=255
+        _("文件"), storage=private_storage, upload_to=PrivateUploadTo("outreach"), max_length=255
     )
     name = models.CharField(_("附件名称"), max_length=200)
     uploaded_by = models.ForeignKey(
