@@ -6,17 +6,13 @@ disclosure.services, which record each step as an `ItemEvent` (who, when, why) a
 
 from __future__ import annotations
 
-import os
-import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -24,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from disclosure.sanitize import sanitize_html
 from governance.models.base import RecordedModel
+from governance.storage import PrivateUploadTo, private_storage
 from governance.validators import MaxCharsValidator
 
 
@@ -337,37 +334,12 @@ class ItemEvent(models.Model):
         return f"{self.item} · {self.get_action_display()}"
 
 
-@deconstructible
-class PrivateMediaStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_MEDIA_ROOT, read at use time; no public URL — served only by the
-    permission-checked download view (disclosure:attachment_download)."""
-
-    @property
-    def base_location(self) -> str:  # type: ignore[override]
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self) -> str:  # type: ignore[override]
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):  # type: ignore[override]
-        return None
-
-
-private_storage = PrivateMediaStorage()
-
-
-def attachment_upload_to(instance: ItemAttachment, filename: str) -> str:
-    """disclosure/<year>/<random>/<original name>: names never collide and are never guessed."""
-    return f"disclosure/{timezone.localdate().year}/{uuid.uuid4().hex}/{os.path.basename(filename)}"
-
-
 class ItemAttachment(models.Model):
     item = models.ForeignKey(
         DisclosureItem, verbose_name=_("公开事项"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(
-        _("文件"), storage=private_storage, upload_to=attachment_upload_to, max_length=255
+        _("文件"), storage=private_storage, upload_to=PrivateUploadTo("disclosure"), max_length=255
     )
     name = models.CharField(_("附件名称"), max_length=200)
     uploaded_by = models.ForeignKey(
