@@ -264,6 +264,7 @@ class IssueSource(models.TextChoices):
     MAILBOX = "mailbox", _("意见箱")  # 004 第五条7
     ACTIVITY = "activity", _("调研、座谈、走访中提出")  # 004 第六条3
     UNIT = "unit", _("联系单位反映")  # 004 第六条3—4
+    RECEPTION = "reception", _("校领导接待日")  # 004 第五条8: 听取意见建议，协调解决实际困难
 
 
 class IssueState(models.TextChoices):
@@ -289,6 +290,15 @@ class RaisedIssue(RecordedModel):
     activity = models.ForeignKey(
         Activity,
         verbose_name=_("提出问题的活动"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="issues",
+    )
+    # 004 第五条8: what a visitor raised on a reception day belongs to that day (the duty leader sees it there).
+    reception = models.ForeignKey(
+        "outreach.ReceptionSession",
+        verbose_name=_("提出问题的接待日"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

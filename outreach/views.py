@@ -483,9 +483,17 @@ class IssueCreateView(OutreachUserMixin, FormView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.activity = None
+        self.reception = None
         activity_id = parse_id(request.GET.get("activity") or request.POST.get("activity"))
         if activity_id and request.user.is_authenticated:
             self.activity = activities_visible_to(request.user).filter(pk=activity_id).first()
+        reception_id = parse_id(request.GET.get("reception") or request.POST.get("reception"))
+        if reception_id and request.user.is_authenticated and self.activity is None:
+            # 004 第五条8: a visitor's issue on a reception day; only that day's duty leader and the office.
+            session = ReceptionSession.objects.select_related("leader").filter(pk=reception_id).first()
+            if session is None or not services.can_record_session(request.user, session):
+                raise Http404(_("没有这条记录，或者您无权查看。"))
+            self.reception = session
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -502,11 +510,15 @@ class IssueCreateView(OutreachUserMixin, FormView):
             me = person_of(self.request.user)
             if me is not None and is_leader(self.request.user):
                 initial["owner"] = me.pk
+        elif self.reception is not None:
+            initial["owner"] = self.reception.leader_id  # the duty leader answers first (第五条8)
         return initial
 
     def form_valid(self, form: IssueRecordForm) -> HttpResponse:
         try:
-            issue = services.issue_record(by=self.request.user, activity=self.activity, **form.cleaned_data)
+            issue = services.issue_record(
+                by=self.request.user, activity=self.activity, reception=self.reception, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)
@@ -516,6 +528,7 @@ class IssueCreateView(OutreachUserMixin, FormView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["activity"] = self.activity
+        context["reception"] = self.reception
         context["office"] = is_office(self.request.user)
         return context
 
@@ -524,7 +537,7 @@ def _visible_issue_or_404(request: HttpRequest, pk: int) -> RaisedIssue:
     issue = (
         issues_visible_to(request.user)
         .filter(pk=pk)
-        .select_related("owner", "handling_unit", "unit", "activity", "raised_by")
+        .select_related("owner", "handling_unit", "unit", "activity", "reception__leader", "raised_by")
         .first()
     )
     if issue is None:
@@ -723,4 +736,5 @@ class ReceptionSessionView(LoginRequiredMixin, FormView):
         context["session"] = self.session
         context["office"] = is_office(self.request.user)
         context["held"] = self.session.date <= timezone.localdate()
+        context["issues"] = list(self.session.issues.select_related("owner").order_by("created_at", "pk"))
         return context

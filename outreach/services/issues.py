@@ -27,8 +27,10 @@ from outreach.models import (
     IssueSource,
     IssueState,
     RaisedIssue,
+    ReceptionSession,
 )
 from outreach.permissions import can_handle_issue, person_of
+from outreach.services.reception import can_record_session
 
 # Control characters other than tab and newline; text from a browser never needs them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -108,19 +110,32 @@ def issue_record(
     raiser: str,
     owner: Person | None,
     activity: Activity | None = None,
+    reception: ReceptionSession | None = None,
     unit: Organization | None = None,
 ) -> RaisedIssue:
     """An issue raised at a forum, a visit or by a linked unit (004 第六条3), recorded by the office or by a leader
-    who took part in the activity."""
+    who took part in the activity; or by a visitor on a reception day (004 第五条8), recorded by the office or that
+    day's duty leader."""
     me = person_of(by)
-    took_part = activity is not None and me is not None and activity.leaders.filter(pk=me.pk).exists()
-    if not (is_office(by) or took_part):
-        raise DomainError(_("只有党委办公室和参加该活动的班子成员可以登记活动中提出的问题。"))
+    if activity is not None and reception is not None:
+        raise DomainError(_("一条诉求只能来自一次活动或一个接待日。"))
+    if reception is not None:
+        if not can_record_session(by, reception):
+            raise DomainError(_("只有党委办公室和当班校领导可以登记接待日上提出的诉求。"))
+        if reception.date > timezone.localdate():
+            raise DomainError(_("接待日还没到，不能登记来访者提出的诉求。"))
+        source = IssueSource.RECEPTION
+    else:
+        took_part = activity is not None and me is not None and activity.leaders.filter(pk=me.pk).exists()
+        if not (is_office(by) or took_part):
+            raise DomainError(_("只有党委办公室和参加该活动的班子成员可以登记活动中提出的问题。"))
+        source = IssueSource.ACTIVITY if activity is not None else IssueSource.UNIT
     issue = RaisedIssue(
         title=clean_text(title)[:200],
         text=clean_text(text),
-        source=IssueSource.ACTIVITY if activity is not None else IssueSource.UNIT,
+        source=source,
         activity=activity,
+        reception=reception,
         raiser=clean_text(raiser)[:100],
         unit=unit,
         owner=owner,
