@@ -32,3 +32,27 @@ class ItemFilter(django_filters.FilterSet):
         for word in words:
             queryset = queryset.filter(Q(title__icontains=word) | Q(topic__icontains=word))
         return queryset
+
+
+class ArchiveFilter(django_filters.FilterSet):
+    """四（四）: the archive searched by year, category, scope and words of the title, topic or content."""
+
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    year = django_filters.NumberFilter(
+        label=_("年度"), field_name="publish_from", lookup_expr="year", min_value=2000, max_value=2100
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("类别"), choices=Category.choices, empty_label=_("全部类别")
+    )
+    scope = django_filters.ChoiceFilter(label=_("公开范围"), choices=Scope.choices, empty_label=_("全部范围"))
+
+    class Meta:
+        model = DisclosureItem
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(topic__icontains=word) | Q(content__icontains=word)
+            )
+        return queryset

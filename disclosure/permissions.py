@@ -10,8 +10,10 @@ is published (已公开, 已反馈处理) and inside its publication window, and
 - 全体党员: Party members (the role group 党员; leaders are Party members, governance.roles.is_party_member);
 - 党政领导干部: leaders (the role group 校领导/院领导).
 
-Items proposed, waiting for approval, returned, approved but not yet published, outside their window or archived
-are the office's only (党务公开工作办公室, 四（一）).
+Once an item that was published is archived (四（四）资料归档: after its handling was disclosed, or replaced by a new
+version, 三（一）4), the people of its scope keep seeing it, in the archive (/disclosure/archive/): what was disclosed to
+them stays on record. Items proposed, waiting for approval, returned, approved but not yet published or outside their
+window (and not archived) are the office's only (党务公开工作办公室, 四（一）).
 
 Committee members (校党委, 三（一）1: 报校党委批准) approve: the people holding a position on the university's leadership
 team today. They also see the items waiting for their approval (待审批, or a published item whose scope the office
@@ -58,7 +60,10 @@ def items_visible_to(user: Any, *, today: dt.date | None = None) -> QuerySet[Dis
     if is_office(user):
         return DisclosureItem.objects.all()
     today = today or timezone.localdate()
-    condition = _window_q(today) & Q(state__in=SHOWN_STATES, scope__in=viewer_scopes(user))
+    scopes = viewer_scopes(user)
+    condition = (_window_q(today) & Q(state__in=SHOWN_STATES, scope__in=scopes)) | Q(
+        state=ItemState.ARCHIVED, published_at__isnull=False, scope__in=scopes
+    )
     if is_committee_member(user):
         condition |= Q(state=ItemState.PENDING) | (Q(state__in=SHOWN_STATES) & ~Q(widen_to=""))
     return DisclosureItem.objects.filter(condition)
@@ -79,10 +84,17 @@ def can_view_item(user: Any, item: DisclosureItem) -> bool:
         item.state == ItemState.PENDING or (item.state in SHOWN_STATES and item.widen_to)
     ) and is_committee_member(user):
         return True
-    return (
-        item.state in SHOWN_STATES
-        and _in_window(item, timezone.localdate())
-        and item.scope in viewer_scopes(user)
+    if item.scope not in viewer_scopes(user):
+        return False
+    if item.state == ItemState.ARCHIVED:
+        return item.published_at is not None
+    return item.state in SHOWN_STATES and _in_window(item, timezone.localdate())
+
+
+def archive_q(*, today: dt.date) -> Q:
+    """四（四）: the archive — items archived after publication, and (for the office) items out of their window."""
+    return Q(state=ItemState.ARCHIVED, published_at__isnull=False) | (
+        Q(state__in=SHOWN_STATES) & Q(publish_until__lt=today)
     )
 
 

@@ -8,10 +8,17 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from disclosure.models import SHOWN_STATES, DisclosureItem, Feedback, ItemAttachment, ItemEvent, ItemState
-from disclosure.permissions import committee_members, items_visible_to, public_items, viewer_scopes
+from disclosure.permissions import (
+    archive_q,
+    committee_members,
+    items_visible_to,
+    public_items,
+    viewer_scopes,
+)
 from disclosure.sanitize import text_lines
 from governance.models import Organization, Person, Position, PositionKind
 from governance.roles import is_office
@@ -27,8 +34,25 @@ def _with_feedback_counts(queryset: QuerySet[DisclosureItem]) -> QuerySet[Disclo
 
 
 def items_for_list(user: Any) -> QuerySet[DisclosureItem]:
-    """The list page: what the user may see, newest first, with the feedback counts (one query)."""
-    return _with_feedback_counts(items_visible_to(user)).order_by("-publish_from", "-pk")
+    """The list page: what the user may see, newest first, with the feedback counts (one query). Everyone but the
+    office finds archived items in the archive, not here."""
+    queryset = items_visible_to(user)
+    if not is_office(user):
+        queryset = queryset.exclude(state=ItemState.ARCHIVED)
+    return _with_feedback_counts(queryset).order_by("-publish_from", "-pk")
+
+
+def archive_items(user: Any, *, today: dt.date | None = None) -> QuerySet[DisclosureItem]:
+    """四（四）资料归档: the archive page and its Excel register — what the user may see (the one visibility rule)
+    of the items archived after publication, replaced versions included, and for the office also the items past
+    their window; newest first, with the feedback counts, the approver and the newer version (one query)."""
+    today = today or timezone.localdate()
+    return (
+        _with_feedback_counts(items_visible_to(user, today=today).filter(archive_q(today=today)))
+        .select_related("approved_by")
+        .annotate(newer_version=Max("revisions__version"))
+        .order_by("-publish_from", "-version", "-pk")
+    )
 
 
 def public_page_items(*, today: dt.date | None = None) -> QuerySet[DisclosureItem]:

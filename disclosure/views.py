@@ -25,7 +25,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from disclosure import selectors, services
-from disclosure.filters import ItemFilter
+from disclosure.filters import ArchiveFilter, ItemFilter
 from disclosure.forms import (
     ApproveForm,
     CloseFeedbackForm,
@@ -113,6 +113,44 @@ class RegisterExportView(OfficeRequiredMixin, View):
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         filename = f"{_('党务公开登记簿')}-{timezone.localdate().isoformat()}.xlsx"
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
+
+
+class ArchiveView(FilteredListView):
+    """四（四）资料归档: the items archived after publication and the versions a re-disclosure replaced (三（一）4),
+    searchable by year, category, scope and text — each viewer sees what was disclosed to them (anyone: 社会; the
+    office: everything, also the items past their window). The office exports the same list as the register."""
+
+    template_name = "disclosure/archive.html"
+    context_object_name = "items"
+    paginate_by = PAGE_SIZE
+    filterset_class = ArchiveFilter
+
+    def get_queryset(self):
+        return selectors.archive_items(self.request.user)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["office"] = is_office(self.request.user)
+        return context
+
+
+class ArchiveExportView(OfficeRequiredMixin, View):
+    """The archive's register (四（四）) as an Excel workbook: the archive page's items, same filters, same order."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.http import content_disposition_header
+
+        from disclosure.register import register_workbook
+
+        queryset = selectors.archive_items(request.user)
+        items = list(ArchiveFilter(request.GET, queryset=queryset, request=request).qs)
+        content = register_workbook(items, computed_at=timezone.now())
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        filename = f"{_('党务公开档案登记簿')}-{timezone.localdate().isoformat()}.xlsx"
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
         return response
 
@@ -333,7 +371,8 @@ class ItemDetailView(TemplateView):
         ]
         context["can_edit"] = office and item.state in EDITABLE_STATES
         context["revision"] = selectors.revision_of(item, user)
-        context["newer"] = item.revisions.order_by("-version").first() if office else None
+        newer = item.revisions.order_by("-version").first()
+        context["newer"] = newer if newer is not None and can_view_item(user, newer) else None
         context["timeline"] = selectors.timeline(item) if can_see_timeline(user) else None
         context["feedback_open"] = item.state == ItemState.PUBLISHED
         context["feedback_form"] = (

@@ -51,7 +51,13 @@ def test_publishing_the_new_version_archives_the_old_one_and_keeps_both(publishe
     assert public.count("校领导接待日安排") == 1
     assert "已修订 · 第 2 版" in public
     assert "地点改在学生事务中心" in public
-    assert Client().get(published.get_absolute_url()).status_code == 302  # the archive is the office's
+    # 四（四）: the old version stays in the archive, for the scope it was disclosed to (here 社会: anyone).
+    old_page = Client().get(published.get_absolute_url())
+    assert old_page.status_code == 200
+    assert "地点在行政楼一楼" in old_page.content.decode()
+    assert "已归档（四（四））" in old_page.content.decode()
+    archive = Client().get(reverse("disclosure:archive")).content.decode()
+    assert "已由第 2 版替代" in archive
     office_client = Client()
     office_client.force_login(office)
     assert "地点在行政楼一楼" in office_client.get(published.get_absolute_url()).content.decode()
