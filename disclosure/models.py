@@ -301,6 +301,9 @@ class ItemAction(models.TextChoices):
     ARCHIVE = "archive", _("归档")
     REVISE = "revise", _("再公开（修订）")
     SUPERSEDE = "supersede", _("由新版本替代")
+    ASSIGN = "assign", _("意见分派给部门")
+    DEPARTMENT_RESPONSE = "department_response", _("登记部门研究落实情况")
+    ESCALATE = "escalate", _("意见上报校党委")
 
 
 class ItemEvent(models.Model):
@@ -389,6 +392,33 @@ class Feedback(RecordedModel):
         related_name="+",
     )
     responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    # 三（一）3: 及时反馈给相关部门进行研究落实，并说明情况 — the office hands the opinion to a department with a note and
+    # records what the department answered.
+    department = models.ForeignKey(
+        "governance.Organization",
+        verbose_name=_("承办部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assignment_note = models.TextField(_("分派说明"), blank=True, validators=[MaxCharsValidator(1000)])
+    assigned_at = models.DateTimeField(_("分派时间"), null=True, blank=True)
+    department_response = models.TextField(
+        _("部门研究落实情况"), blank=True, validators=[MaxCharsValidator(2000)]
+    )
+    department_responded_at = models.DateTimeField(_("部门答复时间"), null=True, blank=True)
+    # 四（三）: 涉及重要事项或重大问题的，要及时向上级汇报 — escalated to the committee, with who, when and why.
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    escalated_at = models.DateTimeField(_("上报校党委时间"), null=True, blank=True)
+    escalation_reason = models.TextField(_("上报理由"), blank=True, validators=[MaxCharsValidator(1000)])
 
     class Meta:
         verbose_name = _("意见反馈")
@@ -397,6 +427,7 @@ class Feedback(RecordedModel):
         indexes = [
             models.Index(fields=["item", "responded_at"], name="disclosure_feedback_open"),
             models.Index(fields=["author", "created_at"], name="disclosure_feedback_author"),
+            models.Index(fields=["escalated_at"], name="disclosure_feedback_escalated"),
         ]
 
     def __str__(self) -> str:
