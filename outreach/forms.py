@@ -287,6 +287,38 @@ class FeedbackForm(forms.Form):
     note = text_field(_("反馈情况"), 500, help_text=_("如：已电话告知学生代表答复内容"))
 
 
+class EscalateForm(forms.Form):
+    """提请上会 (004 第六条4: 提请学校党委会或校长办公会研究解决)."""
+
+    meeting_kind = forms.ChoiceField(
+        label=_("提请的会议"),
+        choices=[("party_committee", _("党委会/党委常委会")), ("administrative", _("校长办公会"))],
+        initial="administrative",
+    )
+    note = text_field(_("提请理由"), 500, rows=2, help_text=_("如：多个学院反映的共性难点问题"))
+
+
+class TaskForm(forms.Form):
+    """转为督办事项 (003 督查督办 第二条（四）; 第四条（一）立项登记: 承办单位、督办事项、办理时限、工作要求)."""
+
+    lead_unit = BoundedModelChoiceField(
+        label=_("主办单位"),
+        queryset=Organization.objects.none(),
+        error_messages={"required": _("请选择主办单位。")},
+    )
+    deadline = forms.DateField(
+        label=_("办理时限"), widget=DATE_WIDGET, error_messages={"required": _("请填写办理时限。")}
+    )
+    matter = text(
+        _("督办事项"), 5000, required=True, rows=3, error_messages={"required": _("请写明督办事项。")}
+    )
+    requirements = text(_("工作要求"), 5000, rows=2)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = units
+
+
 # --- 校领导接待日 ---------------------------------------------------------------------------------------------------
 
 

@@ -349,6 +349,25 @@ class RaisedIssue(RecordedModel):
     feedback_note = models.CharField(_("反馈情况"), max_length=500, blank=True)
     feedback_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # 004 第六条4: 必要时可作为议题提请学校党委会或校长办公会研究解决 — the agenda item communication keeps; and a task
+    # the 督查小组 supervises (003 督查督办 第二条（四）). Created only through those apps' services; the issue
+    # stays open until its raiser has been given feedback (件件有回音).
+    agenda_item = models.ForeignKey(
+        "communication.AgendaItem",
+        verbose_name=_("提请上会的议题"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    supervised_task = models.ForeignKey(
+        "supervision.SupervisedTask",
+        verbose_name=_("督办事项"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("师生诉求")
@@ -367,6 +386,8 @@ class IssueEventKind(models.TextChoices):
     RAISED = "raised", _("提出")
     ASSIGNED = "assigned", _("分送")
     TRANSFERRED = "transferred", _("移交")
+    ESCALATED = "escalated", _("提请上会")  # 004 第六条4
+    TASKED = "tasked", _("转为督办事项")  # 003 督查督办 第二条（四）
     ANSWERED = "answered", _("答复")
     FEEDBACK = "feedback", _("向反映人反馈")
     CLOSED = "closed", _("办结")

@@ -37,12 +37,14 @@ from outreach.forms import (
     AssignForm,
     ContactForm,
     EndContactForm,
+    EscalateForm,
     FeedbackForm,
     IssueRecordForm,
     MailboxForm,
     RotaGenerateForm,
     SessionRecordForm,
     SwapForm,
+    TaskForm,
     TransferForm,
     apply_errors,
 )
@@ -537,7 +539,16 @@ def _visible_issue_or_404(request: HttpRequest, pk: int) -> RaisedIssue:
     issue = (
         issues_visible_to(request.user)
         .filter(pk=pk)
-        .select_related("owner", "handling_unit", "unit", "activity", "reception__leader", "raised_by")
+        .select_related(
+            "owner",
+            "handling_unit",
+            "unit",
+            "activity",
+            "reception__leader",
+            "raised_by",
+            "agenda_item",
+            "supervised_task",
+        )
         .first()
     )
     if issue is None:
@@ -545,7 +556,8 @@ def _visible_issue_or_404(request: HttpRequest, pk: int) -> RaisedIssue:
     return issue
 
 
-ISSUE_ACTIONS = ("answer", "transfer", "assign", "feedback", "close")
+ISSUE_ACTIONS = ("answer", "transfer", "assign", "feedback", "close", "escalate", "task")
+TASK_UNIT_KINDS = (Organization.Kind.COLLEGE, Organization.Kind.DEPARTMENT)  # 主办单位: 学院或职能部门
 
 
 class IssueDetailView(LoginRequiredMixin, TemplateView):
@@ -565,6 +577,13 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
                 bound["feedback"],
                 prefix="feedback",
                 initial={"channel": "portal" if self.issue.raised_by_id else "face"},
+            ),
+            "escalate": EscalateForm(bound["escalate"], prefix="escalate"),
+            "task": TaskForm(
+                bound["task"],
+                prefix="task",
+                units=_units().filter(kind__in=TASK_UNIT_KINDS),
+                initial={"lead_unit": self.issue.handling_unit_id, "matter": self.issue.text},
             ),
         }
 
@@ -594,6 +613,11 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
         action = request.POST.get("action", "")
         if action not in ISSUE_ACTIONS:
             raise PermissionDenied(_("无法识别的操作。"))
+        if action in ("escalate", "task") and not is_office(request.user):
+            # 001 三（三）: the office prepares agenda items; 督查督办 第四条（一）: the 督查小组 registers tasks.
+            raise PermissionDenied(
+                _("议题和督办事项由党委办公室列入、立项，请向党委办公室提请（004 第六条4）。")
+            )
         forms = self.forms(request.POST, action)
         form = forms.get(action)
         try:
@@ -611,6 +635,12 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
             elif action == "assign":
                 services.issue_assign(issue, by=request.user, **form.cleaned_data)
                 done = _("已分送。")
+            elif action == "escalate":
+                services.issue_escalate(issue, by=request.user, **form.cleaned_data)
+                done = _("已列为议题，按议题的程序征求意见、安排上会。诉求在向反映人反馈后才能办结。")
+            elif action == "task":
+                services.issue_to_task(issue, by=request.user, **form.cleaned_data)
+                done = _("已转为督办事项。诉求在向反映人反馈后才能办结。")
             else:
                 services.issue_feedback(issue, by=request.user, **form.cleaned_data)
                 done = _("已登记反馈。")

@@ -3,6 +3,7 @@
 
 from outreach.services.activities import record_activity, team_organization_of, update_activity
 from outreach.services.contacts import assign_contact, end_contact
+from outreach.services.escalation import issue_escalate, issue_to_task
 from outreach.services.festivals import festival_date, festival_near, upcoming_festivals
 from outreach.services.issues import (
     issue_answer,
@@ -37,8 +38,10 @@ __all__ = [
     "issue_answer",
     "issue_assign",
     "issue_close",
+    "issue_escalate",
     "issue_feedback",
     "issue_record",
+    "issue_to_task",
     "issue_transfer",
     "mailbox_limits",
     "mailbox_raise",

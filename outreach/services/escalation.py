@@ -1,0 +1,150 @@
+"""An issue that a leader cannot settle alone goes on: escalated to an agenda item of the 党委会 or 校长办公会 (004 第六条4:
+对基层单位反映……共性难点问题，必要时可作为议题提请学校党委会或校长办公会研究解决), or turned into a task the 督查小组
+supervises (003《校党委工作落实督查督办工作制度》第二条（四）: 其他需要督查督办的事项; 第三条（二）专项督查).
+
+Only through communication.services and supervision.services (import-linter contract
+`outreach-communication-supervision`): the agenda item and the task are made by those apps' own services, with their
+rules and refusals; the issue keeps a link to what was made, and the made record names the issue and its page. Both
+are prepared by the office — agenda items by the office (communication: 001 三（三）), tasks by the 督查小组 (003
+督查督办 第四条（一）立项登记) — on the proposal of the leader in charge, who stays the agenda item's proposer and the
+task's responsible leader. Neither closes the issue: it is closed only after its raiser has been given feedback
+(件件有回音; 004 第六条4: 及时向基层单位反馈进展情况)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communication.services.agenda import agenda_item_create
+from governance.errors import DomainError
+from governance.models import Organization, Person, Position
+from governance.roles import is_office
+from outreach.models import IssueEvent, IssueEventKind, IssueState, RaisedIssue
+from supervision.services.tasks import task_register
+
+# 004 第六条4 names exactly these two meetings (communication's MeetingKind values, passed as strings: outreach
+# reads no other app's models).
+ESCALATION_MEETING_KINDS = ("party_committee", "administrative")
+# 003 督查督办 第二条（四）其他需要督查督办的事项; 第三条（二）专项督查: 领导批示、交办的工作, 视任务要求不定期进行.
+TASK_SOURCE = "leader"
+TASK_KIND = "special"
+
+
+def _issue_locked(issue: RaisedIssue, by: Any, message: str) -> tuple[RaisedIssue, Person]:
+    if not is_office(by):
+        raise DomainError(message)
+    issue = RaisedIssue.objects.select_for_update().select_related("owner", "unit").get(pk=issue.pk)
+    if issue.state == IssueState.CLOSED:
+        raise DomainError(_("这条诉求已办结。"))
+    if issue.owner is None:
+        raise DomainError(_("请先把诉求分送承办校领导（004 第五条7），再由其提请。"))
+    return issue, issue.owner
+
+
+def _reference(issue: RaisedIssue) -> str:
+    """What the agenda item or the task says about where it came from: the issue's number, source and page."""
+    unit = f"（{issue.unit.name}）" if issue.unit_id and issue.unit else ""
+    return _("来源：师生诉求 #%(pk)d（%(source)s%(unit)s，%(day)s 提出），诉求页：%(url)s") % {
+        "pk": issue.pk,
+        "source": issue.get_source_display(),
+        "unit": unit,
+        "day": timezone.localtime(issue.created_at).date().isoformat(),
+        "url": issue.get_absolute_url(),
+    }
+
+
+def _university_of(person: Person) -> Organization | None:
+    position = (
+        Position.objects.active_on(timezone.localdate())
+        .filter(person=person, team__organization__kind=Organization.Kind.UNIVERSITY)
+        .select_related("team__organization")
+        .first()
+    )
+    return position.team.organization if position is not None else None
+
+
+@transaction.atomic
+def issue_escalate(issue: RaisedIssue, *, by: Any, meeting_kind: str, note: str = "") -> RaisedIssue:
+    """提请上会 (004 第六条4): an agenda item of the 党委会 or 校长办公会, proposed by the leader in charge; its
+    consultation and scheduling then follow communication's rules (001 三（三）)."""
+    issue, owner = _issue_locked(
+        issue, by, _("议题由党委办公室列入（001 三（三）），请承办校领导向党委办公室提请。")
+    )
+    if issue.agenda_item_id:
+        raise DomainError(_("这条诉求已提请上会。"))
+    if meeting_kind not in ESCALATION_MEETING_KINDS:
+        raise DomainError({"meeting_kind": [_("请选择党委会或校长办公会（004 第六条4）。")]})
+    university = _university_of(owner)
+    if university is None:
+        raise DomainError(_("承办人不是现任校领导，不能以其名义提请学校会议研究。请先移交给校领导。"))
+    note = note.strip()
+    description = "\n\n".join(part for part in (issue.text, note, _reference(issue)) if part)
+    item = agenda_item_create(
+        created_by=by,
+        organization=university,
+        title=issue.title,
+        meeting_kind=meeting_kind,
+        proposer=owner,
+        description=description,
+    )
+    issue.agenda_item = item
+    issue.save(update_fields=["agenda_item", "updated_at"])
+    IssueEvent.objects.create(
+        issue=issue,
+        kind=IssueEventKind.ESCALATED,
+        by=by,
+        to_person=owner,
+        note=(item.get_meeting_kind_display() + (f"：{note}" if note else ""))[:500],
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_to_task(
+    issue: RaisedIssue,
+    *,
+    by: Any,
+    lead_unit: Organization,
+    deadline: dt.date,
+    matter: str,
+    requirements: str = "",
+) -> RaisedIssue:
+    """转为督办事项 (003 督查督办 第二条（四）, 第三条（二）专项督查): the 督查小组 registers a task for the unit that must
+    solve it, the leader in charge as its responsible leader; supervision numbers, notifies and urges it."""
+    issue, owner = _issue_locked(
+        issue, by, _("督办事项由督查小组（党委办公室）立项登记（督查督办 第四条（一））。")
+    )
+    if issue.supervised_task_id:
+        raise DomainError(_("这条诉求已转为督办事项。"))
+    today = timezone.localdate()
+    if deadline is None or deadline <= today:
+        raise DomainError({"deadline": [_("办理时限须晚于今天。")]})
+    if not matter.strip():
+        raise DomainError({"matter": [_("请写明督办事项。")]})
+    task = task_register(
+        registered_by=by,
+        title=issue.title,
+        source=TASK_SOURCE,
+        kind=TASK_KIND,
+        assigned_on=today,
+        lead_unit=lead_unit,
+        leader=owner,
+        matter=matter,
+        deadline=deadline,
+        requirements=requirements,
+        source_detail=_reference(issue)[:200],
+    )
+    issue.supervised_task = task
+    issue.save(update_fields=["supervised_task", "updated_at"])
+    IssueEvent.objects.create(
+        issue=issue,
+        kind=IssueEventKind.TASKED,
+        by=by,
+        to_unit=lead_unit,
+        note=_("督办编号 %(number)s，办理时限 %(deadline)s") % {"number": task.number, "deadline": deadline},
+    )
+    return issue
