@@ -149,6 +149,36 @@ def tasks_for_list(user: Any) -> QuerySet[SupervisedTask]:
     )
 
 
+def page_of(page: QuerySet[SupervisedTask]) -> list[SupervisedTask]:
+    """A list page's tasks read in two steps: the page's ids first (the permission scope and the filters, sorted on
+    the order columns alone), then those 50 rows with what they show. Sorting a unit's whole set of tasks — gathered
+    through the lead-unit, leader and co-unit indexes, some 850 at 20,000 tasks — with every shown column took
+    1.9 ms in SQLite; sorting the ids takes 0.8 and reading 50 rows by key 0.1 (bench/results.md, supervision)."""
+    ids = list(page.values_list("pk", flat=True))
+    by_id = {
+        task.pk: task
+        for task in SupervisedTask.objects.filter(pk__in=ids)
+        .select_related("lead_unit", "leader")
+        .only(*LIST_FIELDS)
+        .order_by()
+    }
+    # The co-units' names only (list_rows joins them), not an Organization object each.
+    co_units: dict[int, list[str]] = defaultdict(list)
+    for task_id, name, short_name in (
+        SupervisedTask.co_units.through.objects.filter(supervisedtask_id__in=ids)
+        .order_by("organization__order", "organization__code")
+        .values_list("supervisedtask_id", "organization__name", "organization__short_name")
+    ):
+        co_units[task_id].append(short_name or name)
+    rows = []
+    for pk in ids:
+        if pk in by_id:
+            task = by_id[pk]
+            task.co_unit_names = "、".join(co_units.get(pk, ()))  # type: ignore[attr-defined]
+            rows.append(task)
+    return rows
+
+
 def list_rows(tasks: Sequence[SupervisedTask], today: dt.date) -> list[SupervisedTask]:
     """A list page's tasks (from tasks_for_list), each with its colour (with_colours), its e-mail urging rounds
     (`urged`, `urged_text`) and what its row shows — link, state and source labels, deadline and badge — worked out
@@ -170,6 +200,8 @@ def list_rows(tasks: Sequence[SupervisedTask], today: dt.date) -> list[Supervise
         task.deadline_text = task.deadline.isoformat()  # type: ignore[attr-defined]
         task.badge_class = COLOUR_BADGES.get(task.colour_code, "")  # type: ignore[attr-defined]
         task.badge_text = badge_text(task)  # type: ignore[attr-defined]
+        if hasattr(task, "co_unit_names"):  # page_of read the names
+            continue
         # The prefetched co-units, read as permissions._co_unit_ids does (a `.all()` a row clones a queryset).
         co_units = getattr(task, "_prefetched_objects_cache", {}).get("co_units")
         if co_units is None:

@@ -88,7 +88,7 @@ class TaskListView(SupervisionUserMixin, FilteredListView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context["tasks"] = selectors.list_rows(context["tasks"], timezone.localdate())
+        context["tasks"] = selectors.list_rows(selectors.page_of(context["tasks"]), timezone.localdate())
         context["office"] = is_office(self.request.user)
         context["unit_view"] = not context["office"] and bool(unit_ids_of(self.request.user))
         context["can_see_stats"] = context["office"] or is_leader(self.request.user)
