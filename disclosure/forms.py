@@ -145,6 +145,40 @@ class ResponseForm(forms.Form):
     response = text(_("答复"), 2000, required=True, rows=2, error_messages={"required": _("请填写答复。")})
 
 
+class AssignForm(forms.Form):
+    """三（一）3: hand an opinion to a department. `departments` are (id, name) pairs, read once for the page."""
+
+    feedback = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    department = forms.TypedChoiceField(
+        label=_("承办部门"), coerce=int, error_messages={"required": _("请选择承办部门。")}
+    )
+    note = text(_("说明"), 1000, rows=2)
+
+    def __init__(self, *args: Any, departments: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", "---------"), *departments]
+
+
+class DepartmentResponseForm(forms.Form):
+    feedback = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    response = text(
+        _("部门研究落实情况"),
+        2000,
+        required=True,
+        rows=2,
+        error_messages={"required": _("请填写部门的研究落实情况。")},
+    )
+
+
+class EscalateForm(forms.Form):
+    """四（三）: 涉及重要事项或重大问题的，要及时向上级汇报."""
+
+    feedback = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = text(
+        _("上报理由"), 1000, required=True, rows=2, error_messages={"required": _("请写明上报校党委的理由。")}
+    )
+
+
 class WidenRequestForm(forms.Form):
     """三: 先党内、后党外 — the office asks to widen a published item's scope."""
 

@@ -74,10 +74,21 @@ def item_for_detail(pk: int) -> DisclosureItem:
             Prefetch("attachments", queryset=ItemAttachment.objects.order_by("uploaded_at", "pk")),
             Prefetch(
                 "feedback",
-                queryset=Feedback.objects.select_related("responded_by").order_by("created_at", "pk"),
+                queryset=Feedback.objects.select_related(
+                    "responded_by", "department", "escalated_by"
+                ).order_by("created_at", "pk"),
             ),
         )
         .get(pk=pk)
+    )
+
+
+def departments() -> list[tuple[int, str]]:
+    """三（一）3 相关部门: the functional departments and colleges an opinion may be handed to (one query)."""
+    return list(
+        Organization.objects.filter(kind__in=(Organization.Kind.DEPARTMENT, Organization.Kind.COLLEGE))
+        .order_by("kind", "name", "pk")
+        .values_list("pk", "name")
     )
 
 
@@ -217,10 +228,25 @@ class LeaderPanel:
     pending: list[DisclosureItem] = field(default_factory=list)
     pending_total: int = 0
     widening: list[DisclosureItem] = field(default_factory=list)  # 先党内、后党外: a wider scope asked for
+    escalated: list[Feedback] = field(
+        default_factory=list
+    )  # 四（三）: important opinions reported to the committee
+    escalated_total: int = 0
+
+
+def escalated_feedback() -> list[Feedback]:
+    """四（三）: the opinions the office reported to the committee, on items not yet archived, newest first (one
+    query; escalations are few)."""
+    return list(
+        Feedback.objects.filter(escalated_at__isnull=False)
+        .exclude(item__state=ItemState.ARCHIVED)
+        .select_related("item", "escalated_by", "department")
+        .order_by("-escalated_at", "-pk")
+    )
 
 
 def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
-    """Two queries: whether the person is on the university's team, and the items waiting."""
+    """Three queries: whether the person is on the university's team, the items waiting, the escalated opinions."""
     if not committee_members(today=today).filter(pk=person.pk).exists():
         return LeaderPanel()
     waiting = list(
@@ -232,8 +258,13 @@ def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
     )
     pending = [i for i in waiting if i.state == ItemState.PENDING]
     widening = [i for i in waiting if i.state != ItemState.PENDING]
+    escalated = escalated_feedback()
     return LeaderPanel(
-        pending=pending[:PANEL_ITEMS], pending_total=len(waiting), widening=widening[:PANEL_ITEMS]
+        pending=pending[:PANEL_ITEMS],
+        pending_total=len(waiting),
+        widening=widening[:PANEL_ITEMS],
+        escalated=escalated[:PANEL_ITEMS],
+        escalated_total=len(escalated),
     )
 
 

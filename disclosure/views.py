@@ -28,7 +28,10 @@ from disclosure import selectors, services
 from disclosure.filters import ArchiveFilter, ItemFilter
 from disclosure.forms import (
     ApproveForm,
+    AssignForm,
     CloseFeedbackForm,
+    DepartmentResponseForm,
+    EscalateForm,
     FeedbackForm,
     ItemForm,
     NoteForm,
@@ -53,6 +56,7 @@ from disclosure.models import (
 from disclosure.permissions import can_see_timeline, can_view_item, is_committee_member
 from governance.access import OfficeRequiredMixin
 from governance.filters import FilteredListView
+from governance.models import Organization
 from governance.roles import is_office
 from governance.views import FamilyRegulationsView
 
@@ -381,7 +385,9 @@ class ItemDetailView(TemplateView):
             else None
         )
         context["response_errors"] = bound.get("response")
+        context["step_errors"] = bound.get("step")
         context["can_respond"] = office and item.state in (ItemState.PUBLISHED, ItemState.RESPONDED)
+        context["departments"] = selectors.departments() if context["can_respond"] else []
         return context
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -393,6 +399,8 @@ class ItemDetailView(TemplateView):
             return self._feedback(request, item)
         if action == "response":
             return self._response(request, item)
+        if action in FEEDBACK_STEPS:
+            return self._feedback_step(request, item, action)
         if action not in available_actions(user, item):
             if action in ACTION_FORMS:
                 messages.error(
@@ -470,6 +478,25 @@ class ItemDetailView(TemplateView):
                 return HttpResponseRedirect(item.get_absolute_url() + "#feedback")
         return self.render_to_response(self.get_context_data(bound_forms={FEEDBACK: form}))
 
+    def _feedback_step(self, request: HttpRequest, item: DisclosureItem, action: str) -> HttpResponse:
+        """The office's handling of an opinion: to a department, the department's answer, up to the committee."""
+        if not is_office(request.user):
+            raise Http404
+        form = _feedback_step_form(action, request.POST)
+        if form.is_valid():
+            feedback = Feedback.objects.filter(pk=form.cleaned_data["feedback"], item=item).first()
+            if feedback is None:
+                raise Http404
+            try:
+                message = _feedback_step_run(action, feedback, request.user, form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, message)
+                return HttpResponseRedirect(f"{item.get_absolute_url()}#feedback-{feedback.pk}")
+        step = {"id": request.POST.get("feedback"), "action": action, "form": form}
+        return self.render_to_response(self.get_context_data(bound_forms={"step": step}))
+
     def _response(self, request: HttpRequest, item: DisclosureItem) -> HttpResponse:
         if not is_office(request.user):
             raise Http404
@@ -493,6 +520,29 @@ class ItemDetailView(TemplateView):
                 bound_forms={"response": {"id": request.POST.get("feedback"), "form": form}}
             )
         )
+
+
+FEEDBACK_STEPS = ("assign", "department_response", "escalate")
+
+
+def _feedback_step_form(action: str, data: Any) -> Any:
+    if action == "assign":
+        return AssignForm(data, departments=selectors.departments())
+    if action == "department_response":
+        return DepartmentResponseForm(data)
+    return EscalateForm(data)
+
+
+def _feedback_step_run(action: str, feedback: Feedback, user: Any, data: dict) -> str:
+    if action == "assign":
+        department = Organization.objects.get(pk=data["department"])
+        services.feedback_assign(feedback=feedback, user=user, department=department, note=data["note"])
+        return _("已分派给%(department)s研究落实（三（一）3）。") % {"department": department.name}
+    if action == "department_response":
+        services.feedback_record_department_response(feedback=feedback, user=user, response=data["response"])
+        return _("已登记部门的研究落实情况，提出人会收到邮件。")
+    services.feedback_escalate(feedback=feedback, user=user, reason=data["reason"])
+    return _("已上报校党委，校党委成员会收到邮件并在首页看到（四（三））。")
 
 
 class ItemHistoryView(LoginRequiredMixin, TemplateView):

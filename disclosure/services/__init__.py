@@ -3,7 +3,14 @@ full_clean, in a transaction). Refusals are `governance.errors.DomainError`s wit
 
 from governance.errors import DomainError
 
-from .feedback import FEEDBACK_LIMIT, feedback_leave, feedback_respond
+from .feedback import (
+    FEEDBACK_LIMIT,
+    feedback_assign,
+    feedback_escalate,
+    feedback_leave,
+    feedback_record_department_response,
+    feedback_respond,
+)
 from .items import (
     item_approve,
     item_archive,
@@ -20,7 +27,10 @@ from .widening import scope_widen_decide, scope_widen_request
 __all__ = [
     "FEEDBACK_LIMIT",
     "DomainError",
+    "feedback_assign",
+    "feedback_escalate",
     "feedback_leave",
+    "feedback_record_department_response",
     "feedback_respond",
     "item_approve",
     "item_archive",

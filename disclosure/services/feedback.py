@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from disclosure.models import DisclosureItem, Feedback, ItemAction, ItemState
-from disclosure.permissions import can_view_item
+from disclosure.permissions import can_view_item, committee_members
 from disclosure.sanitize import plain_text
 from governance.errors import DomainError, clean_or_refuse
+from governance.models import Organization
 from governance.roles import is_office
 from governance.services.reminders import site_link
 
@@ -25,6 +26,7 @@ from .items import actor_name, mail_after_commit, record_event
 FEEDBACK_LIMIT = 5
 FEEDBACK_WINDOW = dt.timedelta(hours=1)
 MAX_FEEDBACK_CHARS = 2000
+MAX_NOTE_CHARS = 1000
 
 
 @transaction.atomic
@@ -90,6 +92,116 @@ def feedback_respond(*, feedback: Feedback, user: Any, response: str) -> Feedbac
             _("您的意见：%(text)s") % {"text": feedback.text}
             + "\n"
             + _("党务公开工作办公室的答复：%(response)s") % {"response": cleaned}
+            + "\n"
+            + f"{_('链接')}：{site_link(feedback.item.get_absolute_url())}",
+        )
+    return feedback
+
+
+def _office_feedback(feedback: Feedback, user: Any) -> Feedback:
+    """The opinion, locked, for a step only the office takes while its item collects or answers opinions."""
+    if not is_office(user):
+        raise DomainError(_("意见由党务公开工作办公室收集整理和办理（三（一）3、四（三））。"))
+    feedback = (
+        Feedback.objects.select_for_update()
+        .select_related("item", "author", "department")
+        .get(pk=feedback.pk)
+    )
+    if feedback.item.state not in (ItemState.PUBLISHED, ItemState.RESPONDED):
+        raise DomainError(
+            _("“%(state)s”的事项不能再办理意见。") % {"state": feedback.item.get_state_display()}
+        )
+    return feedback
+
+
+@transaction.atomic
+def feedback_assign(*, feedback: Feedback, user: Any, department: Organization, note: str = "") -> Feedback:
+    """三（一）3: 及时反馈给相关部门进行研究落实 — the office hands the opinion to a department (a college or a
+    functional department) with a note; handing it on again to another department is recorded the same way."""
+    feedback = _office_feedback(feedback, user)
+    if department.kind not in (Organization.Kind.DEPARTMENT, Organization.Kind.COLLEGE):
+        raise DomainError({"department": _("请选择职能部门或学院。")})
+    cleaned = plain_text(note)
+    if len(cleaned) > MAX_NOTE_CHARS:
+        raise DomainError({"note": _("说明最多 %(n)d 字。") % {"n": MAX_NOTE_CHARS}})
+    feedback.department = department
+    feedback.assignment_note = cleaned
+    feedback.assigned_at = timezone.now()
+    feedback.department_response = ""
+    feedback.department_responded_at = None
+    clean_or_refuse(feedback)
+    feedback._history_user = user  # type: ignore[attr-defined]
+    feedback.save()
+    record_event(
+        feedback.item,
+        action=ItemAction.ASSIGN,
+        user=user,
+        note=f"{department.name}：{cleaned}" if cleaned else department.name,
+    )
+    return feedback
+
+
+@transaction.atomic
+def feedback_record_department_response(*, feedback: Feedback, user: Any, response: str) -> Feedback:
+    """三（一）3: 研究落实，并说明情况 — the office records what the department it handed the opinion to answered. The
+    person who raised it sees it on the item's page and is emailed."""
+    feedback = _office_feedback(feedback, user)
+    if feedback.department_id is None:
+        raise DomainError(_("请先把意见分派给承办部门。"))
+    cleaned = plain_text(response)
+    if not cleaned:
+        raise DomainError({"response": _("请填写部门的研究落实情况。")})
+    if len(cleaned) > MAX_FEEDBACK_CHARS:
+        raise DomainError({"response": _("答复最多 %(n)d 字。") % {"n": MAX_FEEDBACK_CHARS}})
+    feedback.department_response = cleaned
+    feedback.department_responded_at = timezone.now()
+    clean_or_refuse(feedback)
+    feedback._history_user = user  # type: ignore[attr-defined]
+    feedback.save()
+    department = feedback.department.name if feedback.department else ""
+    record_event(
+        feedback.item, action=ItemAction.DEPARTMENT_RESPONSE, user=user, note=f"{department}：{cleaned}"
+    )
+    with override(settings.LANGUAGE_CODE):
+        mail_after_commit(
+            [feedback.author.email],
+            _("您对党务公开事项的意见有了部门答复：%(title)s") % {"title": feedback.item.title},
+            _("您的意见：%(text)s") % {"text": feedback.text}
+            + "\n"
+            + _("%(department)s的研究落实情况：%(response)s")
+            % {"department": department, "response": cleaned}
+            + "\n"
+            + f"{_('链接')}：{site_link(feedback.item.get_absolute_url())}",
+        )
+    return feedback
+
+
+@transaction.atomic
+def feedback_escalate(*, feedback: Feedback, user: Any, reason: str) -> Feedback:
+    """四（三）: 涉及重要事项或重大问题的，要及时向上级汇报 — the office escalates an important opinion to the committee
+    (校党委) with its reason; who and when are recorded, the committee members are emailed and see it on their home."""
+    feedback = _office_feedback(feedback, user)
+    if feedback.escalated_at is not None:
+        raise DomainError(_("该意见已经上报校党委。"))
+    cleaned = plain_text(reason)
+    if not cleaned:
+        raise DomainError({"reason": _("请写明上报校党委的理由。")})
+    if len(cleaned) > MAX_NOTE_CHARS:
+        raise DomainError({"reason": _("理由最多 %(n)d 字。") % {"n": MAX_NOTE_CHARS}})
+    feedback.escalated_by = user
+    feedback.escalated_at = timezone.now()
+    feedback.escalation_reason = cleaned
+    clean_or_refuse(feedback)
+    feedback._history_user = user  # type: ignore[attr-defined]
+    feedback.save()
+    record_event(feedback.item, action=ItemAction.ESCALATE, user=user, note=cleaned)
+    with override(settings.LANGUAGE_CODE):
+        mail_after_commit(
+            [p.contact_email for p in committee_members().select_related("user")],
+            _("党务公开意见上报校党委：%(title)s") % {"title": feedback.item.title},
+            _("意见：%(text)s") % {"text": feedback.text}
+            + "\n"
+            + _("上报理由（四（三））：%(reason)s") % {"reason": cleaned}
             + "\n"
             + f"{_('链接')}：{site_link(feedback.item.get_absolute_url())}",
         )
