@@ -422,7 +422,12 @@ class TaskEvent(models.Model):
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["task", "at"], name="taskevent_task_at")]
+        indexes = [
+            models.Index(fields=["task", "at"], name="taskevent_task_at"),
+            # The statistics' returns (第四条（四）) of a year's tasks: the few return events, not every event of 4,000
+            # tasks (7.6 → 2.2 ms at 20,000 tasks and 130,000 events).
+            models.Index(fields=["action", "task"], name="taskevent_action_task"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task.number} · {self.get_action_display()}"
