@@ -28,6 +28,9 @@ class Spec:
     feedback: tuple[tuple[str, str, bool, str], ...] = ()  # (username, text, anonymous, answer or "")
     widen_to: str = ""  # 先党内、后党外: a wider scope the office asks for, waiting for the committee
     revised: str = ""  # 三（一）4 再公开: the content of a second version, published (the first is archived)
+    follow_up_days_ago: int = (
+        0  # 三（三）阶段性工作: the follow-up date, before today (negative: still to come)
+    )
 
 
 SPECS = (
@@ -98,6 +101,7 @@ SPECS = (
         10,
         "<p>校领导班子召开专题民主生活会，班子成员逐一开展批评和自我批评。</p>",
         widen_to=Scope.MEMBERS,
+        follow_up_days_ago=12,
     ),
     Spec(
         "党委中心组学习情况（第四季度）",
@@ -131,6 +135,7 @@ SPECS = (
         ItemState.RETURNED,
         -7,
         "本年度全校共发展党员若干名。",
+        follow_up_days_ago=3,  # the phase ended three days ago and the item was returned: the office is reminded
     ),
     Spec(
         "校领导接待日安排",
@@ -171,6 +176,11 @@ def demo_records_seed(context: DemoContext) -> int:
             form=spec.form,
             publish_from=context.today - dt.timedelta(days=spec.days_ago),
             publish_until=None,
+            follow_up_on=(
+                context.today - dt.timedelta(days=spec.follow_up_days_ago)
+                if spec.nature == Nature.PHASE
+                else None
+            ),
         )
         made += 1
         _walk(item, spec, office=office, approver=approver)

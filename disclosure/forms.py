@@ -91,6 +91,14 @@ class ItemForm(forms.Form):
     publish_until = forms.DateField(
         label=_("公开截止日期"), widget=DATE_WIDGET, required=False, help_text=_("长期公开则留空")
     )
+    follow_up_on = forms.DateField(
+        label=_("跟进日期（阶段性工作）"),
+        widget=DATE_WIDGET,
+        required=False,
+        help_text=_(
+            "阶段性工作预计完成的日期：过了这一天仍未公开，每日提醒邮件提醒党委办公室一次（三（三））"
+        ),
+    )
     files = MultipleFileField(label=_("附件"), required=False)
     note = text(_("修改说明"), 2000, rows=2, help_text=_("已批准的事项修改后须重新报批，请说明改了什么"))
 

@@ -174,6 +174,16 @@ class DisclosureItem(ConcurrentTransitionMixin, RecordedModel):
     form = models.CharField(_("公开形式"), max_length=20, choices=Form.choices, default=Form.WEBSITE)
     publish_from = models.DateField(_("公开开始日期"))
     publish_until = models.DateField(_("公开截止日期"), null=True, blank=True, help_text=_("长期公开则留空"))
+    # 三（三）: 阶段性工作完成后立即公开 — registered with a phase of work: the day it should be done; if it passes with
+    # the item not yet published, the office is reminded once (disclosure/timing.py).
+    follow_up_on = models.DateField(
+        _("跟进日期"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "阶段性工作预计完成的日期：过了这一天仍未公开，每日提醒邮件提醒党委办公室一次（三（三））"
+        ),
+    )
     state = FSMField(
         _("状态"), default=ItemState.PROPOSED, choices=ItemState.choices, protected=True, max_length=20
     )

@@ -3,11 +3,10 @@ sections of the daily reminder email, for the office's people (党务公开工�
 
 - in the last REMIND_DAYS days of a calendar quarter in which no routine work (常规性工作) has been disclosed yet:
   once per quarter (the section's key names the quarter, so the digest does not repeat it the next day);
+- a phase of work (阶段性工作, 完成后立即公开) whose follow-up date, registered with the work, has passed while its item
+  is still not published: once per item (the section's key names the item);
 - a published item whose window closes within FEEDBACK_DAYS days (or has closed) with opinions not yet answered
-  (三（一）3: 公开期间……及时反馈): once per set of such items.
-
-Not yet: the reminder that a phase of work (阶段性工作) ended without its disclosure, which needs the follow-up date
-registered with the work."""
+  (三（一）3: 公开期间……及时反馈): once per set of such items."""
 
 from __future__ import annotations
 
@@ -62,6 +61,43 @@ def _routine_section(today: dt.date) -> DigestSection | None:
     )
 
 
+def _phase_sections(today: dt.date) -> list[DigestSection]:
+    """三（三）: 阶段性工作完成后立即公开 — the follow-up date has passed and the item was never published. A new version
+    of a published item (三（一）4) is not a phase left undisclosed: its work was disclosed already."""
+    items = (
+        DisclosureItem.objects.filter(
+            nature=Nature.PHASE,
+            follow_up_on__lt=today,
+            published_at__isnull=True,
+            previous__isnull=True,
+        )
+        .only("id", "title", "follow_up_on", "state")
+        .order_by("follow_up_on", "pk")
+    )
+    return [
+        DigestSection(
+            family=FAMILY,
+            title=gettext("党务公开：阶段性工作完成后尚未公开（三（三））"),
+            lines=(
+                DigestLine(
+                    text=item.title,
+                    url=reverse("disclosure:item_detail", args=[item.pk]),
+                    detail=gettext(
+                        "跟进日期 %(on)s 已过，事项仍为“%(state)s”；阶段性工作完成后立即公开"
+                        "（《校党委党务公开工作制度》三（三））。"
+                    )
+                    % {
+                        "on": date_format(item.follow_up_on, "DATE_FORMAT"),
+                        "state": item.get_state_display(),
+                    },
+                ),
+            ),
+            key=f"phase:{item.pk}",
+        )
+        for item in items
+    ]
+
+
 def _feedback_section(today: dt.date) -> DigestSection | None:
     items = list(
         DisclosureItem.objects.filter(
@@ -95,8 +131,9 @@ def _feedback_section(today: dt.date) -> DigestSection | None:
 
 def digest_sections(people: Sequence[Person], today: dt.date) -> dict[int, list[DigestSection]]:
     """The sections above for every person whose login is in the office's group (they need not sit on a team).
-    Three queries at most."""
-    sections = [s for s in (_routine_section(today), _feedback_section(today)) if s is not None]
+    Four queries at most."""
+    found = (_routine_section(today), *_phase_sections(today), _feedback_section(today))
+    sections = [s for s in found if s is not None]
     if not sections:
         return {}
     office_people = Person.objects.filter(user__groups__name=OFFICE, user__is_active=True).values_list(

@@ -28,6 +28,7 @@ from disclosure.models import (
     ItemAttachment,
     ItemEvent,
     ItemState,
+    Nature,
 )
 from disclosure.permissions import committee_members, person_of
 from disclosure.sanitize import plain_text, sanitize_html
@@ -135,6 +136,13 @@ def _assign(item: DisclosureItem, fields: dict[str, Any]) -> None:
         setattr(item, name, value)
     if not item.content:
         raise DomainError({"content": _("请填写公开内容（清除不安全的标记后为空）。")})
+    # 三（三）: 阶段性工作完成后立即公开 — a phase of work is registered with the day to follow it up.
+    if item.nature != Nature.PHASE:
+        item.follow_up_on = None
+    elif item.follow_up_on is None:
+        raise DomainError(
+            {"follow_up_on": _("阶段性工作须填写跟进日期（三（三）：阶段性工作完成后立即公开）。")}
+        )
 
 
 ITEM_FIELDS = (
@@ -147,6 +155,7 @@ ITEM_FIELDS = (
     "form",
     "publish_from",
     "publish_until",
+    "follow_up_on",
 )
 
 

@@ -20,7 +20,7 @@ from governance.roles import is_office
 
 from .items import _locked, _save, record_event
 
-COPIED = ("title", "content", "category", "topic", "nature", "scope", "form", "publish_until")
+COPIED = ("title", "content", "category", "topic", "nature", "scope", "form", "publish_until", "follow_up_on")
 
 
 def open_revision(item: DisclosureItem) -> DisclosureItem | None:

@@ -99,7 +99,9 @@ def test_a_material_edit_after_approval_needs_approval_again(office, approver):
 
 def test_an_edit_that_changes_only_the_form_or_nature_keeps_the_approval(office, approver):
     item = walk(propose(office), ItemState.APPROVED, office=office, approver=approver)
-    item = services.item_update(item=item, user=office, nature=Nature.PHASE, form="website")
+    item = services.item_update(
+        item=item, user=office, nature=Nature.PHASE, follow_up_on=TODAY, form="website"
+    )
     assert item.state == ItemState.APPROVED
     assert item.approved_by is not None
 
