@@ -7,7 +7,8 @@ the families have to say:
 
 - navigation: `label`, `index_url` and `nav_visible(user)` (the 业务模块 menu and the home page's module cards);
 - the leader's home panel and the office home's 今日关注 panel: a selector with a constant number of queries and
-  a template that receives its result as `panel` (`leader_panel`, `office_panel`);
+  a template that receives its result as `panel` (`leader_panel`, `office_panel`); `member_panel` likewise on the
+  home of everyone else signed in (Party members and staff), selected with their login: `select(user, today=...)`;
 - `calendar_items(person, start, end)`: the person's events for the iCalendar feed, as plain `CalendarItem`s;
 - `digest_sections(people, today)`: sections of the one daily reminder email a person gets, by person id (`people`
   are the core's candidates, the people on a leadership team; a family may also return sections for others, such as
@@ -37,7 +38,7 @@ Text = str | Promise  # a plain or a lazily translated string
 class Panel:
     """A home-page panel: `select(...)` reads (a constant number of queries) and `template` renders its result,
     which it receives as `panel`. Leader panels are called `select(person, today=...)`, office panels
-    `select(today=...)`. `order` sorts panels of several families (smaller first)."""
+    `select(today=...)`, member panels `select(user, today=...)`. `order` sorts panels of several families (smaller first)."""
 
     template: str
     select: Callable[..., Any]
@@ -124,6 +125,9 @@ class Family:
     nav_visible: Callable[[Any], bool] = lambda user: bool(user.is_authenticated)
     leader_panel: Panel | None = None
     office_panel: Panel | None = None
+    member_panel: Panel | None = (
+        None  # the home of a Party member or a member of staff (neither office nor leader)
+    )
     calendar_items: Callable[[Any, dt.date, dt.date], Sequence[CalendarItem]] | None = None
     digest_sections: Callable[[Sequence[Any], dt.date], Mapping[int, Sequence[DigestSection]]] | None = None
     evidence_sources: tuple[Any, ...] = ()

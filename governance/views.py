@@ -75,6 +75,16 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 render=lambda: self._render_leader_home(user, today),
                 organizations=organizations_of_user(user),
             )
+        else:
+            # Party members and staff: each family's panel of what it has for them (a constant number of queries).
+            context["panels"] = [
+                {
+                    "family": f,
+                    "template": f.member_panel.template,
+                    "panel": f.member_panel.select(user, today=today),
+                }
+                for f in _with_panel("member_panel")
+            ]
         return context
 
     def _render_office_today(self, today) -> str:

@@ -117,6 +117,28 @@ def test_the_leader_home_shows_each_familys_panel_in_order(client, registry, sam
     assert page.index("张书记，今天是01-08") < page.index("第二个面板")
 
 
+def test_a_party_members_and_a_staff_members_home_show_each_familys_member_panel(
+    client, registry, sample_templates
+):
+    families.register(
+        sample(
+            member_panel=Panel(
+                "sample_family/leader_panel.html",
+                select=lambda user, today: {"greeting": f"{user.username}，今天是{today:%m-%d}"},
+            ),
+        )
+    )
+    families.register(
+        sample("leader_only", leader_panel=Panel("sample_family/leader_panel.html", select=dict))
+    )
+    with time_machine.travel(at(FRIDAY), tick=False):
+        for username, group in (("dangyuan", roles.PARTY_MEMBERS), ("jiaozhigong", roles.STAFF)):
+            client.force_login(UserFactory(username=username, groups=[group]))
+            page = client.get(reverse("home")).text
+            assert f"{username}，今天是01-08" in page
+            assert page.count("member-panels") == 1
+
+
 def test_the_office_home_shows_each_familys_attention_panel_and_admin_cards(
     client, registry, sample_templates
 ):
