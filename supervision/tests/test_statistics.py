@@ -136,3 +136,31 @@ def test_the_statistics_page_runs_a_constant_number_of_queries(
         services.urging_record(task=task, user=office, channel="letter")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_on_time_and_the_days_to_complete_go_by_the_day_in_beijing(office, unit, leader):
+    """Submitted at 23:30 Beijing time on the deadline is on time; at 00:30 the next day it is late, though both are
+    the same day in UTC (the database compares the Beijing date, supervision.statistics.LocalDate)."""
+    utc = dt.UTC
+    times = {
+        "当天深夜报结": dt.datetime(2026, 3, 10, 15, 30, tzinfo=utc),  # 2026-03-10 23:30 Beijing
+        "次日凌晨报结": dt.datetime(2026, 3, 10, 16, 30, tzinfo=utc),  # 2026-03-11 00:30 Beijing
+    }
+    for title, at in times.items():
+        task = walk(
+            register(
+                office,
+                lead_unit=unit,
+                leader=leader,
+                title=title,
+                assigned_on=dt.date(2026, 3, 1),
+                deadline=dt.date(2026, 3, 10),
+            ),
+            "completed",
+            office=office,
+        )
+        SupervisedTask.objects.filter(pk=task.pk).update(submitted_at=at, completed_at=at)
+    stats = statistics(SupervisedTask.objects.all(), year=2026, today=TODAY)
+    mine = next(r for r in stats.units if r.key == unit.pk)
+    assert (mine.completed, mine.on_time, mine.late) == (2, 1, 1)
+    assert mine.days_total == 9 + 10  # completed on 10 and on 11 March in Beijing, assigned 1 March
