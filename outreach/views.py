@@ -24,7 +24,7 @@ from django.views.generic import FormView, TemplateView
 from governance.access import OfficeRequiredMixin
 from governance.filters import FilteredListView
 from governance.forms import parse_id
-from governance.models import ObligationRule, Organization, Semester
+from governance.models import ObligationRule, Organization, Person, Semester
 from governance.roles import is_leader, is_office
 from governance.selectors.obligations import RecordPeriod, record_period
 from governance.views import FamilyRegulationsView
@@ -767,4 +767,99 @@ class ReceptionSessionView(LoginRequiredMixin, FormView):
         context["office"] = is_office(self.request.user)
         context["held"] = self.session.date <= timezone.localdate()
         context["issues"] = list(self.session.issues.select_related("owner").order_by("created_at", "pk"))
+        return context
+
+
+# --- 工作台账 (004 第六条2) and the assessment group's summary (第六条1) ------------------------------------------------
+
+
+def _year_of(request: HttpRequest) -> int:
+    from outreach.ledger import year_key
+
+    today = timezone.localdate()
+    key = parse_id(request.GET.get("year"))
+    current = year_key(today)
+    return key if key and current - 20 <= key <= current else current
+
+
+def _year_choices() -> list[int]:
+    from outreach.ledger import year_key
+
+    current = year_key(timezone.localdate())
+    return list(range(current, current - 5, -1))
+
+
+class LedgerHomeView(OutreachUserMixin, View):
+    """/outreach/ledger/: a leader's own ledger; the office's summary across leaders."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if is_office(request.user):
+            return HttpResponseRedirect(reverse("outreach:assessment"))
+        person = person_of(request.user)
+        if person is None:
+            raise PermissionDenied(_("联系基层台账仅对党委办公室和班子成员开放。"))
+        return HttpResponseRedirect(reverse("outreach:ledger", args=[person.pk]))
+
+
+class LedgerAccessMixin(OutreachUserMixin):
+    """A leader's ledger: the leader and the office (004 第六条2); anyone else gets no page, whatever the URL."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and may_record(request.user):
+            me = person_of(request.user)
+            if not is_office(request.user) and (me is None or me.pk != kwargs["person_pk"]):
+                raise Http404(_("没有这条记录，或者您无权查看。"))
+            self.person = get_object_or_404(Person, pk=kwargs["person_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def book(self):
+        from outreach.ledger import ledger, year_span
+
+        return ledger(self.person, year_span(_year_of(self.request)))
+
+
+class LedgerView(LedgerAccessMixin, TemplateView):
+    """The ledger page, also its print version (A4 print CSS): every activity, every issue, totals and the rules."""
+
+    template_name = "outreach/ledger.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["book"] = self.book()
+        context["years"] = _year_choices()
+        context["office"] = is_office(self.request.user)
+        return context
+
+
+class LedgerExportView(LedgerAccessMixin, View):
+    """The ledger as an Excel workbook: the page's activities, totals and rules."""
+
+    def get(self, request: HttpRequest, person_pk: int) -> HttpResponse:
+        from django.utils.http import content_disposition_header
+
+        from outreach.export import ledger_workbook
+
+        book = self.book()
+        response = HttpResponse(
+            ledger_workbook(book),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"{_('联系基层工作台账')}-{book.person.name}-{book.span.key}.xlsx"
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
+
+
+class AssessmentView(OfficeRequiredMixin, TemplateView):
+    """考核小组的学年汇总 (004 第六条1): every university leader's activities by kind, 听课 hours, rules met, with a
+    chart drawn on the server."""
+
+    template_name = "outreach/assessment.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        from outreach.ledger import summary, year_span
+
+        context = super().get_context_data(**kwargs)
+        context["summary"] = summary(year_span(_year_of(self.request)))
+        context["years"] = _year_choices()
+        context["office"] = True
         return context
