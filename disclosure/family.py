@@ -1,5 +1,6 @@
 """The disclosure family's registration with the core (governance.families): its menu entry (every signed-in user:
-everyone may be in some item's scope), the office's and the committee members' home panels, the office's timing
+everyone may be in some item's scope), the home panels of the office, the committee members and the Party members
+and staff (最新党务公开), the office's timing
 reminders in the daily email (三（三）, disclosure/timing.py), demo records, admin shortcuts and the models whose
 changes change pages."""
 
@@ -31,6 +32,7 @@ FAMILY = Family(
     order=30,
     leader_panel=Panel("disclosure/includes/leader_panel.html", select=selectors.leader_panel, order=30),
     office_panel=Panel("disclosure/includes/office_panel.html", select=selectors.office_panel, order=30),
+    member_panel=Panel("disclosure/includes/member_panel.html", select=selectors.member_panel, order=30),
     digest_sections=digest_sections,
     demo=demo,
     watched={

@@ -268,6 +268,40 @@ def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
     )
 
 
+@dataclass
+class MemberPanel:
+    """最新党务公开 on a Party member's or a member of staff's home: the latest items disclosed to them now (三（二）,
+    through the one visibility rule) and the opinions they left, with whether they were answered."""
+
+    latest: list[DisclosureItem]
+    my_feedback: list[Feedback]
+
+
+def member_panel(user: Any, *, today: dt.date) -> MemberPanel:
+    """Two queries, whatever the numbers."""
+    latest = list(
+        items_for_list(user)
+        .only("id", "title", "category", "scope", "publish_from", "version", "state")
+        .order_by("-publish_from", "-pk")[:PANEL_ITEMS]
+    )
+    mine = list(
+        Feedback.objects.filter(author_id=user.pk)
+        .select_related("item")
+        .only(
+            "id",
+            "text",
+            "created_at",
+            "responded_at",
+            "department_responded_at",
+            "item__id",
+            "item__title",
+            "item__state",
+        )
+        .order_by("-created_at", "-pk")[:PANEL_ITEMS]
+    )
+    return MemberPanel(latest=latest, my_feedback=mine)
+
+
 def organizations_touched(item: Any) -> None:
     """An item or an opinion may change the home pages of the office and of every committee member."""
     return None
