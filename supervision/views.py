@@ -260,7 +260,12 @@ class TaskDetailView(SupervisionUserMixin, TemplateView):
         actions = available_actions(user, task)
         bound = kwargs.get("bound_forms", {})
         context["task"] = task
-        context["timeline"] = selectors.timeline(task)
+        # 第四条（三）: the latest e-mail urging rounds, the older ones counted; ?urgings=all lists every round.
+        context["all_urgings"] = self.request.GET.get("urgings") == "all"
+        context["recent_urgings"] = selectors.RECENT_URGING_ROUNDS
+        context["timeline"] = selectors.timeline(
+            task, recent_urgings=None if context["all_urgings"] else selectors.RECENT_URGING_ROUNDS
+        )
         context["actions"] = [
             {
                 "name": a,
