@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py            # build var/bench/bench.sqlite3 if missing, measure, write results.md
     .venv/bin/python bench/run.py --rebuild  # build the data set again first
     .venv/bin/python bench/run.py --profile dashboard-college-cold   # cProfile + slowest SQL of one page
+    .venv/bin/python bench/run.py --disclosure-only   # the disclosure public page and archive (issue 11) only
 
 It builds (once) a SQLite database of a university with 20 colleges and five years of meetings and talks
 (bench/dataset.py), then measures with django.test.Client, as the real users, each page's SQL query count and its
@@ -1037,6 +1038,195 @@ def profile(key: str, *, sql: int = 12, rows: int = 35) -> None:
         print(f"  {float(q['time']) * 1000:8.1f} ms  {q['sql'][:600]}")
 
 
+# --- disclosure (issue 11) ------------------------------------------------------------------------------------------
+
+# The disclosure family's pages are measured on their own copy of the main database with 10,000 disclosure items added
+# (bench/disclosure_data.py), like the supervision pages, so neither the pages above nor the supervision copy change.
+DISC_DB_PATH = BENCH_VAR / "bench-disclosure.sqlite3"
+DISC_META_PATH = BENCH_VAR / "bench-disclosure.json"
+DISCLOSURE_HEADING = "## Disclosure (issue 11)"
+# × floor: the public page (issue 11: ≤ 5× the floor). The archive has no target in the issue: its figures are reported.
+TARGETS.update({"disc-public": 5.0})
+
+
+def ensure_disclosure_database(main_meta: dict, *, rebuild: bool) -> dict:
+    """The disclosure copy: the main database as built (`main_meta`) plus bench/disclosure_data.py, built unless one
+    of this version, made from the same main build, is present. Leaves the connection on it."""
+    import shutil
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import dataset, disclosure_data
+
+    wanted = {"version": disclosure_data.VERSION, "main_built_at": main_meta["built_at"]}
+    meta = json.loads(DISC_META_PATH.read_text()) if DISC_META_PATH.exists() else None
+    if not rebuild and meta and DISC_DB_PATH.exists() and {k: meta.get(k) for k in wanted} == wanted:
+        _use_database(DISC_DB_PATH)
+        call_command("migrate", interactive=False, verbosity=0)
+        meta["reused"] = True
+        print(f"Reusing {_shown(DISC_DB_PATH)}")
+        return meta
+    print(
+        f"Building {DISC_DB_PATH.name} (the main database + disclosure data set v{disclosure_data.VERSION}) ..."
+    )
+    started = time.perf_counter()
+    _use_database(DB_PATH)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{DISC_DB_PATH}{suffix}").unlink(missing_ok=True)
+    DISC_META_PATH.unlink(missing_ok=True)
+    shutil.copyfile(DB_PATH, DISC_DB_PATH)
+    _use_database(DISC_DB_PATH)
+    call_command("migrate", interactive=False, verbosity=0)
+    copy_s = time.perf_counter() - started
+    print(f"  copy and migrate: {copy_s:.1f} s")
+    office_id = get_user_model().objects.get(username=dataset.office_username()).pk
+    steps = disclosure_data.build(today=TODAY, office_user_id=office_id)
+    meta = {
+        **wanted,
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - started, 1),
+        "steps": [["copy and migrate", round(copy_s, 1)]] + [[n, round(s, 1)] for n, s in steps],
+        "counts": disclosure_data.counts(),
+    }
+    DISC_META_PATH.write_text(json.dumps(meta, ensure_ascii=False, indent=2))
+    meta["reused"] = False
+    return meta
+
+
+def _disclosure_users() -> dict[str, tuple[str, str]]:
+    from bench import dataset, disclosure_data
+
+    return {
+        "office": (dataset.office_username(), "党委办公室 office"),
+        "member": (disclosure_data.MEMBER_USERNAME, "党员 a Party member"),
+    }
+
+
+def _disclosure_pages() -> list[Page]:
+    floor, anon, office, member = (
+        "/__bench__/floor/",
+        "disc-floor-anonymous",
+        "disc-floor-office",
+        "disc-floor-member",
+    )
+    archive_search = "/disclosure/archive/?year=2024&q=%E6%95%B4%E6%94%B9"  # 整改
+    # fmt: off
+    return [
+        Page(anon, "floor: base.html, empty, no login", "anonymous", "/__bench__/floor/public/"),
+        Page(office, "floor: base.html, empty", "office", floor),
+        Page(member, "floor: base.html, empty", "member", floor),
+        Page("disc-public", "public page /disclosure/public/ (社会, no login)", "anonymous", "/disclosure/public/",
+             "disc-public", floor=anon),
+        Page("disc-public-cold", "public page, after a change (computed afresh)", "anonymous", "/disclosure/public/",
+             "info", "*", floor=anon),
+        Page("disc-feed", "Atom feed /disclosure/public/feed/", "anonymous", "/disclosure/public/feed/", "info",
+             floor=anon),
+        Page("disc-archive-office", "archive /disclosure/archive/ (everything)", "office", "/disclosure/archive/",
+             "disc-archive", floor=office),
+        Page("disc-archive-office-search", "archive, ?year=2024&q=整改 (a search)", "office", archive_search,
+             "disc-archive", floor=office),
+        Page("disc-archive-member", "archive /disclosure/archive/ (a member's scopes)", "member",
+             "/disclosure/archive/", "disc-archive", floor=member),
+        Page("disc-archive-anonymous", "archive /disclosure/archive/ (社会 only)", "anonymous",
+             "/disclosure/archive/", "disc-archive", floor=anon),
+    ]
+    # fmt: on
+
+
+@dataclass
+class DisclosureResult:
+    meta: dict
+    pages: list[Page]
+
+
+def measure_disclosure(main_meta: dict, args, wanted: set[str] | None) -> DisclosureResult:
+    """Phase three: the public page and the archive at 10,000 items, on the disclosure copy."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    meta = ensure_disclosure_database(main_meta, rebuild=args.rebuild)
+    cache.clear()  # the other databases' pages and data stamps are not this database's
+    clients = {**_clients(_disclosure_users()), "anonymous": Client()}
+    pages = _disclosure_pages()
+    if wanted:
+        pages = [p for p in pages if p.key in wanted or p.kind == "floor"]
+    for page in pages:
+        print(f"  measuring {page.key} ...", flush=True)
+        measure_page(page, clients[page.who], requests=args.requests, warmups=args.warmups,
+                     budget_s=args.page_budget)  # fmt: skip
+    _use_database(DB_PATH)  # the supervision phase copies the main database from there
+    return DisclosureResult(meta=meta, pages=pages)
+
+
+def render_disclosure(disc: DisclosureResult, args) -> tuple[str, list[str]]:
+    """The results' disclosure section (between the main report and the supervision section)."""
+    by_key = {p.key: p for p in disc.pages}
+    verdicts, misses = _verdicts(disc.pages, None)
+    lines = [
+        DISCLOSURE_HEADING,
+        "",
+        f"Measured on `{DISC_DB_PATH.name}`, a copy of the main database with the disclosure data set added "
+        f"(bench/disclosure_data.py), so the pages above keep their data. {args.requests} timed requests per page "
+        f"after {args.warmups} warm-ups, server {args.clock} time; each page as a ratio to the floor page of the same "
+        "user (for the visitor without a login, base.html without login) measured on this copy in this run. Target "
+        f"(issue 11): the public page ≤ {TARGETS['disc-public']:.0f}× the floor (served warm, from the fragment cache, "
+        "as repeated visits are; the cold row computes it after a data change before every request). The archive "
+        "has no target in the issue; its figures are reported.",
+        "",
+        "| page | as | SQL queries | median ms | p95 ms | n | × floor | target | | KB |",
+        "|---|---|--:|--:|--:|--:|--:|--:|---|--:|",
+    ]
+    for page in disc.pages:
+        floor = by_key.get(_floor_of(page))
+        ratio = page.median_ms / floor.median_ms if floor and page is not floor else None
+        target = _target(page)
+        lines.append(
+            f"| {page.label} | {page.who} | {page.queries} | {page.median_ms:.1f} | {page.p95_ms:.1f} | "
+            f"{len(page.samples)} | {'' if ratio is None else f'{ratio:.1f}×'} | "
+            f"{'' if target is None else f'≤ {target:.0f}×'} | {verdicts.get(page.key, '')} | {page.size_kb:.0f} |"
+        )
+    meta = disc.meta
+    lines += ["", "### Data set (added to the main one)", ""]
+    lines += [f"- {name}: {count:,}" for name, count in meta.get("counts", {}).items()]
+    lines += [
+        f"- built {meta.get('built_at')} in {meta.get('build_seconds')} s"
+        f"{' (reused this run)' if meta.get('reused') else ''}",
+        f"- database file: {DISC_DB_PATH.stat().st_size / 1e6:.0f} MB",
+        "",
+        "### Targets missed (disclosure)",
+        "",
+        *([f"- {m}" for m in misses] or ["None."]),
+        "",
+    ]
+    return "\n".join(lines), misses
+
+
+def print_disclosure(disc: DisclosureResult) -> None:
+    by_key = {p.key: p for p in disc.pages}
+    verdicts, _misses = _verdicts(disc.pages, None)
+    print("\nDisclosure (issue 11), on the disclosure copy:")
+    for page in disc.pages:
+        floor = by_key.get(_floor_of(page))
+        ratio = f"{page.median_ms / floor.median_ms:5.1f}×" if floor and page is not floor else "      "
+        print(
+            f"  {page.key:28} {page.queries:3} q  {page.median_ms:7.1f} ms  {ratio}  {verdicts.get(page.key, '')}"
+        )
+
+
+def write_disclosure_section(section: str) -> None:
+    """Replace (or add) the disclosure section of results.md, just before the supervision section; the rest stays."""
+    text = RESULTS_PATH.read_text(encoding="utf-8") if RESULTS_PATH.exists() else "# Benchmark results\n"
+    head, _, tail = text.partition("\n" + SUPERVISION_HEADING)
+    tail = f"\n{SUPERVISION_HEADING}{tail}" if _ else ""
+    head = head.split("\n" + DISCLOSURE_HEADING)[0].rstrip("\n")
+    RESULTS_PATH.write_text(f"{head}\n\n{section.rstrip()}\n{tail}", encoding="utf-8")
+
+
 # --- main -----------------------------------------------------------------------------------------------------------
 
 
@@ -1062,6 +1252,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the supervision pages and the reminder job with urgings (issue 9)")  # fmt: skip
     parser.add_argument("--supervision-only", action="store_true",
                         help="measure only the supervision part; rewrite only its section of results.md")  # fmt: skip
+    parser.add_argument("--no-disclosure", action="store_true",
+                        help="skip the disclosure public page and archive (issue 11)")  # fmt: skip
+    parser.add_argument("--disclosure-only", action="store_true",
+                        help="measure only the disclosure part; rewrite only its section of results.md")  # fmt: skip
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="wall-clock time (default) or this process's CPU time (steadier on a busy machine)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -1084,7 +1278,7 @@ def main(argv: list[str] | None = None) -> int:
             profile(args.profile)
             return 0
         clients = _clients()
-        pages = [] if args.supervision_only else _pages()
+        pages = [] if args.supervision_only or args.disclosure_only else _pages()
         wanted = set(args.pages.split(",")) if args.pages else None
         if wanted:
             main_keys = {p.key for p in pages}
@@ -1103,20 +1297,41 @@ def main(argv: list[str] | None = None) -> int:
                 budget_s=args.page_budget,
             )
         reminders = None
-        if not args.supervision_only and (not wanted or "reminders" in wanted):
+        if not (args.supervision_only or args.disclosure_only) and (not wanted or "reminders" in wanted):
             print("  measuring the reminder job ...", flush=True)
             reminders = measure_reminders(runs=args.reminder_runs, budget_s=60.0)
+        disc = None
+        disc_keys = {p.key for p in _disclosure_pages()}
+        if args.disclosure_only or (
+            not args.no_disclosure and not args.supervision_only and (not wanted or wanted & disc_keys)
+        ):
+            disc = measure_disclosure(meta, args, wanted)
+        if args.disclosure_only:
+            elapsed = time.perf_counter() - started
+            section, disc_misses = render_disclosure(disc, args)
+            print_disclosure(disc)
+            if not args.no_write:
+                write_disclosure_section(section)
+                print(
+                    f"\nWrote the disclosure section of {RESULTS_PATH.relative_to(ROOT)} (run {elapsed:.0f} s)."
+                )
+            if disc_misses:
+                print("\nTargets missed:\n  " + "\n  ".join(disc_misses))
+            return 1 if disc_misses else 0
         sup = None
         sup_keys = {p.key for p in _supervision_pages()} | {"urging"}
         if not args.no_supervision and (not wanted or wanted & sup_keys):
             sup = measure_supervision(meta, args, wanted)
     elapsed = time.perf_counter() - started
+    disc_section, disc_misses = render_disclosure(disc, args) if disc else ("", [])
+    if disc:
+        print_disclosure(disc)
     sup_section, sup_misses = render_supervision(sup, args) if sup else ("", [])
     if sup:
         print_supervision(sup)
     if args.supervision_only:
         if not args.no_write and sup:
-            write_supervision_section(sup_section)
+            write_supervision_section(sup_section)  # keeps the disclosure section, which stands before it
             print(
                 f"\nWrote the supervision section of {RESULTS_PATH.relative_to(ROOT)} (run {elapsed:.0f} s)."
             )
@@ -1125,6 +1340,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if sup_misses else 0
     print_table(pages, reminders)
     report, misses = render(pages, reminders, meta, _machine(), args, elapsed)
+    if disc:
+        report = f"{report.rstrip()}\n\n{disc_section}"
+        misses = [*misses, *disc_misses]
     if sup:
         report = f"{report.rstrip()}\n\n{sup_section}"
         misses = [*misses, *sup_misses]
@@ -1143,4 +1361,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if "--outreach-only" in sys.argv[1:]:
+        # The outreach section (issue 10): its own copy of the database and its own part of results.md.
+        sys.path.insert(0, str(ROOT))
+        from bench.outreach_bench import main as outreach_main
+
+        sys.exit(outreach_main(sys.argv[1:]))
     sys.exit(main())

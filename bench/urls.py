@@ -12,7 +12,14 @@ class FloorView(LoginRequiredMixin, TemplateView):
     template_name = "base.html"
 
 
+class PublicFloorView(TemplateView):
+    """The floor of a page that needs no login (the disclosure public page): base.html, empty, for a visitor."""
+
+    template_name = "base.html"
+
+
 urlpatterns = [
     path("__bench__/floor/", FloorView.as_view(), name="bench_floor"),
+    path("__bench__/floor/public/", PublicFloorView.as_view(), name="bench_floor_public"),
     path("", include("governance.urls")),
 ]

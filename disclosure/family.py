@@ -38,6 +38,7 @@ FAMILY = Family(
     watched={
         "disclosure.disclosureitem": selectors.organizations_touched,
         "disclosure.feedback": selectors.organizations_touched,
+        "disclosure.itemattachment": selectors.organizations_touched,
     },
     admin_cards=(
         AdminCard(

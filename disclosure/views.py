@@ -16,6 +16,7 @@ from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -58,6 +59,7 @@ from governance.access import OfficeRequiredMixin
 from governance.filters import FilteredListView
 from governance.models import Organization
 from governance.roles import is_office
+from governance.services.freshness import cached_fragment
 from governance.views import FamilyRegulationsView
 
 PAGE_SIZE = 50
@@ -136,6 +138,8 @@ class ArchiveView(FilteredListView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
+        context["items"] = list(context["items"])
+        selectors.mark_newer_versions(context["items"])
         context["office"] = is_office(self.request.user)
         return context
 
@@ -148,7 +152,7 @@ class ArchiveExportView(OfficeRequiredMixin, View):
 
         from disclosure.register import register_workbook
 
-        queryset = selectors.archive_items(request.user)
+        queryset = selectors.archive_register_items(request.user)
         items = list(ArchiveFilter(request.GET, queryset=queryset, request=request).qs)
         content = register_workbook(items, computed_at=timezone.now())
         response = HttpResponse(
@@ -166,8 +170,20 @@ class PublicListView(TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context["items"] = list(selectors.public_page_items()[:100])
-        context["group"] = selectors.leading_group(today=timezone.localdate())
+        today = timezone.localdate()
+        # The same for every visitor: cached by the data's version and the day (a window opens or closes at
+        # midnight); any change to an item, an opinion or a position computes it afresh (governance freshness).
+        context["body"] = cached_fragment(
+            "disclosure-public",
+            today,
+            render=lambda: render_to_string(
+                "disclosure/includes/public_body.html",
+                {
+                    "items": list(selectors.public_page_items(today=today)[:100]),
+                    "group": selectors.leading_group(today=today),
+                },
+            ),
+        )
         return context
 
 

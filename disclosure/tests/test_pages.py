@@ -273,3 +273,31 @@ def test_the_register_exports_the_filtered_list_to_excel_with_formulas_as_text(o
     assert ws.cell(row=5, column=11).value == "已公开"
     assert ws.cell(row=6, column=2).value is None  # the pending item is filtered out
     assert _client(member).get(reverse("disclosure:register_export")).status_code == 403
+
+
+def test_the_cached_public_page_shows_an_item_as_soon_as_it_is_published_and_drops_it_when_archived(
+    office, approver, django_capture_on_commit_callbacks
+):
+    first = walk(
+        propose(office, title="第一项", scope=Scope.PUBLIC),
+        ItemState.PUBLISHED,
+        office=office,
+        approver=approver,
+    )
+    assert "第一项" in Client().get(reverse("disclosure:public")).content.decode()
+    second = walk(
+        propose(office, title="第二项", scope=Scope.PUBLIC),
+        ItemState.APPROVED,
+        office=office,
+        approver=approver,
+    )
+    assert "第二项" not in Client().get(reverse("disclosure:public")).content.decode()
+    from disclosure import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.item_publish(item=second, user=office)
+        services.item_close_feedback(item=first, user=office, summary="无意见。")
+        services.item_archive(item=first, user=office)
+    page = Client().get(reverse("disclosure:public")).content.decode()
+    assert "第二项" in page
+    assert "第一项" not in page
