@@ -109,13 +109,58 @@ def _rules() -> list[ObligationRule]:
     return list(seen.values())
 
 
-def _applies(rule: ObligationRule, kinds: set[str], organizations: set[int]) -> bool:
+@dataclass(frozen=True)
+class RuleSpec:
+    """What a rule asks, read once per page (a rule's display labels cost more than its counting, times 300)."""
+
+    code: str
+    title: str
+    clause: str
+    unit: str
+    target: Decimal
+    period: str
+    period_label: str
+    measure_sum: bool
+    params: tuple[tuple[str, Any], ...]
+    subject: str
+    positions: frozenset[str]
+    organization_id: int
+
+
+def _specs(rules: list[ObligationRule], span: YearSpan) -> list[RuleSpec]:
+    specs = []
+    for rule in rules:
+        target = Decimal(rule.target)
+        if rule.period == "semester" and span.semesters:
+            label = _("每学期 %(t)s%(u)s") % {"t": _number(target), "u": rule.unit}
+        else:
+            label = str(rule.get_period_display())
+        specs.append(
+            RuleSpec(
+                code=rule.code,
+                title=rule.title,
+                clause=rule.clause.reference,
+                unit=rule.unit,
+                target=target,
+                period=rule.period,
+                period_label=label,
+                measure_sum=rule.measure == "sum",
+                params=tuple((k, v) for k, v in (rule.evidence_params or {}).items() if k in MATCHED_PARAMS),
+                subject=rule.subject,
+                positions=frozenset(rule.subject_positions or []),
+                organization_id=rule.organization_id,
+            )
+        )
+    return specs
+
+
+def _applies(rule: RuleSpec, kinds: set[str], organizations: set[int]) -> bool:
     if rule.subject == "team":
         return False  # a team's obligation, not a leader's
     if rule.organization_id not in organizations:
         return False
     if rule.subject == "position":
-        return bool(set(rule.subject_positions or []) & kinds)
+        return bool(rule.positions & kinds)
     return True
 
 
@@ -143,10 +188,11 @@ def _grouped(person_ids: list[int] | None, span: YearSpan) -> dict[int, list[dic
 
 def _tally(
     groups: list[dict[str, Any]],
-    rules: list[ObligationRule],
+    rules: list[RuleSpec],
     span: YearSpan,
     kinds: set[str],
     organizations: set[int],
+    calendar_note: str = "",
 ) -> Tally:
     tally = Tally()
     for row in groups:
@@ -157,54 +203,51 @@ def _tally(
     for rule in rules:
         if not _applies(rule, kinds, organizations):
             continue
-        params = {k: v for k, v in (rule.evidence_params or {}).items() if k in MATCHED_PARAMS}
-        matching = [row for row in groups if all(row[f"activity__{k}"] == v for k, v in params.items())]
-        measure_sum = rule.measure == "sum"
+        matching = [row for row in groups if all(row[f"activity__{k}"] == v for k, v in rule.params)]
 
-        def amount(rows: list[dict[str, Any]], n: str, h: str, *, by_sum: bool = measure_sum) -> Decimal:
+        def amount(n: str, h: str, *, by_sum: bool = rule.measure_sum, rows: list = matching) -> Decimal:
             if by_sum:
                 return sum((r[h] or Decimal(0) for r in rows), start=Decimal(0))
             return Decimal(sum(r[n] for r in rows))
 
-        target = Decimal(rule.target)
-        clause = rule.clause.reference
         if rule.period == "semester" and span.semesters:
             semesters = []
             for i, (label, _start, _end) in enumerate(span.semesters):
-                done = amount(matching, f"n{i}", f"h{i}")
-                semesters.append((label, done, done >= target))
+                done = amount(f"n{i}", f"h{i}")
+                semesters.append((label, done, done >= rule.target))
             tally.rules.append(
                 RuleLine(
                     code=rule.code,
                     title=rule.title,
-                    clause=clause,
+                    clause=rule.clause,
                     unit=rule.unit,
-                    required=target * len(semesters),
+                    required=rule.target * len(semesters),
                     done=sum((s[1] for s in semesters), start=Decimal(0)),
                     met=all(s[2] for s in semesters),
-                    period=_("每学期 %(t)s%(u)s") % {"t": _number(target), "u": rule.unit},
+                    period=rule.period_label,
                     semesters=semesters,
                 )
             )
             continue
-        done = amount(matching, "n", "hours")
-        note = ""
-        if rule.period == "calendar_year":
-            note = _("规则按自然年考核，此处为本学年的次数（004 第六条1 按学年汇总）")
+        done = amount("n", "hours")
         tally.rules.append(
             RuleLine(
                 code=rule.code,
                 title=rule.title,
-                clause=clause,
+                clause=rule.clause,
                 unit=rule.unit,
-                required=target,
+                required=rule.target,
                 done=done,
-                met=done >= target,
-                period=str(rule.get_period_display()),
-                note=note,
+                met=done >= rule.target,
+                period=rule.period_label,
+                note=calendar_note if rule.period == "calendar_year" else "",
             )
         )
     return tally
+
+
+def _calendar_note() -> str:
+    return _("规则按自然年考核，此处为本学年的次数（004 第六条1 按学年汇总）")
 
 
 def _number(value: Decimal) -> str:
@@ -264,7 +307,10 @@ def ledger(person: Person, span: YearSpan) -> Ledger:
         .order_by("created_at", "pk")
     )
     kinds, organizations = _positions([person.pk], span)[person.pk]
-    tally = _tally(_grouped([person.pk], span).get(person.pk, []), _rules(), span, kinds, organizations)
+    specs = _specs(_rules(), span)
+    tally = _tally(
+        _grouped([person.pk], span).get(person.pk, []), specs, span, kinds, organizations, _calendar_note()
+    )
     return Ledger(person=person, span=span, activities=activities, issues=issues, tally=tally)
 
 
@@ -281,6 +327,18 @@ class SummaryRow:
         """The row's numbers in the order of ActivityKind (the summary's columns)."""
         return [self.tally.count_of(k) for k in ActivityKind.values]
 
+    @property
+    def hours_text(self) -> str:
+        return _number(self.tally.hours)
+
+    @property
+    def rules(self) -> int:
+        return len(self.tally.rules)
+
+    @property
+    def all_met(self) -> bool:
+        return self.tally.met == len(self.tally.rules)
+
 
 @dataclass
 class ChartBar:
@@ -290,6 +348,10 @@ class ChartBar:
     unmet: int
     met_width: float
     unmet_width: float
+
+    @property
+    def rules(self) -> int:
+        return self.met + self.unmet
 
     @property
     def unmet_x(self) -> float:
@@ -322,11 +384,11 @@ def summary(span: YearSpan) -> Summary:
     ids = [p.pk for p in people]
     held = _positions(ids, span)
     grouped = _grouped(ids, span)
-    rules = _rules()
+    specs = _specs(_rules(), span)
+    note = _calendar_note()
+    empty: tuple[set[str], set[int]] = (set(), set())
     rows = [
-        SummaryRow(
-            person=p, tally=_tally(grouped.get(p.pk, []), rules, span, *held.get(p.pk, (set(), set())))
-        )
+        SummaryRow(person=p, tally=_tally(grouped.get(p.pk, []), specs, span, *held.get(p.pk, empty), note))
         for p in people
     ]
     widest = max((len(r.tally.rules) for r in rows), default=0)

@@ -812,10 +812,15 @@ class LedgerAccessMixin(OutreachUserMixin):
             self.person = get_object_or_404(Person, pk=kwargs["person_pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def book(self):
-        from outreach.ledger import ledger, year_span
+    def span(self):
+        from outreach.ledger import year_span
 
-        return ledger(self.person, year_span(_year_of(self.request)))
+        return year_span(_year_of(self.request))
+
+    def book(self, span=None):
+        from outreach.ledger import ledger
+
+        return ledger(self.person, span or self.span())
 
 
 class LedgerView(LedgerAccessMixin, TemplateView):
@@ -824,8 +829,24 @@ class LedgerView(LedgerAccessMixin, TemplateView):
     template_name = "outreach/ledger.html"
 
     def get_context_data(self, **kwargs) -> dict:
+        from django.template.loader import render_to_string
+        from django.utils.safestring import mark_safe
+
+        from governance.services.freshness import cached_fragment
+
         context = super().get_context_data(**kwargs)
-        context["book"] = self.book()
+        span = self.span()
+
+        def render() -> str:
+            return render_to_string("outreach/includes/ledger_body.html", {"book": self.book(span)})
+
+        # Cached until an activity, an issue, a position or a rule changes (freshness stamps; an issue's change
+        # moves every stamp): the same page for the leader and the office.
+        context["body"] = mark_safe(  # noqa: S308 - our own template's output, escaped when rendered
+            cached_fragment("outreach-ledger", self.person.pk, span.key, timezone.localdate(), render=render)
+        )
+        context["person"] = self.person
+        context["span"] = span
         context["years"] = _year_choices()
         context["office"] = is_office(self.request.user)
         return context
@@ -856,10 +877,27 @@ class AssessmentView(OfficeRequiredMixin, TemplateView):
     template_name = "outreach/assessment.html"
 
     def get_context_data(self, **kwargs) -> dict:
+        from django.template.loader import render_to_string
+        from django.utils.safestring import mark_safe
+
+        from governance.services.freshness import cached_fragment
         from outreach.ledger import summary, year_span
 
         context = super().get_context_data(**kwargs)
-        context["summary"] = summary(year_span(_year_of(self.request)))
+        span = year_span(_year_of(self.request))
+
+        def render() -> str:
+            return render_to_string(
+                "outreach/includes/assessment_body.html",
+                {"summary": summary(span), "ledger_prefix": reverse("outreach:ledger_home")},
+            )
+
+        # The chart and the table, cached until an activity, a position or a rule changes anywhere (the stamps of
+        # governance/services/freshness.py; an activity touches its organization and "any organization").
+        context["body"] = mark_safe(  # noqa: S308 - our own template's output, escaped when rendered
+            cached_fragment("outreach-assessment", span.key, timezone.localdate(), render=render)
+        )
+        context["span"] = span
         context["years"] = _year_choices()
         context["office"] = True
         return context
