@@ -567,6 +567,33 @@ TABLE: dict[str, list[Case]] = {
             shows=(ISSUE_TEXT,),
         )
     ],
+    # 工作台账 (004 第六条2): a leader's own and the office's; another leader is told nothing, staff and members use
+    # no ledger (403). The Excel export likewise (its notes are compressed in the workbook, so not searched for).
+    "outreach:ledger_home": [
+        Case(
+            "my ledger (redirects to it)",
+            url("outreach:ledger_home"),
+            row(LOGIN, DENIED, DENIED, MOVED, MOVED, MOVED),
+        )
+    ],
+    "outreach:ledger": [
+        Case(
+            "a leader's ledger",
+            url("outreach:ledger", lambda w: w.college_people[0].pk),
+            row(LOGIN, DENIED, DENIED, MISSING, OK, OK),
+        )
+    ],
+    "outreach:ledger_export": [
+        Case(
+            "a leader's ledger in Excel",
+            url("outreach:ledger_export", lambda w: w.college_people[0].pk),
+            row(LOGIN, DENIED, DENIED, MISSING, OK, OK),
+        )
+    ],
+    # 学年汇总 (004 第六条1): the office's.
+    "outreach:assessment": [
+        Case("the yearly summary across leaders", url("outreach:assessment"), OFFICE_ONLY)
+    ],
     "outreach:contact_end": [
         Case(
             "end a 联系点 (GET)",
