@@ -216,6 +216,8 @@ def _walk(item: DisclosureItem, spec: Spec, *, office, approver) -> None:
         feedback = services.feedback_leave(item=item, user=author, text=text, anonymous=anonymous)
         if answer:
             services.feedback_respond(feedback=feedback, user=office, response=answer)
+        elif spec.state == ItemState.PUBLISHED:
+            _handle(feedback, office=office)
     if spec.widen_to:
         services.scope_widen_request(
             item=item, user=office, scope=spec.widen_to, reason="班子内部通报后无异议，拟向全体党员公开。"
@@ -231,3 +233,22 @@ def _walk(item: DisclosureItem, spec: Spec, *, office, approver) -> None:
     item = services.item_close_feedback(item=item, user=office, summary="意见已逐条答复，相关建议已采纳。")
     if spec.state == ItemState.ARCHIVED:
         services.item_archive(item=item, user=office)
+
+
+def _handle(feedback, *, office) -> None:
+    """三（一）3, 四（三）: an unanswered opinion handed to a department and escalated to the committee."""
+    from governance.models import Organization
+
+    department = (
+        Organization.objects.filter(kind__in=(Organization.Kind.DEPARTMENT, Organization.Kind.COLLEGE))
+        .exclude(name__in=("党委办公室", "校长办公室"))
+        .order_by("-kind", "pk")  # a functional department if the demo has one, else a college
+        .first()
+    )
+    if department is not None:
+        services.feedback_assign(
+            feedback=feedback, user=office, department=department, note="请研究后一周内提出意见。"
+        )
+    services.feedback_escalate(
+        feedback=feedback, user=office, reason="涉及全校党费的公开方式，报校党委研究。"
+    )
