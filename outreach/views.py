@@ -830,7 +830,6 @@ class LedgerView(LedgerAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         from django.template.loader import render_to_string
-        from django.utils.safestring import mark_safe
 
         from governance.services.freshness import cached_fragment
 
@@ -842,8 +841,9 @@ class LedgerView(LedgerAccessMixin, TemplateView):
 
         # Cached until an activity, an issue, a position or a rule changes (freshness stamps; an issue's change
         # moves every stamp): the same page for the leader and the office.
-        context["body"] = mark_safe(  # noqa: S308 - our own template's output, escaped when rendered
-            cached_fragment("outreach-ledger", self.person.pk, span.key, timezone.localdate(), render=render)
+        # render_to_string's SafeString, kept as such in the cache (as the core's home and overview fragments).
+        context["body"] = cached_fragment(
+            "outreach-ledger", self.person.pk, span.key, timezone.localdate(), render=render
         )
         context["person"] = self.person
         context["span"] = span
@@ -878,7 +878,6 @@ class AssessmentView(OfficeRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         from django.template.loader import render_to_string
-        from django.utils.safestring import mark_safe
 
         from governance.services.freshness import cached_fragment
         from outreach.ledger import summary, year_span
@@ -894,8 +893,8 @@ class AssessmentView(OfficeRequiredMixin, TemplateView):
 
         # The chart and the table, cached until an activity, a position or a rule changes anywhere (the stamps of
         # governance/services/freshness.py; an activity touches its organization and "any organization").
-        context["body"] = mark_safe(  # noqa: S308 - our own template's output, escaped when rendered
-            cached_fragment("outreach-assessment", span.key, timezone.localdate(), render=render)
+        context["body"] = cached_fragment(
+            "outreach-assessment", span.key, timezone.localdate(), render=render
         )
         context["span"] = span
         context["years"] = _year_choices()
