@@ -646,6 +646,16 @@ TABLE: dict[str, list[Case]] = {
         )
     ],
     "disclosure:public": [Case("the public disclosure page (社会)", url("disclosure:public"), EVERYONE)],
+    "disclosure:archive": [
+        Case(
+            "the disclosure archive (四（四）: what was disclosed to each)",
+            url("disclosure:archive"),
+            EVERYONE,
+        )
+    ],
+    "disclosure:archive_export": [
+        Case("the archive's register in Excel", url("disclosure:archive_export"), OFFICE_ONLY)
+    ],
     "disclosure:public_feed": [Case("the public disclosure feed", url("disclosure:public_feed"), EVERYONE)],
     "supervision:index": [Case("family index", url("supervision:index"), SIGNED_IN)],
     # 督查督办: the office, leaders and units' people use it; a task is seen by its responsible leader (here the
