@@ -181,7 +181,8 @@ def demo_records_seed(context: DemoContext) -> list[str]:
     reception = _demo_reception(office, people, today)
     result.append(
         f"联系基层：联系点 {contacts} 个，活动 {made} 次（近一学期，含听课学时、节日走访、联系党外人士），"
-        f"师生诉求 {issues} 条（待分送、待答复、已答复、已移交并办结），本学期接待日 {reception} 个（公开安排：/outreach/reception/）"
+        f"师生诉求 {issues} 条（待分送、待答复、已答复、已移交并办结），本学期接待日 {reception} 个（公开安排：/outreach/reception/；"
+        "最近一次接待日上提出的一条诉求已提请校长办公会研究）"
     )
     return result
 
@@ -264,5 +265,18 @@ def _demo_reception(office, people: dict[str, Person], today: dt.date) -> int:
             session=past[-1],
             visitors=4,
             summary="学生反映宿舍热水、图书馆开放时间等问题，已分别转相关部门。",
+        )
+        # A visitor's issue on that day (004 第五条8), a common difficulty the office puts on the 校长办公会's agenda
+        # (004 第六条4): it stays open, waiting for the answer and the feedback (件件有回音).
+        raised = services.issue_record(
+            by=office,
+            title="研究生公寓晚间热水供应不足",
+            text="接待日来访的研究生代表反映，多个学院的研究生公寓晚上十点以后没有热水。",
+            raiser="研究生会代表",
+            owner=past[-1].leader,
+            reception=past[-1],
+        )
+        services.issue_escalate(
+            raised, by=office, meeting_kind="administrative", note="涉及多个学院的共性问题，需学校统筹解决"
         )
     return len(sessions)
