@@ -233,3 +233,10 @@ def test_the_ledger_shows_an_issue_answered_after_it_was_last_read(client, offic
     services.issue_answer(issue, by=office, answer="已延长。")
     services.issue_feedback(issue, by=office, channel="face")
     assert "尚未反馈" not in _ledger(client, leader).content.decode()
+
+
+def test_a_leaders_home_links_to_their_ledger(client, office, leader, unit, adopted):
+    record(office, leader, date=dt.date(2026, 11, 18), kind=ActivityKind.FORUM, units=[unit])
+    client.force_login(leader.user)
+    page = client.get("/").content.decode()
+    assert f'href="{reverse("outreach:ledger_home")}">我的工作台账</a>' in page
