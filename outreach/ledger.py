@@ -339,6 +339,11 @@ class SummaryRow:
     def all_met(self) -> bool:
         return self.tally.met == len(self.tally.rules)
 
+    @property
+    def unmet(self) -> str:
+        """The clauses of the rules not met (the row's "vs the requirements"), e.g. "004 第五条1、004 第五条5"."""
+        return "、".join(dict.fromkeys(r.clause for r in self.tally.rules if not r.met))
+
 
 @dataclass
 class ChartBar:

@@ -179,6 +179,8 @@ def test_the_office_sees_every_ledger_and_the_summary_with_its_chart(
     assert [(r.code, r.done, r.met) for r in rows[leader].tally.rules] == [
         (r.code, r.done, r.met) for r in ledger_book.tally.rules
     ]
+    assert "未达标：" in page
+    assert "004 第五条1" in page  # 黄晓峰 has not taken part in organizational life (004 第五条1)
     assert '<svg class="assessment-chart' in page
     assert 'class="seg met"' in page
     assert 'class="seg unmet"' in page
