@@ -116,7 +116,7 @@ def test_an_item_for_party_members_is_approved_commented_answered_and_widened_to
     expect(flash_message("已答复")).to_be_visible()
     _act(page, "widen_request")
     page.get_by_label("扩大到").select_option(label="社会")
-    page.get_by_label("理由").fill("党内公开期间无异议，拟向社会公开。")
+    page.locator("[name=widen_request-reason]").fill("党内公开期间无异议，拟向社会公开。")
     page.get_by_role("button", name="申请扩大公开范围").click()
     expect(page.locator(".disclosure-widening")).to_contain_text("社会")
 
