@@ -174,7 +174,7 @@ def page_of(page: QuerySet[SupervisedTask]) -> list[SupervisedTask]:
     for pk in ids:
         if pk in by_id:
             task = by_id[pk]
-            task.co_unit_names = "、".join(co_units.get(pk, ()))  # type: ignore[attr-defined]
+            task.co_unit_names = "、".join(co_units.get(pk, ()))
             rows.append(task)
     return rows
 
