@@ -78,6 +78,7 @@ def test_the_office_withdraws_a_mistaken_excuse_with_a_reason(
     withdrawn = page.locator(".withdrawn-excuses")
     expect(withdrawn).to_contain_text(f"原登记理由“{EXCUSE_REASON}”")
     expect(withdrawn).to_contain_text(f"撤销，原因：{WITHDRAW_REASON}")
+    page.wait_for_load_state()  # measured before its stylesheets arrive, a page is wider
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
     page.get_by_role("navigation", name="breadcrumb").get_by_role("link", name="制度落实总览").click()

@@ -51,6 +51,7 @@ def held_back(transactional_db, wednesday):
 
 
 def _fits(page: Page, width: int) -> None:
+    page.wait_for_load_state()  # measured before its stylesheets arrive, a page is wider
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 

@@ -93,9 +93,11 @@ def test_on_a_phone_the_export_and_print_links_fit_and_the_print_view_does_not_o
 
     expect(page.get_by_role("link", name="导出 Excel")).to_be_visible()
     expect(page.get_by_role("link", name="打印版")).to_be_visible()
+    page.wait_for_load_state()  # measured before its stylesheets arrive, a page is wider
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.goto(f"{live_server.url}/overview/print/?org=wxy")
     expect(page.get_by_role("button", name="打印")).to_be_visible()
+    page.wait_for_load_state()  # measured before its stylesheets arrive, a page is wider
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("link", name="← 返回制度落实总览").click()
     expect(page).to_have_url(re.compile(r"/overview/\?org=wxy&on=2026-11-25$"))

@@ -104,10 +104,12 @@ def test_on_a_phone_the_overview_fits_the_screen_and_a_red_cell_opens_its_record
 
     cell = _coordination_cell(page)
     expect(cell).to_have_text("已逾期")
+    page.wait_for_load_state()  # measured before its stylesheets arrive, a page is wider
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     cell.click()
     expect(page.get_by_role("heading", name="领导班子工作碰头会")).to_be_visible()
     expect(page.get_by_label("免于考核的理由")).to_be_visible()
+    page.wait_for_load_state()  # measured before its stylesheets arrive, a page is wider
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert console_errors == []
 

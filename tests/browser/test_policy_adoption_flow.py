@@ -31,6 +31,7 @@ def college(transactional_db, wednesday):
 
 
 def no_sideways_scroll(page: Page) -> None:
+    page.wait_for_load_state()  # measured before its stylesheets arrive, a page is wider
     width = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert width <= 0, f"{page.url} is {width}px wider than the window"
 

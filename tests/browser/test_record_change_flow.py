@@ -77,6 +77,7 @@ def test_a_leader_fixes_a_wrong_date_of_their_talk_with_a_reason_and_sees_it_in_
     # On a phone the page, its buttons and its history fit the screen.
     page.set_viewport_size({"width": 390, "height": 844})
     expect(page.get_by_role("link", name="修改", exact=True)).to_be_visible()
+    page.wait_for_load_state()  # measured before its stylesheets arrive, a page is wider
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.set_viewport_size({"width": 1280, "height": 900})
 

@@ -42,6 +42,7 @@ def college(transactional_db, wednesday):
 
 
 def no_sideways_overflow(page: Page) -> None:
+    page.wait_for_load_state()  # measured before its stylesheets arrive, a page is wider
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{page.url} overflows by {overflow}px"
 

@@ -75,6 +75,7 @@ def college(transactional_db, wednesday):
 
 def _fits(page: Page) -> None:
     """No sideways scrolling: the page is no wider than the window."""
+    page.wait_for_load_state()  # measured before its stylesheets arrive, a page is wider
     width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= inner, f"{page.url}: {width} > {inner}"
 
