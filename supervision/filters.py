@@ -6,7 +6,10 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Organization, Person
@@ -19,9 +22,31 @@ ALL = _("全部")
 
 
 class ListSelect(forms.Select):
-    """A select whose options are written in one template (supervision/widgets/select.html), not one include each."""
+    """A select written here, in Python, with the markup of Django's select template (django/forms/widgets/select.html
+    and attrs.html): through the template, even with the options in one loop, a select cost 0.1—0.3 ms, and the
+    list's filter form 2.3 ms rather than 1.6 (a unit's list at 20,000 tasks, bench/results.md). Names and labels are
+    escaped by format_html."""
 
-    template_name = "supervision/widgets/select.html"
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in group_choices:
+                parts.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>',
+                        str(option["value"]),
+                        flatatt(option["attrs"]),
+                        option["label"],
+                    )
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        # Every part above came out of format_html (its values escaped) or is a constant.
+        return mark_safe("".join(parts))  # noqa: S308 # nosec B308 B703
 
 
 MAX_SEARCH_TERMS = 10

@@ -168,6 +168,23 @@ def test_the_list_filters_by_state_unit_and_colour(client, office, unit, other_u
     assert "教务处红色事项" not in page
 
 
+def test_the_filters_selects_keep_the_choice_and_escape_names(client, office, other_unit, leader):
+    """The selects are written in Python (supervision.filters.ListSelect): the chosen option stays selected and a
+    name is text, never markup."""
+    odd = DepartmentFactory(name='<b>"附属"</b>医院', code="fsyy")
+    register(office, lead_unit=odd, leader=leader, title="附属医院事项")
+    client.force_login(office)
+    page = client.get(
+        reverse("supervision:task_list"), {"unit": odd.pk, "state": "registered"}
+    ).content.decode()
+    assert f'<option value="{odd.pk}" selected>&lt;b&gt;&quot;附属&quot;&lt;/b&gt;医院</option>' in page
+    assert '<option value="registered" selected>立项登记</option>' in page
+    assert '<option value="" >' not in page
+    assert '<option value="">全部</option>' in page
+    assert '<b>"附属"</b>' not in page
+    assert "附属医院事项" in page
+
+
 def _many_tasks(office, leader, count):
     for i in range(count):
         unit = DepartmentFactory()
