@@ -25,6 +25,7 @@ FAMILY = Family(
     order=20,
     leader_panel=Panel("outreach/includes/leader_panel.html", select=selectors.leader_panel, order=30),
     office_panel=Panel("outreach/includes/office_panel.html", select=selectors.office_panel, order=20),
+    member_panel=Panel("outreach/includes/member_panel.html", select=selectors.member_panel, order=20),
     digest_sections=selectors.digest_sections,
     evidence_sources=(activity_evidence,),
     demo=demo,

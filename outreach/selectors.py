@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DateField, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, DateField, Prefetch, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -212,6 +212,29 @@ def office_panel(*, today: dt.date) -> OfficeIssuePanel:
         unanswered=Count("pk"), unassigned=Count("pk", filter=Q(owner__isnull=True))
     )
     return OfficeIssuePanel(issues=issues, unanswered=counts["unanswered"], unassigned=counts["unassigned"])
+
+
+MEMBER_PANEL_ITEMS = 5
+
+
+@dataclass
+class MemberIssuePanel:
+    """A member of staff's or a Party member's card on their home: the mailbox (意见箱), and the issues they raised
+    with where each stands (004 第五条7: 件件有回音)."""
+
+    issues: list[RaisedIssue]
+    total: int
+
+
+def member_panel(user: Any, *, today: dt.date) -> MemberIssuePanel:
+    """The latest issues `user` raised through the mailbox, with how many in all: one query (a window count)."""
+    issues = list(
+        RaisedIssue.objects.filter(raised_by_id=user.pk)
+        .annotate(total=Window(Count("pk")))
+        .only("id", "title", "state", "created_at", "answered_at")
+        .order_by("-created_at", "-pk")[:MEMBER_PANEL_ITEMS]
+    )
+    return MemberIssuePanel(issues=issues, total=issues[0].total if issues else 0)
 
 
 def issues_for_list(user: Any) -> QuerySet[RaisedIssue]:

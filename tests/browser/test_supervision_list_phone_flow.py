@@ -86,6 +86,7 @@ def _login(page: Page, live_server, username: str) -> None:
 
 
 def _fits(page: Page) -> None:
+    page.wait_for_load_state()  # measured before its stylesheets arrive, a page is wider
     width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= inner, f"{page.url}: {width} > {inner}"
 
