@@ -222,7 +222,7 @@ class MemberIssuePanel:
     """A member of staff's or a Party member's card on their home: the mailbox (意见箱), and the issues they raised
     with where each stands (004 第五条7: 件件有回音)."""
 
-    issues: list[RaisedIssue]
+    issues: Sequence[RaisedIssue]
     total: int
 
 
