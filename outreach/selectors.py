@@ -71,6 +71,9 @@ class LeaderPanel:
     hours: Any = None
     recent: list[Activity] = field(default_factory=list)
     festivals: list[tuple[str, dt.date]] = field(default_factory=list)
+    # The issues raised with them still awaiting their answer (004 第五条7), oldest first, and how many in all.
+    open_issues: Sequence[RaisedIssue] = field(default_factory=list)
+    open_total: int = 0
 
     @property
     def empty(self) -> bool:
@@ -78,8 +81,8 @@ class LeaderPanel:
 
 
 def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
-    """Two queries, three with activities: the contacts, this academic year's activities (the year's start from the
-    calendar in a subquery, else 1 September), their units."""
+    """Three queries, four with activities: the issues awaiting the leader's answer, the contacts, this academic
+    year's activities (the year's start from the calendar in a subquery, else 1 September), their units."""
     fallback = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
     year_start = Coalesce(
         Subquery(
@@ -103,7 +106,15 @@ def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
         (a.class_hours for a in activities if a.kind == ActivityKind.CLASS_OBSERVATION and a.class_hours),
         start=Decimal(0),
     )
+    open_issues = list(
+        RaisedIssue.objects.filter(owner_id=person.pk, state=IssueState.OPEN)
+        .annotate(total=Window(Count("pk")))
+        .only("id", "title", "created_at")
+        .order_by("created_at", "pk")[:PANEL_RECENT]
+    )
     return LeaderPanel(
+        open_issues=open_issues,
+        open_total=open_issues[0].total if open_issues else 0,
         contacts=contacts_of(person, today),
         counts=[(str(labels[k]), counted[k]) for k in ActivityKind.values if counted[k]],
         hours=hours,

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from outreach import services
 from outreach.models import IssueEventKind, IssueState, RaisedIssue
-from outreach.selectors import digest_sections, office_panel
+from outreach.selectors import digest_sections, leader_panel, office_panel
 from outreach.tests.factories import record
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +194,38 @@ def test_the_office_home_shows_the_panel(client, office, leader):
     page = client.get("/").content.decode()
     assert "待答复的师生诉求" in page
     assert "宿舍热水" in page
+
+
+def test_a_leaders_home_lists_the_issues_awaiting_their_answer_and_no_one_elses(
+    client, office, leader, other_leader
+):
+    services.issue_record(by=office, title="宿舍热水", text="内容", raiser="学生代表", owner=leader)
+    answered = services.issue_record(
+        by=office, title="图书馆开放时间", text="内容", raiser="教工", owner=leader
+    )
+    services.issue_answer(answered, by=leader.user, answer="考试周延长至22点。")
+    services.issue_record(by=office, title="实验室安全培训", text="内容", raiser="教工", owner=other_leader)
+    client.force_login(leader.user)
+    page = client.get("/").content.decode()
+    assert "待我答复的师生诉求（1）" in page
+    assert "宿舍热水" in page
+    assert "图书馆开放时间" not in page
+    assert "实验室安全培训" not in page
+
+
+def test_the_leaders_open_issues_cost_one_query_however_many(office, leader, django_assert_num_queries):
+    today = dt.date(2026, 11, 20)
+    services.issue_record(by=office, title="第一条", text="内容", raiser="教工", owner=leader)
+    leader_panel(leader, today=today)  # the calendar's and the festivals' first reads
+    with django_assert_num_queries(3):
+        one = leader_panel(leader, today=today)
+    for n in range(7):
+        services.issue_record(by=office, title=f"诉求{n}", text="内容", raiser="教工", owner=leader)
+    with django_assert_num_queries(3):
+        eight = leader_panel(leader, today=today)
+    assert (one.open_total, eight.open_total) == (1, 8)
+    assert [i.title for i in eight.open_issues][:2] == ["第一条", "诉求0"]
+    assert len(eight.open_issues) == 5
 
 
 def test_a_leaders_digest_lists_their_unanswered_issues_once_until_the_list_changes(
