@@ -5,6 +5,9 @@ attachments and history agree.
   linked units (联系点) and may correct any activity;
 - a leader (班子成员): their own linked units and the activities they took part in; records their own activities and
   corrects those they recorded;
+- the university Party secretary (党委书记), head of the assessment group (004 第六条1: 学校成立领导联系基层考核小组，由
+  党委书记任组长，按学年汇总和考核): the yearly summary across leaders and the ledgers of the university leaders it lists;
+  no other leader (副书记, 校长, 副校长, a college's secretary) sees them;
 - everyone else: none of it (they see the regulations the module is built on).
 """
 
@@ -13,8 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from governance.models import Person
+from governance.models import Organization, Person, Position, PositionKind
 from governance.roles import is_leader, is_office
 from outreach.models import Activity, ActivityAttachment, LinkedContact, RaisedIssue
 
@@ -30,6 +34,50 @@ def person_of(user: Any) -> Person | None:
         cached = Person.objects.filter(user_id=user.pk).first()
         user._outreach_person = cached
     return cached  # type: ignore[return-value]
+
+
+def is_assessment_head(user: Any) -> bool:
+    """The head of the assessment group (004 第六条1: 由党委书记任组长): whoever holds the university team's 党委书记
+    position today. A college's 党委书记 heads no university assessment. Cached on the user for the request."""
+    cached = getattr(user, "_outreach_assessment_head", None)
+    if cached is None:
+        person = person_of(user) if is_leader(user) else None
+        cached = bool(
+            person is not None
+            and Position.objects.active_on(timezone.localdate())
+            .filter(
+                person_id=person.pk,
+                kind=PositionKind.SECRETARY,
+                team__organization__kind=Organization.Kind.UNIVERSITY,
+            )
+            .exists()
+        )
+        if getattr(user, "is_authenticated", False):
+            user._outreach_assessment_head = cached
+    return cached
+
+
+def may_see_assessment(user: Any) -> bool:
+    """The yearly summary (004 第六条1): the office, which keeps the 台账 and reports on it (第六条2), and the group's
+    head."""
+    return is_office(user) or is_assessment_head(user)
+
+
+def may_see_ledger_of(user: Any, person: Person) -> bool:
+    """A leader's ledger: the office, the leader themself, and the assessment group's head for a member of the
+    university's team (the leaders the summary lists, 004 第六条1)."""
+    if is_office(user):
+        return True
+    me = person_of(user) if is_leader(user) else None
+    if me is None:
+        return False
+    if me.pk == person.pk:
+        return True
+    return is_assessment_head(user) and (
+        Position.objects.filter(
+            person_id=person.pk, team__organization__kind=Organization.Kind.UNIVERSITY
+        ).exists()
+    )
 
 
 def may_record(user: Any) -> bool:

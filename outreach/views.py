@@ -63,8 +63,11 @@ from outreach.permissions import (
     can_download,
     can_edit,
     can_handle_issue,
+    is_assessment_head,
     issues_visible_to,
     may_record,
+    may_see_assessment,
+    may_see_ledger_of,
     person_of,
 )
 
@@ -108,6 +111,7 @@ class IndexView(FamilyRegulationsView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["is_office"] = is_office(user)
+        context["assessment_head"] = is_assessment_head(user)
         context["can_record"] = may_record(user)
         context["panel"] = (
             selectors.leader_panel_for_user(user, timezone.localdate()) if is_leader(user) else None
@@ -802,14 +806,15 @@ class LedgerHomeView(OutreachUserMixin, View):
 
 
 class LedgerAccessMixin(OutreachUserMixin):
-    """A leader's ledger: the leader and the office (004 第六条2); anyone else gets no page, whatever the URL."""
+    """A leader's ledger: the leader and the office (004 第六条2), and the assessment group's head for the university
+    leaders the summary lists (第六条1); anyone else gets no page, whatever the URL."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and may_record(request.user):
-            me = person_of(request.user)
-            if not is_office(request.user) and (me is None or me.pk != kwargs["person_pk"]):
+            person = Person.objects.filter(pk=kwargs["person_pk"]).first()
+            if person is None or not may_see_ledger_of(request.user, person):
                 raise Http404(_("没有这条记录，或者您无权查看。"))
-            self.person = get_object_or_404(Person, pk=kwargs["person_pk"])
+            self.person = person
         return super().dispatch(request, *args, **kwargs)
 
     def span(self):
@@ -849,6 +854,7 @@ class LedgerView(LedgerAccessMixin, TemplateView):
         context["span"] = span
         context["years"] = _year_choices()
         context["office"] = is_office(self.request.user)
+        context["assessment_head"] = is_assessment_head(self.request.user)
         return context
 
 
@@ -870,11 +876,17 @@ class LedgerExportView(LedgerAccessMixin, View):
         return response
 
 
-class AssessmentView(OfficeRequiredMixin, TemplateView):
+class AssessmentView(LoginRequiredMixin, TemplateView):
     """考核小组的学年汇总 (004 第六条1): every university leader's activities by kind, 听课 hours, rules met, with a
-    chart drawn on the server."""
+    chart drawn on the server. The office and the group's head (由党委书记任组长) only; other leaders, staff and
+    members get 403."""
 
     template_name = "outreach/assessment.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_see_assessment(request.user):
+            raise PermissionDenied(_("学年汇总仅对党委办公室和考核小组组长（党委书记）开放（004 第六条1）。"))
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:
         from django.template.loader import render_to_string
@@ -898,5 +910,6 @@ class AssessmentView(OfficeRequiredMixin, TemplateView):
         )
         context["span"] = span
         context["years"] = _year_choices()
-        context["office"] = True
+        context["office"] = is_office(self.request.user)
+        context["assessment_head"] = is_assessment_head(self.request.user)
         return context
