@@ -388,9 +388,18 @@ class IssueEventKind(models.TextChoices):
     TRANSFERRED = "transferred", _("移交")
     ESCALATED = "escalated", _("提请上会")  # 004 第六条4
     TASKED = "tasked", _("转为督办事项")  # 003 督查督办 第二条（四）
+    # The leader in charge asks the office to do one of the two (议题由党委办公室列入, 001 三（三）; 督办事项由督查小组
+    # 立项, 督查督办 第四条（一）); pending until the office has done it or the issue is closed.
+    ASKED_AGENDA = "asked_agenda", _("请党委办公室提请上会")
+    ASKED_TASK = "asked_task", _("请党委办公室转为督办")
     ANSWERED = "answered", _("答复")
     FEEDBACK = "feedback", _("向反映人反馈")
     CLOSED = "closed", _("办结")
+
+
+# 004 第六条4 names exactly these two meetings (communication's MeetingKind values, spelled here: outreach reads no
+# other app's models).
+ESCALATION_MEETING_CHOICES = [("party_committee", _("党委会/党委常委会")), ("administrative", _("校长办公会"))]
 
 
 class IssueEvent(models.Model):
@@ -426,6 +435,9 @@ class IssueEvent(models.Model):
         related_name="+",
     )
     note = models.CharField(_("说明"), max_length=500, blank=True)
+    meeting_kind = models.CharField(
+        _("提请的会议"), max_length=30, choices=ESCALATION_MEETING_CHOICES, blank=True
+    )
 
     class Meta:
         verbose_name = _("诉求办理记录")
