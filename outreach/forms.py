@@ -15,6 +15,7 @@ from governance.models import Organization, Person, Semester
 from governance.validators import MaxCharsValidator, validate_record_date
 from outreach.models import (
     ANSWER_MAX,
+    ESCALATION_MEETING_CHOICES,
     ISSUE_TEXT_MAX,
     NOTE_MAX,
     ActivityKind,
@@ -291,11 +292,35 @@ class EscalateForm(forms.Form):
     """提请上会 (004 第六条4: 提请学校党委会或校长办公会研究解决)."""
 
     meeting_kind = forms.ChoiceField(
-        label=_("提请的会议"),
-        choices=[("party_committee", _("党委会/党委常委会")), ("administrative", _("校长办公会"))],
-        initial="administrative",
+        label=_("提请的会议"), choices=ESCALATION_MEETING_CHOICES, initial="administrative"
     )
     note = text_field(_("提请理由"), 500, rows=2, help_text=_("如：多个学院反映的共性难点问题"))
+
+
+class AskEscalationForm(forms.Form):
+    """The leader in charge asks the office to escalate (004 第六条4) or to have it supervised (督查督办 第二条（四））."""
+
+    target = forms.ChoiceField(
+        label=_("请党委办公室"),
+        choices=[("agenda", _("列为议题，提请学校会议研究")), ("task", _("转为督办事项"))],
+        initial="agenda",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择提请上会或转为督办。")},
+    )
+    meeting_kind = forms.ChoiceField(
+        label=_("提请的会议（列为议题时）"),
+        choices=ESCALATION_MEETING_CHOICES,
+        initial="administrative",
+        required=False,
+    )
+    reason = text_field(
+        _("提请理由"),
+        500,
+        required=True,
+        rows=2,
+        help_text=_("如：涉及多个学院的共性难点问题，需要学校层面研究解决"),
+        error_messages={"required": _("请写明提请理由。")},
+    )
 
 
 class TaskForm(forms.Form):

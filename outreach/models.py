@@ -399,7 +399,10 @@ class IssueEventKind(models.TextChoices):
 
 # 004 第六条4 names exactly these two meetings (communication's MeetingKind values, spelled here: outreach reads no
 # other app's models).
-ESCALATION_MEETING_CHOICES = [("party_committee", _("党委会/党委常委会")), ("administrative", _("校长办公会"))]
+ESCALATION_MEETING_CHOICES = [
+    ("party_committee", _("党委会/党委常委会")),
+    ("administrative", _("校长办公会")),
+]
 
 
 class IssueEvent(models.Model):

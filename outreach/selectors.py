@@ -18,7 +18,15 @@ from django.utils.translation import gettext
 from governance.families import DigestLine, DigestSection
 from governance.links import pk_link_maker
 from governance.models import AcademicYear, Organization, Person, Position
-from outreach.models import Activity, ActivityKind, IssueState, LinkedContact, RaisedIssue
+from outreach.models import (
+    Activity,
+    ActivityKind,
+    IssueEvent,
+    IssueEventKind,
+    IssueState,
+    LinkedContact,
+    RaisedIssue,
+)
 from outreach.permissions import activities_visible_to, issues_visible_to
 from outreach.services.festivals import upcoming_festivals
 
@@ -210,19 +218,45 @@ class OfficeIssuePanel:
     issues: list[RaisedIssue]
     unanswered: int
     unassigned: int
+    # Leaders' requests to escalate (004 第六条4) the office has not acted on yet, the oldest first, and how many.
+    asks: list[IssueEvent] = field(default_factory=list)
+    asked: int = 0
 
 
 OFFICE_PANEL_ITEMS = 5
 
 
+def pending_asks_for_office(limit: int = OFFICE_PANEL_ITEMS) -> tuple[list[IssueEvent], int]:
+    """The leaders' requests to list an issue as an agenda item or to have it supervised that wait for the office:
+    the issue is not closed and has no agenda item (or task) yet. One query (a window count) whatever their number."""
+    asks = list(
+        IssueEvent.objects.filter(
+            Q(kind=IssueEventKind.ASKED_AGENDA, issue__agenda_item__isnull=True)
+            | Q(kind=IssueEventKind.ASKED_TASK, issue__supervised_task__isnull=True)
+        )
+        .exclude(issue__state=IssueState.CLOSED)
+        .select_related("issue", "to_person")
+        .annotate(total=Window(Count("pk")))
+        .order_by("at", "pk")[:limit]
+    )
+    return asks, (asks[0].total if asks else 0)
+
+
 def office_panel(*, today: dt.date) -> OfficeIssuePanel:
-    """Two queries whatever the number of issues."""
+    """Three queries whatever the number of issues and requests."""
     open_issues = RaisedIssue.objects.filter(state=IssueState.OPEN)
     issues = list(open_issues.select_related("owner").order_by("created_at", "pk")[:OFFICE_PANEL_ITEMS])
     counts = open_issues.aggregate(
         unanswered=Count("pk"), unassigned=Count("pk", filter=Q(owner__isnull=True))
     )
-    return OfficeIssuePanel(issues=issues, unanswered=counts["unanswered"], unassigned=counts["unassigned"])
+    asks, asked = pending_asks_for_office()
+    return OfficeIssuePanel(
+        issues=issues,
+        unanswered=counts["unanswered"],
+        unassigned=counts["unassigned"],
+        asks=asks,
+        asked=asked,
+    )
 
 
 MEMBER_PANEL_ITEMS = 5

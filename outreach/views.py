@@ -34,6 +34,7 @@ from outreach.forms import (
     ActivityEditForm,
     ActivityForm,
     AnswerForm,
+    AskEscalationForm,
     AssignForm,
     ContactForm,
     EndContactForm,
@@ -53,6 +54,7 @@ from outreach.models import (
     ActivityAttachment,
     ActivityKind,
     ContactKind,
+    IssueEventKind,
     IssueState,
     LinkedContact,
     RaisedIssue,
@@ -560,7 +562,7 @@ def _visible_issue_or_404(request: HttpRequest, pk: int) -> RaisedIssue:
     return issue
 
 
-ISSUE_ACTIONS = ("answer", "transfer", "assign", "feedback", "close", "escalate", "task")
+ISSUE_ACTIONS = ("answer", "transfer", "assign", "feedback", "close", "escalate", "task", "ask")
 TASK_UNIT_KINDS = (Organization.Kind.COLLEGE, Organization.Kind.DEPARTMENT)  # 主办单位: 学院或职能部门
 
 
@@ -570,9 +572,18 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
 
     template_name = "outreach/issue_detail.html"
 
+    def pending(self) -> list[Any]:
+        """The leader's requests to escalate the office has not acted on yet (one query, read once a request)."""
+        if not hasattr(self, "_pending"):
+            self._pending = services.pending_asks(self.issue)
+        return self._pending
+
     def forms(self, data: Any = None, action: str = "") -> dict[str, Any]:
         kwargs = _issue_form_kwargs()
         bound = {name: (data if name == action else None) for name in ISSUE_ACTIONS}
+        # The office's escalation form starts from what the leader asked for (meeting and reason).
+        asked = next((e for e in self.pending() if e.kind == IssueEventKind.ASKED_AGENDA), None)
+        escalate_initial = {"meeting_kind": asked.meeting_kind, "note": asked.note} if asked else {}
         return {
             "answer": AnswerForm(bound["answer"], prefix="answer", initial={"answer": self.issue.answer}),
             "transfer": TransferForm(bound["transfer"], prefix="transfer", units=_units(), **kwargs),
@@ -582,7 +593,8 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
                 prefix="feedback",
                 initial={"channel": "portal" if self.issue.raised_by_id else "face"},
             ),
-            "escalate": EscalateForm(bound["escalate"], prefix="escalate"),
+            "escalate": EscalateForm(bound["escalate"], prefix="escalate", initial=escalate_initial),
+            "ask": AskEscalationForm(bound["ask"], prefix="ask"),
             "task": TaskForm(
                 bound["task"],
                 prefix="task",
@@ -606,6 +618,8 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
             office=is_office(self.request.user),
             open=issue.state != IssueState.CLOSED,
             events=list(issue.events.select_related("by", "to_person", "to_unit")) if handler else [],
+            pending=self.pending() if handler else [],
+            asked_kinds={e.kind for e in self.pending()} if handler else set(),
             forms=forms or self.forms(),
         )
         return context
@@ -617,6 +631,8 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
         action = request.POST.get("action", "")
         if action not in ISSUE_ACTIONS:
             raise PermissionDenied(_("无法识别的操作。"))
+        if action == "ask" and is_office(request.user):
+            raise PermissionDenied(_("党委办公室可直接列为议题或转为督办事项，无需提请。"))
         if action in ("escalate", "task") and not is_office(request.user):
             # 001 三（三）: the office prepares agenda items; 督查督办 第四条（一）: the 督查小组 registers tasks.
             raise PermissionDenied(
@@ -645,6 +661,9 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
             elif action == "task":
                 services.issue_to_task(issue, by=request.user, **form.cleaned_data)
                 done = _("已转为督办事项。诉求在向反映人反馈后才能办结。")
+            elif action == "ask":
+                services.issue_ask_escalation(issue, by=request.user, **form.cleaned_data)
+                done = _("已向党委办公室提请，党委办公室办理后在本页显示议题或督办事项。")
             else:
                 services.issue_feedback(issue, by=request.user, **form.cleaned_data)
                 done = _("已登记反馈。")

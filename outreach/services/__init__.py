@@ -3,7 +3,14 @@
 
 from outreach.services.activities import record_activity, team_organization_of, update_activity
 from outreach.services.contacts import assign_contact, end_contact
-from outreach.services.escalation import issue_escalate, issue_to_task
+from outreach.services.escalation import (
+    ASK_AGENDA,
+    ASK_TASK,
+    issue_ask_escalation,
+    issue_escalate,
+    issue_to_task,
+    pending_asks,
+)
 from outreach.services.festivals import festival_date, festival_near, upcoming_festivals
 from outreach.services.issues import (
     issue_answer,
@@ -25,6 +32,10 @@ from outreach.services.reception import (
 )
 
 __all__ = [
+    "ASK_AGENDA",
+    "ASK_TASK",
+    "issue_ask_escalation",
+    "pending_asks",
     "can_record_session",
     "planned_days",
     "reception_settings",

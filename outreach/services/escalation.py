@@ -22,13 +22,23 @@ from django.utils.translation import gettext as _
 from communication.services.agenda import agenda_item_create
 from governance.errors import DomainError
 from governance.models import Organization, Person, Position
-from governance.roles import is_office
-from outreach.models import IssueEvent, IssueEventKind, IssueState, RaisedIssue
+from governance.roles import is_leader, is_office
+from outreach.models import (
+    ESCALATION_MEETING_CHOICES,
+    IssueEvent,
+    IssueEventKind,
+    IssueState,
+    RaisedIssue,
+)
+from outreach.permissions import person_of
 from supervision.services.tasks import task_register
 
 # 004 第六条4 names exactly these two meetings (communication's MeetingKind values, passed as strings: outreach
 # reads no other app's models).
-ESCALATION_MEETING_KINDS = ("party_committee", "administrative")
+ESCALATION_MEETING_KINDS = tuple(value for value, _label in ESCALATION_MEETING_CHOICES)
+ASK_AGENDA = "agenda"
+ASK_TASK = "task"
+REASON_MAX = 500
 # 003 督查督办 第二条（四）其他需要督查督办的事项; 第三条（二）专项督查: 领导批示、交办的工作, 视任务要求不定期进行.
 TASK_SOURCE = "leader"
 TASK_KIND = "special"
@@ -148,3 +158,61 @@ def issue_to_task(
         note=_("督办编号 %(number)s，办理时限 %(deadline)s") % {"number": task.number, "deadline": deadline},
     )
     return issue
+
+
+def pending_asks(issue: RaisedIssue) -> list[IssueEvent]:
+    """The leader's requests the office has not acted on yet: an agenda request while the issue has no agenda item,
+    a task request while it has no task; none once the issue is closed. One query."""
+    if issue.state == IssueState.CLOSED:
+        return []
+    kinds = []
+    if not issue.agenda_item_id:
+        kinds.append(IssueEventKind.ASKED_AGENDA)
+    if not issue.supervised_task_id:
+        kinds.append(IssueEventKind.ASKED_TASK)
+    if not kinds:
+        return []
+    return list(issue.events.filter(kind__in=kinds).select_related("by").order_by("at", "pk"))
+
+
+@transaction.atomic
+def issue_ask_escalation(
+    issue: RaisedIssue, *, by: Any, target: str, reason: str, meeting_kind: str = ""
+) -> IssueEvent:
+    """The leader in charge asks the office to escalate (004 第六条4: 必要时可作为议题提请学校党委会或校长办公会研究解决)
+    or to have the 督查小组 supervise it (督查督办 第二条（四）): they cannot do either themselves — agenda items are
+    listed by the office (001 三（三）), tasks registered by the 督查小组 (督查督办 第四条（一）). Recorded as an issue
+    event with the reason; the office then acts with issue_escalate or issue_to_task. Nothing else changes."""
+    if is_office(by):
+        raise DomainError(_("党委办公室可直接列为议题或转为督办事项，无需提请。"))
+    me = person_of(by) if is_leader(by) else None
+    issue = RaisedIssue.objects.select_for_update().get(pk=issue.pk)
+    if me is None or issue.owner_id != me.pk:
+        raise DomainError(_("只有承办这条诉求的校领导可以向党委办公室提请。"))
+    if issue.state == IssueState.CLOSED:
+        raise DomainError(_("这条诉求已办结。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError({"reason": [_("请写明提请理由。")]})
+    if len(reason) > REASON_MAX:
+        raise DomainError({"reason": [_("提请理由最多 %(n)d 字。") % {"n": REASON_MAX}]})
+    if target == ASK_AGENDA:
+        if issue.agenda_item_id:
+            raise DomainError(_("这条诉求已提请上会。"))
+        if meeting_kind not in ESCALATION_MEETING_KINDS:
+            raise DomainError({"meeting_kind": [_("请选择党委会或校长办公会（004 第六条4）。")]})
+        kind = IssueEventKind.ASKED_AGENDA
+    elif target == ASK_TASK:
+        if issue.supervised_task_id:
+            raise DomainError(_("这条诉求已转为督办事项。"))
+        kind, meeting_kind = IssueEventKind.ASKED_TASK, ""
+    else:
+        raise DomainError({"target": [_("请选择提请上会或转为督办。")]})
+    if issue.events.filter(kind=kind).exists():
+        raise DomainError(_("已向党委办公室提请过，请等待办理。"))
+    event = IssueEvent.objects.create(
+        issue=issue, kind=kind, by=by, to_person=me, meeting_kind=meeting_kind, note=reason
+    )
+    # The office home's panel lists pending requests: a change of the issue makes the cached pages be read afresh.
+    issue.save(update_fields=["updated_at"])
+    return event

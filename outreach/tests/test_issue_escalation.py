@@ -109,7 +109,7 @@ def test_the_leader_in_charge_sees_the_links_but_asks_the_office_to_escalate(
 ):
     client.force_login(leader.user)
     page = client.get(issue.get_absolute_url()).content.decode()
-    assert "请向党委办公室提请（004 第六条4）" in page
+    assert "请党委办公室提请上会或转为督办（004 第六条4）" in page
     assert 'value="escalate"' not in page
     assert _escalate(client, issue).status_code == 403
     assert _to_task(client, issue, unit).status_code == 403
