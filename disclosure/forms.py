@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.widgets import ProseEditorWidget, prose_editor_base_media, prose_editor_js
+from js_asset import Media, Script
 
 from disclosure.models import SUGGESTED_TOPICS, Category, Form, Nature, Scope
 from governance.validators import MaxCharsValidator
@@ -51,6 +53,28 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class RichTextWidget(ProseEditorWidget):
+    """The content's textarea, turned into django-prose-editor's editor by disclosure/rich-text.js (all assets from
+    /static/, the import map with the page's CSP nonce). Without JavaScript it stays a plain textarea: the sanitizer
+    turns plain text into paragraphs (disclosure/sanitize.py)."""
+
+    @property
+    def media(self) -> Media:
+        return prose_editor_base_media + Media(
+            css={"all": ["disclosure/rich-text.css"]},
+            js=[
+                "disclosure/rich-text-i18n.js",
+                prose_editor_js,
+                Script("disclosure/rich-text.js", type="module"),
+            ],
+        )
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = forms.Textarea.get_context(self, name, value, attrs)
+        context["widget"]["attrs"]["data-disclosure-rich-text"] = ""
+        return context
+
+
 def topic_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return [(str(Category(c).label), [(t, t) for t in topics]) for c, topics in SUGGESTED_TOPICS.items()]
 
@@ -72,8 +96,9 @@ class ItemForm(forms.Form):
         rows=10,
         error_messages={"required": _("请填写公开内容。")},
         help_text=_(
-            "直接输入文字即可，空一行为新段落；也可用简单的 HTML 标记：&lt;p&gt; &lt;strong&gt; &lt;em&gt; "
-            "&lt;ul&gt;/&lt;ol&gt;/&lt;li&gt; &lt;h3&gt; &lt;a href&gt; &lt;table&gt;。保存时清除脚本和其他不安全的标记。"
+            "用编辑器上方的按钮设置加粗、标题、列表、引用、链接和表格；浏览器未启用脚本时可直接输入文字，空一行为新段落，"
+            "也可用简单的 HTML 标记：&lt;p&gt; &lt;strong&gt; &lt;em&gt; &lt;ul&gt;/&lt;ol&gt;/&lt;li&gt; &lt;h3&gt; "
+            "&lt;a href&gt; &lt;table&gt;。保存时清除脚本和其他不安全的标记。"
         ),
     )
     nature = forms.ChoiceField(
@@ -105,6 +130,8 @@ class ItemForm(forms.Form):
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topic"].widget.attrs["list"] = "disclosure-topics"
+        content = self.fields["content"]
+        content.widget = RichTextWidget(attrs=content.widget.attrs)
         if not editing:
             del self.fields["note"]
 

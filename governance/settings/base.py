@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,8 @@ THIRD_PARTY_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # Serves its ProseMirror/Tiptap build from /static/ (the rich-text editor of issue 11); no CDN.
+    "django_prose_editor",
     "rules.apps.AutodiscoverRulesConfig",
 ]
 LOCAL_APPS = [
@@ -287,7 +290,10 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "style-src": ["'self'"],
-        "script-src": ["'self'"],
+        # A nonce, never 'unsafe-inline': the one inline script a page may carry is an import map rendered with
+        # {% media_with_nonce %} (governance/templatetags/csp_media.py); django-csp sends the nonce only on pages
+        # that asked for it.
+        "script-src": ["'self'", NONCE],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
     }
