@@ -1,6 +1,7 @@
 """Issue 10's acceptance story for an issue raised on a reception day (校领导接待日, 004 第五条8): the duty leader records
 what a visitor raised from the day's page, transfers it to the leader in charge (移交, 第六条3); the office escalates it
-to a 校长办公会 agenda item (第六条4) and the issue shows the item and its state; the leader in charge answers, is
+to a 校长办公会 agenda item (第六条4) — the leader in charge asks for it with a reason, the office finds the request on
+its home and lists the item — and the issue shows the item and its state; the leader in charge answers, is
 refused closing it before feedback (件件有回音), records the feedback and closes it."""
 
 from __future__ import annotations
@@ -56,16 +57,35 @@ def test_an_issue_raised_at_a_reception_day_is_transferred_escalated_answered_an
     page.get_by_role("button", name="移交").click()
     expect(flash_message("已移交。")).to_be_visible()
 
+    # The leader in charge cannot list an agenda item: they ask the office, with a reason (004 第六条4).
+    page.context.clear_cookies()
+    log_in("sunhaitao")
+    page.goto(issue_url)
+    expect(page.get_by_role("button", name="列为议题")).to_have_count(0)
+    page.get_by_label("列为议题，提请学校会议研究").check()
+    page.get_by_label("提请的会议（列为议题时）").select_option(label="校长办公会")
+    page.get_by_role("button", name="向党委办公室提请").click()
+    expect(page.get_by_text("请写明提请理由。")).to_be_visible()  # refused, the choice kept
+    expect(page.get_by_label("提请的会议（列为议题时）")).to_have_value("administrative")
+    page.get_by_label("提请理由").fill("涉及多个学院的共性问题")
+    page.get_by_role("button", name="向党委办公室提请").click()
+    expect(flash_message("已向党委办公室提请")).to_be_visible()
+    expect(page.locator(".outreach-issue-asks")).to_contain_text("请党委办公室提请上会（校长办公会）")
+    assert console_errors == []
+
     page.context.clear_cookies()
     log_in("office")
-    page.goto(issue_url)
-    page.get_by_label("提请的会议").select_option(label="校长办公会")
-    page.get_by_label("提请理由").fill("涉及多个学院的共性问题")
+    expect(page.locator(".outreach-office-asks")).to_contain_text("研究生公寓热水供应时间短")
+    page.locator(".outreach-office-asks").get_by_role("link", name="研究生公寓热水供应时间短").click()
+    expect(page.locator(".outreach-issue-asks")).to_contain_text("理由：涉及多个学院的共性问题")
+    expect(page.get_by_label("提请的会议")).to_have_value("administrative")
+    expect(page.get_by_label("提请理由")).to_have_value("涉及多个学院的共性问题")
     page.get_by_role("button", name="列为议题").click()
     expect(flash_message("已列为议题")).to_be_visible()
     expect(page.locator(".outreach-issue-agenda")).to_contain_text("研究生公寓热水供应时间短")
     expect(page.locator(".outreach-issue-agenda")).to_contain_text("草拟")
     expect(page.locator(".outreach-issue-state")).to_have_text("待答复")
+    expect(page.locator(".outreach-issue-asks")).to_have_count(0)  # done: no longer waiting
     assert console_errors == []
 
     page.context.clear_cookies()
