@@ -133,6 +133,9 @@ class Family:
     evidence_sources: tuple[Any, ...] = ()
     event_sources: tuple[Any, ...] = ()
     demo: Callable[[DemoContext], Sequence[str]] | None = None
+    # Families whose demo records this family's demo builds on (by name): `seed_demo` runs their demos first, e.g.
+    # when this family's demo numbers records in another family's yearly sequence, which must stay unchanged.
+    demo_after: tuple[str, ...] = ()
     admin_cards: tuple[AdminCard, ...] = ()
     # "app_label.modelname" (lower case) -> which organizations a saved or deleted instance touches.
     watched: Mapping[str, TouchedOrganizations] = field(default_factory=dict)
@@ -155,6 +158,24 @@ def register(family: Family) -> None:
 def families() -> list[Family]:
     """Every registered family, in menu order."""
     return sorted(_FAMILIES.values(), key=lambda f: (f.order, f.name))
+
+
+def demo_order() -> list[Family]:
+    """The families in menu order, except that one runs its demo only after those it names in `demo_after` (a name
+    not registered is ignored; a cycle keeps the menu order for what remains)."""
+    pending = families()
+    done: set[str] = set()
+    ordered: list[Family] = []
+    while pending:
+        ready = [f for f in pending if all(n in done or n not in _FAMILIES for n in f.demo_after)]
+        if not ready:
+            ordered.extend(pending)
+            break
+        first = ready[0]
+        ordered.append(first)
+        done.add(first.name)
+        pending.remove(first)
+    return ordered
 
 
 def get(name: str) -> Family | None:

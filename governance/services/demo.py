@@ -23,7 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from governance import roles
-from governance.families import DemoContext, families
+from governance.families import DemoContext, demo_order
 from governance.models import (
     AcademicYear,
     Area,
@@ -549,6 +549,6 @@ def _adopt_policies(result: DemoResult, orgs: dict[str, Organization]) -> None:
     _adopt_shipped(result, orgs[UNIVERSITY_CODE])
     # Each family records what its pages and the dashboards should show (a semester of meetings and talks …).
     context = DemoContext(university=orgs[UNIVERSITY_CODE], organizations=orgs, today=timezone.localdate())
-    for family in families():
+    for family in demo_order():
         if family.demo is not None:
             result.records.extend(family.demo(context))

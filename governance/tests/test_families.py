@@ -292,3 +292,29 @@ def test_registering_a_family_registers_its_evidence_sources(registry, monkeypat
 
     assert evidence.get_source("sample.record").label == "示例记录"
     assert evidence.get_event_source("sample.record").label == "示例记录"
+
+
+def test_seed_demo_runs_a_familys_demo_after_the_families_it_builds_on(registry):
+    ran: list[str] = []
+
+    def demo_of(name: str):
+        def demo(context: DemoContext) -> list[str]:
+            ran.append(name)
+            return []
+
+        return demo
+
+    families.register(sample("first", order=10, demo=demo_of("first"), demo_after=("third", "unknown")))
+    families.register(sample("second", order=20, demo=demo_of("second")))
+    families.register(sample("third", order=30, demo=demo_of("third")))
+
+    demo_seed()
+
+    assert ran == ["second", "third", "first"]
+    assert [f.name for f in families.families()] == ["first", "second", "third"]  # the menu keeps its order
+
+
+def test_families_that_wait_for_each_other_keep_the_menu_order(registry):
+    families.register(sample("first", order=10, demo_after=("second",)))
+    families.register(sample("second", order=20, demo_after=("first",)))
+    assert [f.name for f in families.demo_order()] == ["first", "second"]
