@@ -15,7 +15,16 @@ from django.db import transaction
 from governance.families import DemoContext
 from governance.models import Organization, Person, Position
 from outreach import services
-from outreach.models import Activity, ActivityKind, ContactKind, Festival, LinkedContact
+from outreach.models import (
+    Activity,
+    ActivityKind,
+    ContactKind,
+    Festival,
+    IssueSource,
+    IssueState,
+    LinkedContact,
+    RaisedIssue,
+)
 
 # The packs the demo adopts for the university, each citing the university's own copy of its regulation: the one the
 # demo's regulations step named (中共江城大学委员会…), or this fictional name when there is none yet
@@ -179,12 +188,63 @@ def demo_records_seed(context: DemoContext) -> list[str]:
         made += 1
     issues = _demo_issues(office, people)
     reception = _demo_reception(office, people, today)
+    task = _demo_task(office, people, today)
     result.append(
         f"联系基层：联系点 {contacts} 个，活动 {made} 次（近一学期，含听课学时、节日走访、联系党外人士），"
-        f"师生诉求 {issues} 条（待分送、待答复、已答复、已移交并办结），本学期接待日 {reception} 个（公开安排：/outreach/reception/；"
-        "最近一次接待日上提出的一条诉求已提请校长办公会研究）"
+        f"师生诉求 {issues + (1 if task else 0)} 条（待分送、待答复、已答复、已移交并办结），本学期接待日 {reception} 个"
+        "（公开安排：/outreach/reception/；最近一次接待日上提出的一条诉求已提请校长办公会研究）"
+        + (f"；一条诉求经承办校领导提请已转为督办事项 {task}" if task else "")
     )
     return result
+
+
+def _demo_task(office, people: dict[str, Person], today: dt.date) -> str:
+    """An issue a linked college raised, which its leader in charge asks the office to have supervised and the office
+    turns into a task for 教务处 (004 第六条4; 督查督办 第二条（四）、第三条（二）) through supervision's services. Runs
+    after supervision's demo (outreach/family.py: demo_after), so its number follows the year's demo tasks and theirs
+    stay as they were. Also one request to list an issue for the 校长办公会 left for the office to act on. Returns the
+    task's number, or "" when the demo has no such leader or unit."""
+    vice = people.get("黄晓峰")
+    lead = Organization.objects.filter(code="jwc").first()
+    if vice is None or vice.user is None or lead is None or office is None:
+        return ""
+    issue = services.issue_record(
+        by=office,
+        title="公共选修课容量不足，学生选不上课",
+        text="文学院反映：本学期公共选修课开课门数和容量不足，约三分之一学生未选上，影响按期修满学分。",
+        raiser="文学院党政办",
+        owner=vice,
+        unit=Organization.objects.filter(code="wxy").first(),
+    )
+    services.issue_ask_escalation(
+        issue,
+        by=vice.user,
+        target=services.ASK_TASK,
+        reason="涉及教务处统筹开课和排课，需要督查督办限期落实",
+    )
+    services.issue_to_task(
+        issue,
+        by=office,
+        lead_unit=lead,
+        deadline=today + dt.timedelta(days=45),
+        matter="下学期公共选修课增加开课门数和容量，保证学生按期修满学分；本学期未选上的学生安排补选。",
+        requirements="办理情况及时报分管校领导，并向文学院反馈进展（004 第六条4）。",
+    )
+    pending = (
+        RaisedIssue.objects.filter(owner=vice, state=IssueState.OPEN, source=IssueSource.MAILBOX)
+        .order_by("created_at")
+        .first()
+    )
+    if pending is not None:
+        services.issue_ask_escalation(
+            pending,
+            by=vice.user,
+            target=services.ASK_AGENDA,
+            meeting_kind="administrative",
+            reason="多个教学楼都有类似问题，需要学校统筹安排设备更新经费",
+        )
+    issue.refresh_from_db()
+    return issue.supervised_task.number if issue.supervised_task else ""
 
 
 def _demo_issues(office, people: dict[str, Person]) -> int:

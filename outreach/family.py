@@ -29,6 +29,8 @@ FAMILY = Family(
     digest_sections=selectors.digest_sections,
     evidence_sources=(activity_evidence,),
     demo=demo,
+    # An issue turned into a supervised task takes the year's next 督办 number: after supervision's demo tasks.
+    demo_after=("supervision",),
     watched={
         "outreach.activity": selectors.organizations_touched_by_activity,
         "outreach.linkedcontact": selectors.organizations_touched_by_contact,
