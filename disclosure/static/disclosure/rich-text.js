@@ -113,6 +113,20 @@ function translateToolbar(wrapper) {
   }
 }
 
+// Pasted HTML (from a web page or a word processor) loses its event-handler attributes before anything parses it:
+// parsing them into this page, even into an inert document, makes the CSP refuse each one with a console error (they
+// never run). The rest is cut to the editor's schema, and nh3 has the last word on save.
+const HANDLER = /([\s"'/])on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)/gi
+
+function withoutHandlers(html) {
+  let previous
+  do {
+    previous = html
+    html = html.replace(HANDLER, "$1")
+  } while (html !== previous)
+  return html
+}
+
 function createEditor(textarea) {
   if (textarea.closest(".prose-editor")) return null
   const disabled = textarea.hasAttribute("disabled")
@@ -127,7 +141,7 @@ function createEditor(textarea) {
     element: wrapper,
     editable: !disabled,
     injectCSS: false,
-    editorProps: { attributes },
+    editorProps: { attributes, transformPastedHTML: withoutHandlers },
     extensions: extensions(),
     content: textarea.value,
     onUpdate({ editor }) {
