@@ -322,6 +322,14 @@ class AskEscalationForm(forms.Form):
         error_messages={"required": _("请写明提请理由。")},
     )
 
+    def __init__(self, *args: Any, available: tuple[str, ...] = ("agenda", "task"), **kwargs: Any) -> None:
+        """Only what is still to ask: not what the office has done or the leader has already asked for."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["target"]
+        field.choices = [(value, label) for value, label in field.choices if value in available]
+        if available:
+            self.initial.setdefault("target", available[0])
+
 
 class TaskForm(forms.Form):
     """转为督办事项 (003 督查督办 第二条（四）; 第四条（一）立项登记: 承办单位、督办事项、办理时限、工作要求)."""

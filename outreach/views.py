@@ -578,6 +578,18 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
             self._pending = services.pending_asks(self.issue)
         return self._pending
 
+    def askable(self) -> tuple[str, ...]:
+        """What the leader in charge may still ask the office for: neither done nor already asked."""
+        asked = {e.kind for e in self.pending()}
+        return tuple(
+            target
+            for target, done, kind in (
+                ("agenda", self.issue.agenda_item_id, IssueEventKind.ASKED_AGENDA),
+                ("task", self.issue.supervised_task_id, IssueEventKind.ASKED_TASK),
+            )
+            if not done and kind not in asked
+        )
+
     def forms(self, data: Any = None, action: str = "") -> dict[str, Any]:
         kwargs = _issue_form_kwargs()
         bound = {name: (data if name == action else None) for name in ISSUE_ACTIONS}
@@ -594,7 +606,7 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
                 initial={"channel": "portal" if self.issue.raised_by_id else "face"},
             ),
             "escalate": EscalateForm(bound["escalate"], prefix="escalate", initial=escalate_initial),
-            "ask": AskEscalationForm(bound["ask"], prefix="ask"),
+            "ask": AskEscalationForm(bound["ask"], prefix="ask", available=self.askable()),
             "task": TaskForm(
                 bound["task"],
                 prefix="task",
@@ -619,7 +631,7 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
             open=issue.state != IssueState.CLOSED,
             events=list(issue.events.select_related("by", "to_person", "to_unit")) if handler else [],
             pending=self.pending() if handler else [],
-            asked_kinds={e.kind for e in self.pending()} if handler else set(),
+            askable=self.askable() if handler else (),
             forms=forms or self.forms(),
         )
         return context

@@ -66,6 +66,13 @@ def test_the_leader_in_charge_asks_the_office_to_list_the_issue_for_the_presiden
 def test_the_leader_asks_for_a_supervised_task_too_but_not_twice_for_the_same(client, issue, leader):
     client.force_login(leader.user)
     _ask(client, issue)
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert 'value="agenda"' not in page  # already asked: only the task is left to ask for
+    assert 'value="task"' in page
+    assert "提请的会议（列为议题时）" not in page
+    again = _ask(client, issue).content.decode()  # the agenda again, by URL
+    assert "选择一个有效的选项" in again
+    assert IssueEvent.objects.filter(issue=issue, kind=IssueEventKind.ASKED_AGENDA).count() == 1
     page = _ask(client, issue, **{"ask-target": "task", "ask-reason": "需要督查落实"}).content.decode()
     assert "已向党委办公室提请" in page
     assert 'value="ask"' not in page  # both asked: nothing left to ask
