@@ -219,14 +219,14 @@ class OfficeIssuePanel:
     unanswered: int
     unassigned: int
     # Leaders' requests to escalate (004 第六条4) the office has not acted on yet, the oldest first, and how many.
-    asks: list[IssueEvent] = field(default_factory=list)
+    asks: Sequence[IssueEvent] = field(default_factory=list)
     asked: int = 0
 
 
 OFFICE_PANEL_ITEMS = 5
 
 
-def pending_asks_for_office(limit: int = OFFICE_PANEL_ITEMS) -> tuple[list[IssueEvent], int]:
+def pending_asks_for_office(limit: int = OFFICE_PANEL_ITEMS) -> tuple[Sequence[IssueEvent], int]:
     """The leaders' requests to list an issue as an agenda item or to have it supervised that wait for the office:
     the issue is not closed and has no agenda item (or task) yet. One query (a window count) whatever their number."""
     asks = list(
