@@ -9,11 +9,14 @@
     "Include header row": "包含标题行",
     Insert: "插入",
     "Insert Table": "插入表格",
+    No: "否",
     "Open in new window": "在新窗口打开",
     Rows: "行数",
+    "Table Properties": "表格属性",
     Title: "标题",
     URL: "网址",
     Update: "更新",
+    Yes: "是",
   }
   window.gettext = (text) => zh[text] || text
 })()
