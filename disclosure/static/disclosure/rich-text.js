@@ -46,7 +46,8 @@ function extensions() {
     Underline,
     Heading.configure({ levels: [3, 4] }),
     BulletList,
-    OrderedList,
+    // No list properties: the numbering style is a `type` attribute, which the sanitizer drops.
+    OrderedList.configure({ enableListAttributes: false }),
     ListItem,
     Blockquote,
     Link.configure({ openOnClick: false, protocols: ["http", "https", "mailto"] }),
