@@ -73,7 +73,9 @@ def feedback_respond(*, feedback: Feedback, user: Any, response: str) -> Feedbac
         raise DomainError({"response": _("请填写答复。")})
     if len(cleaned) > MAX_FEEDBACK_CHARS:
         raise DomainError({"response": _("答复最多 %(n)d 字。") % {"n": MAX_FEEDBACK_CHARS}})
-    feedback = Feedback.objects.select_for_update().select_related("item", "author").get(pk=feedback.pk)
+    feedback = (
+        Feedback.objects.select_for_update(of=("self",)).select_related("item", "author").get(pk=feedback.pk)
+    )
     if feedback.item.state not in (ItemState.PUBLISHED, ItemState.RESPONDED):
         raise DomainError(
             _("“%(state)s”的事项不能再答复意见。") % {"state": feedback.item.get_state_display()}
@@ -103,7 +105,7 @@ def _office_feedback(feedback: Feedback, user: Any) -> Feedback:
     if not is_office(user):
         raise DomainError(_("意见由党务公开工作办公室收集整理和办理（三（一）3、四（三））。"))
     feedback = (
-        Feedback.objects.select_for_update()
+        Feedback.objects.select_for_update(of=("self",))
         .select_related("item", "author", "department")
         .get(pk=feedback.pk)
     )

@@ -47,7 +47,9 @@ TASK_KIND = "special"
 def _issue_locked(issue: RaisedIssue, by: Any, message: str) -> tuple[RaisedIssue, Person]:
     if not is_office(by):
         raise DomainError(message)
-    issue = RaisedIssue.objects.select_for_update().select_related("owner", "unit").get(pk=issue.pk)
+    issue = (
+        RaisedIssue.objects.select_for_update(of=("self",)).select_related("owner", "unit").get(pk=issue.pk)
+    )
     if issue.state == IssueState.CLOSED:
         raise DomainError(_("这条诉求已办结。"))
     if issue.owner is None:
