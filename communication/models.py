@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communication import permissions
-from governance.models import RecordedModel
+from governance.models import PrivateAttachment, RecordedModel
 from governance.storage import PrivateUploadTo, private_storage
 from governance.validators import MaxCharsValidator, validate_record_date
 
@@ -170,26 +170,18 @@ class Meeting(RecordedModel):
         return self.kind == MeetingKind.DEMOCRATIC_LIFE
 
 
-class MeetingAttachment(models.Model):
+class MeetingAttachment(PrivateAttachment):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="attachments"
     )
+    download_url_name = "communication:attachment_download"
+
     file = models.FileField(
         _("文件"),
         storage=private_storage,
         upload_to=PrivateUploadTo("communication/meetings"),
         max_length=255,
     )
-    name = models.CharField(_("附件名称"), max_length=200)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -197,14 +189,6 @@ class MeetingAttachment(models.Model):
         verbose_name = _("会议附件")
         verbose_name_plural = _("会议附件")
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("communication:attachment_download", args=[self.pk])
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -73,6 +73,7 @@ from governance.forms import parse_id
 from governance.models import ObligationRule, Organization, Person, Position, PositionKind
 from governance.roles import is_office
 from governance.selectors.obligations import RecordPeriod, record_counted_message, record_period
+from governance.storage import attachment_response
 from governance.views import FamilyRegulationsView
 
 PAGE_SIZE = 50
@@ -854,17 +855,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         attachment = get_object_or_404(MeetingAttachment.objects.select_related("meeting"), pk=pk)
         if not can_view_meeting_records(request.user, attachment.meeting):
             raise Http404
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        filename = attachment.file.name.rsplit("/", 1)[-1]
-        if attachment.name:
-            suffix = "." + filename.rsplit(".", 1)[-1] if "." in filename else ""
-            filename = attachment.name if attachment.name.endswith(suffix) else attachment.name + suffix
-        response = FileResponse(handle, as_attachment=True, filename=filename)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_response(attachment)
 
 
 class SibitanMatrixView(LoginRequiredMixin, DetailView):

@@ -19,7 +19,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from disclosure.sanitize import sanitize_html
-from governance.models.base import RecordedModel
+from governance.models.base import PrivateAttachment, RecordedModel
 from governance.storage import PrivateUploadTo, private_storage
 from governance.validators import MaxCharsValidator
 
@@ -347,23 +347,15 @@ class ItemEvent(models.Model):
         return f"{self.item} · {self.get_action_display()}"
 
 
-class ItemAttachment(models.Model):
+class ItemAttachment(PrivateAttachment):
     item = models.ForeignKey(
         DisclosureItem, verbose_name=_("公开事项"), on_delete=models.CASCADE, related_name="attachments"
     )
+    download_url_name = "disclosure:attachment_download"
+
     file = models.FileField(
         _("文件"), storage=private_storage, upload_to=PrivateUploadTo("disclosure"), max_length=255
     )
-    name = models.CharField(_("附件名称"), max_length=200)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -371,12 +363,6 @@ class ItemAttachment(models.Model):
         verbose_name = _("公开事项附件")
         verbose_name_plural = _("公开事项附件")
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("disclosure:attachment_download", args=[self.pk])
 
 
 class Feedback(RecordedModel):

@@ -14,7 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -60,6 +60,7 @@ from governance.filters import FilteredListView
 from governance.models import Organization
 from governance.roles import is_office
 from governance.services.freshness import cached_fragment
+from governance.storage import attachment_response
 from governance.views import FamilyRegulationsView
 
 PAGE_SIZE = 50
@@ -593,10 +594,4 @@ class AttachmentDownloadView(View):
         attachment = get_object_or_404(ItemAttachment.objects.select_related("item"), pk=pk)
         if not can_view_item(request.user, attachment.item):
             raise Http404
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=True, filename=attachment.name or "attachment")
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_response(attachment)

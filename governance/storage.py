@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -52,3 +53,15 @@ class PrivateUploadTo:
 
     def __hash__(self) -> int:
         return hash(self.folder)
+
+
+def attachment_response(attachment: Any) -> FileResponse:
+    """A private attachment (a governance.models.PrivateAttachment) as a download, never cached; Http404 when its file
+    is gone. The caller has already checked that the user may see the record it belongs to."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.download_name)
+    response["Cache-Control"] = "private, no-store"
+    return response

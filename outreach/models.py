@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import RecordedModel
+from governance.models import PrivateAttachment, RecordedModel
 from governance.storage import PrivateUploadTo, private_storage
 from governance.validators import MaxCharsValidator, validate_record_date
 
@@ -222,34 +222,20 @@ class Activity(RecordedModel):
             raise ValidationError(errors)
 
 
-class ActivityAttachment(models.Model):
+class ActivityAttachment(PrivateAttachment):
     activity = models.ForeignKey(
         Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="attachments"
     )
+    download_url_name = "outreach:attachment_download"
+
     file = models.FileField(
         _("文件"), storage=private_storage, upload_to=PrivateUploadTo("outreach"), max_length=255
     )
-    name = models.CharField(_("附件名称"), max_length=200)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("活动附件")
         verbose_name_plural = _("活动附件")
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("outreach:attachment_download", args=[self.pk])
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from governance.forms import parse_id
 from governance.models import ObligationRule, Organization, Person, Semester
 from governance.roles import is_leader, is_office
 from governance.selectors.obligations import RecordPeriod, record_period
+from governance.storage import attachment_response
 from governance.views import FamilyRegulationsView
 from outreach import selectors, services
 from outreach.filters import ActivityFilter, IssueFilter
@@ -353,13 +354,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         attachment = get_object_or_404(ActivityAttachment.objects.select_related("activity"), pk=pk)
         if not can_download(request.user, attachment):
             raise Http404
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=True, filename=attachment.name or "attachment")
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_response(attachment)
 
 
 # --- 联系点 (the office) ------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from governance.models.base import RecordedModel
+from governance.models.base import PrivateAttachment, RecordedModel
 from governance.storage import PrivateUploadTo, private_storage
 from governance.validators import MaxCharsValidator, validate_record_date
 
@@ -456,23 +456,15 @@ class ProgressReport(RecordedModel):
         return f"{self.task.number} · {self.unit} · {self.reported_on}"
 
 
-class ProgressAttachment(models.Model):
+class ProgressAttachment(PrivateAttachment):
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("进展反馈"), on_delete=models.CASCADE, related_name="attachments"
     )
+    download_url_name = "supervision:attachment_download"
+
     file = models.FileField(
         _("文件"), storage=private_storage, upload_to=PrivateUploadTo("supervision"), max_length=255
     )
-    name = models.CharField(_("附件名称"), max_length=200)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -480,12 +472,6 @@ class ProgressAttachment(models.Model):
         verbose_name = _("进展附件")
         verbose_name_plural = _("进展附件")
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("supervision:attachment_download", args=[self.pk])
 
 
 class UrgingChannel(models.TextChoices):

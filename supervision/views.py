@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from governance.filters import FilteredListView
 from governance.forms import parse_id
 from governance.pdf import PdfTemplateMixin
 from governance.roles import is_leader, is_office
+from governance.storage import attachment_response
 from governance.views import FamilyRegulationsView
 from supervision import selectors, services
 from supervision.filters import TaskFilter
@@ -482,13 +483,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         )
         if not can_view(request.user, attachment.report.task):
             raise Http404
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=True, filename=attachment.name or "attachment")
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_response(attachment)
 
 
 # --- Statistics for the annual assessment (第六条) ---------------------------------------------------------------------

@@ -1,5 +1,5 @@
 from .alerts import OfficeAlert
-from .base import RecordedModel
+from .base import PrivateAttachment, RecordedModel
 from .calendar import AcademicYear, HolidayDate, HolidayYear, Semester
 from .obligations import ObligationExcuse, ObligationRule, PolicyPack
 from .organizations import LeadershipTeam, Organization
@@ -22,6 +22,7 @@ __all__ = [
     "Person",
     "Position",
     "PositionKind",
+    "PrivateAttachment",
     "RecordedModel",
     "Regulation",
     "Semester",
