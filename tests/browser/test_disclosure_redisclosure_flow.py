@@ -4,8 +4,6 @@ page, what changed; the office still finds the first version, archived."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -54,7 +52,10 @@ def test_a_revised_item_is_approved_again_and_the_public_sees_what_changed(
     page.get_by_role("button", name="再公开（修订）").click()
     expect(flash_message("已起草第 2 版")).to_be_visible()
     # The content is in the rich-text editor (issue 11): replace it by typing, a paragraph per line.
-    page.get_by_role("textbox", name=re.compile("^公开内容")).click()
+    # The editor, once it has replaced the plain textarea (asked for by name, the textarea could match before).
+    editor = page.locator(".prose-editor [contenteditable=true]")
+    expect(editor).to_be_visible()
+    editor.click()
     page.keyboard.press("ControlOrMeta+A")
     page.keyboard.type("接待日为隔周周一下午。")
     page.keyboard.press("Enter")
