@@ -137,7 +137,9 @@ def test_an_item_goes_through_every_state_to_the_archive_with_one_event_per_step
         ItemAction.CLOSE_FEEDBACK,
         ItemAction.ARCHIVE,
     ]
-    reasons = list(item.history.order_by("history_date", "history_id").values_list("history_change_reason", flat=True))
+    reasons = list(
+        item.history.order_by("history_date", "history_id").values_list("history_change_reason", flat=True)
+    )
     assert reasons == ["提出公开事项", "报校党委审批", "批准公开", "公开", "公开处理和落实情况", "归档"]
 
 

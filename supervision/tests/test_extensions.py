@@ -43,7 +43,9 @@ def test_an_approved_extension_moves_the_deadline_and_keeps_the_original(task, l
     assert [e.action for e in events[-2:]] == [TaskAction.EXTENSION_REQUEST, TaskAction.EXTENSION_APPROVE]
     assert "由 2026年12月1日 延至 2026年12月20日" in events[-2].note
     assert events[-1].new_deadline == dt.date(2026, 12, 20)
-    deadlines = list(task.history.order_by("history_date", "history_id").values_list("deadline", "history_change_reason"))
+    deadlines = list(
+        task.history.order_by("history_date", "history_id").values_list("deadline", "history_change_reason")
+    )
     assert deadlines[0][0] == dt.date(2026, 12, 1)
     assert deadlines[-1] == (dt.date(2026, 12, 20), "同意延期")
 

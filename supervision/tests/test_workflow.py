@@ -49,7 +49,9 @@ def test_a_task_walks_from_registration_to_archive_and_every_step_is_recorded(of
     assert returned.note == "缺少专家论证意见。"
     assert returned.new_deadline == dt.date(2026, 12, 10)
     assert events[2].actor_name == "罗联络"
-    reasons = list(task.history.order_by("history_date", "history_id").values_list("history_change_reason", "state"))
+    reasons = list(
+        task.history.order_by("history_date", "history_id").values_list("history_change_reason", "state")
+    )
     assert ("退回限期办理", TaskState.RETURNED) in reasons
     assert reasons[-1] == ("立卷归档", TaskState.ARCHIVED)
 

@@ -131,6 +131,7 @@ def test_on_a_phone_the_agenda_items_awaiting_the_secretary_are_one_tap_from_the
 
     jump = page.get_by_role("navigation", name="本页内容")
     expect(jump).to_be_visible()
+    page.wait_for_load_state()  # measured before its stylesheets arrive, a page is longer
     assert jump.bounding_box()["y"] < PHONE["height"] / 2
     jump.get_by_role("link", name="领导沟通").click()
 
