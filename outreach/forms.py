@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -329,6 +330,42 @@ class AskEscalationForm(forms.Form):
         field.choices = [(value, label) for value, label in field.choices if value in available]
         if available:
             self.initial.setdefault("target", available[0])
+
+
+def _ask_label(ask: Any) -> str:
+    """请党委办公室提请上会（校长办公会） · 2026-11-20"""
+    meeting = f"（{ask.get_meeting_kind_display()}）" if ask.meeting_kind else ""
+    return f"{ask.get_kind_display()}{meeting} · {timezone.localtime(ask.at):%Y-%m-%d}"
+
+
+class DeclineAskForm(forms.Form):
+    """The office answers a leader's pending request without acting on it, with its reason: listing an agenda item is
+    the office's decision (001 三（三）), registering a task the 督查小组's (督查督办 第四条（一））."""
+
+    ask_id = forms.TypedChoiceField(
+        label=_("答复的提请"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("请选择要答复的提请。"),
+            "invalid_choice": _("这项提请已办理或已答复，请刷新页面查看。"),
+        },
+    )
+    reason = text(
+        _("不予提请的理由"),
+        500,
+        required=True,
+        rows=2,
+        help_text=_("如：可由职能部门直接办理；不属于党委会议事范围"),
+        error_messages={"required": _("请写明不予提请的理由。")},
+    )
+
+    def __init__(self, *args: Any, asks: Any = (), **kwargs: Any) -> None:
+        """The choices are the requests still pending; the only one is preselected."""
+        super().__init__(*args, **kwargs)
+        self.fields["ask_id"].choices = [(ask.pk, _ask_label(ask)) for ask in asks]
+        if len(asks) == 1:
+            self.initial.setdefault("ask_id", asks[0].pk)
 
 
 class TaskForm(forms.Form):

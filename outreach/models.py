@@ -378,6 +378,9 @@ class IssueEventKind(models.TextChoices):
     # 立项, 督查督办 第四条（一）); pending until the office has done it or the issue is closed.
     ASKED_AGENDA = "asked_agenda", _("请党委办公室提请上会")
     ASKED_TASK = "asked_task", _("请党委办公室转为督办")
+    # The office answers a request with a reason instead (如：可由职能部门直接办理；不属于党委会议事范围): the request is no
+    # longer pending and the leader may ask again. 议题由党委办公室列入 (001 三（三）) — listing is the office's decision.
+    DECLINED_ASK = "declined_ask", _("党委办公室不予提请")
     ANSWERED = "answered", _("答复")
     FEEDBACK = "feedback", _("向反映人反馈")
     CLOSED = "closed", _("办结")
@@ -426,6 +429,15 @@ class IssueEvent(models.Model):
     note = models.CharField(_("说明"), max_length=500, blank=True)
     meeting_kind = models.CharField(
         _("提请的会议"), max_length=30, choices=ESCALATION_MEETING_CHOICES, blank=True
+    )
+    # A DECLINED_ASK names the request it answers; a request with an answer is no longer pending.
+    ask = models.ForeignKey(
+        "self",
+        verbose_name=_("答复的提请"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
     )
 
     class Meta:

@@ -228,11 +228,13 @@ OFFICE_PANEL_ITEMS = 5
 
 def pending_asks_for_office(limit: int = OFFICE_PANEL_ITEMS) -> tuple[Sequence[IssueEvent], int]:
     """The leaders' requests to list an issue as an agenda item or to have it supervised that wait for the office:
-    the issue is not closed and has no agenda item (or task) yet. One query (a window count) whatever their number."""
+    the issue is not closed, has no agenda item (or task) yet, and the office has not declined the request. One query
+    (a window count) whatever their number."""
     asks = list(
         IssueEvent.objects.filter(
             Q(kind=IssueEventKind.ASKED_AGENDA, issue__agenda_item__isnull=True)
-            | Q(kind=IssueEventKind.ASKED_TASK, issue__supervised_task__isnull=True)
+            | Q(kind=IssueEventKind.ASKED_TASK, issue__supervised_task__isnull=True),
+            replies__isnull=True,
         )
         .exclude(issue__state=IssueState.CLOSED)
         .select_related("issue", "to_person")

@@ -38,6 +38,7 @@ from outreach.forms import (
     AskEscalationForm,
     AssignForm,
     ContactForm,
+    DeclineAskForm,
     EndContactForm,
     EscalateForm,
     FeedbackForm,
@@ -557,8 +558,24 @@ def _visible_issue_or_404(request: HttpRequest, pk: int) -> RaisedIssue:
     return issue
 
 
-ISSUE_ACTIONS = ("answer", "transfer", "assign", "feedback", "close", "escalate", "task", "ask")
+ISSUE_ACTIONS = ("answer", "transfer", "assign", "feedback", "close", "escalate", "task", "ask", "decline")
 TASK_UNIT_KINDS = (Organization.Kind.COLLEGE, Organization.Kind.DEPARTMENT)  # 主办单位: 学院或职能部门
+
+
+def _standing_declines(issue: RaisedIssue, events: list[Any]) -> list[Any]:
+    """The office's declines the leader has not answered with a new request of the same kind (and the office has not
+    since done what was asked): what the issue page shows as the office's answer. Read from the loaded history."""
+    latest: dict[str, Any] = {}
+    for event in events:
+        if event.kind in (IssueEventKind.ASKED_AGENDA, IssueEventKind.ASKED_TASK):
+            latest[event.kind] = None
+        elif event.kind == IssueEventKind.DECLINED_ASK and event.ask is not None:
+            latest[event.ask.kind] = event
+    done = {
+        IssueEventKind.ASKED_AGENDA: issue.agenda_item_id,
+        IssueEventKind.ASKED_TASK: issue.supervised_task_id,
+    }
+    return [event for kind, event in latest.items() if event is not None and not done.get(kind)]
 
 
 class IssueDetailView(LoginRequiredMixin, TemplateView):
@@ -602,6 +619,7 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
             ),
             "escalate": EscalateForm(bound["escalate"], prefix="escalate", initial=escalate_initial),
             "ask": AskEscalationForm(bound["ask"], prefix="ask", available=self.askable()),
+            "decline": DeclineAskForm(bound["decline"], prefix="decline", asks=self.pending()),
             "task": TaskForm(
                 bound["task"],
                 prefix="task",
@@ -619,13 +637,15 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         issue = self.issue
         handler = can_handle_issue(self.request.user, issue)
+        events = list(issue.events.select_related("by", "to_person", "to_unit", "ask")) if handler else []
         context.update(
             issue=issue,
             handler=handler,
             office=is_office(self.request.user),
             open=issue.state != IssueState.CLOSED,
-            events=list(issue.events.select_related("by", "to_person", "to_unit")) if handler else [],
+            events=events,
             pending=self.pending() if handler else [],
+            declined=_standing_declines(issue, events),
             askable=self.askable() if handler else (),
             forms=forms or self.forms(),
         )
@@ -640,6 +660,12 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
             raise PermissionDenied(_("无法识别的操作。"))
         if action == "ask" and is_office(request.user):
             raise PermissionDenied(_("党委办公室可直接列为议题或转为督办事项，无需提请。"))
+        if action == "decline" and not is_office(request.user):
+            raise PermissionDenied(_("只有党委办公室可以答复校领导的提请。"))
+        if action == "decline" and not self.pending():
+            # A stale page: the request was acted on or answered meanwhile, and the page has no decline form to show.
+            messages.error(request, _("这项提请已办理或已答复，请刷新页面查看。"))
+            return HttpResponseRedirect(issue.get_absolute_url())
         if action in ("escalate", "task") and not is_office(request.user):
             # 001 三（三）: the office prepares agenda items; 督查督办 第四条（一）: the 督查小组 registers tasks.
             raise PermissionDenied(
@@ -671,6 +697,9 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
             elif action == "ask":
                 services.issue_ask_escalation(issue, by=request.user, **form.cleaned_data)
                 done = _("已向党委办公室提请，党委办公室办理后在本页显示议题或督办事项。")
+            elif action == "decline":
+                services.issue_decline_ask(issue, by=request.user, **form.cleaned_data)
+                done = _("已答复：不予提请。承办校领导在本页看到答复和理由，并收到邮件通知。")
             else:
                 services.issue_feedback(issue, by=request.user, **form.cleaned_data)
                 done = _("已登记反馈。")

@@ -31,6 +31,7 @@ from outreach.models import (
     RaisedIssue,
 )
 from outreach.permissions import person_of
+from outreach.services.mail import mail_after_commit, office_recipients, site_link
 from supervision.services.tasks import task_register
 
 # 004 第六条4 names exactly these two meetings (communication's MeetingKind values, passed as strings: outreach
@@ -164,7 +165,8 @@ def issue_to_task(
 
 def pending_asks(issue: RaisedIssue) -> list[IssueEvent]:
     """The leader's requests the office has not acted on yet: an agenda request while the issue has no agenda item,
-    a task request while it has no task; none once the issue is closed. One query."""
+    a task request while it has no task, and neither once the office has declined it (a reply names it); none once
+    the issue is closed. One query."""
     if issue.state == IssueState.CLOSED:
         return []
     kinds = []
@@ -174,7 +176,35 @@ def pending_asks(issue: RaisedIssue) -> list[IssueEvent]:
         kinds.append(IssueEventKind.ASKED_TASK)
     if not kinds:
         return []
-    return list(issue.events.filter(kind__in=kinds).select_related("by").order_by("at", "pk"))
+    return list(
+        issue.events.filter(kind__in=kinds, replies__isnull=True)
+        .select_related("by", "to_person")
+        .order_by("at", "pk")
+    )
+
+
+def _asked_for(event: IssueEvent) -> str:
+    """What a request asks for, as the issue page shows it: 请党委办公室提请上会（校长办公会）."""
+    text = event.get_kind_display()
+    return f"{text}（{event.get_meeting_kind_display()}）" if event.meeting_kind else text
+
+
+def _when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _name_of(user: Any) -> str:
+    person = person_of(user)
+    return person.name if person is not None else (user.get_full_name() or user.username)
+
+
+def _issue_line(issue: RaisedIssue) -> str:
+    return _("诉求：#%(pk)d %(title)s（%(source)s，%(day)s 提出）") % {
+        "pk": issue.pk,
+        "title": issue.title,
+        "source": issue.get_source_display(),
+        "day": timezone.localtime(issue.created_at).date().isoformat(),
+    }
 
 
 @transaction.atomic
@@ -210,11 +240,93 @@ def issue_ask_escalation(
         kind, meeting_kind = IssueEventKind.ASKED_TASK, ""
     else:
         raise DomainError({"target": [_("请选择提请上会或转为督办。")]})
-    if issue.events.filter(kind=kind).exists():
+    # Refused only while the same request waits for the office; after a decline the leader may ask again.
+    if issue.events.filter(kind=kind, replies__isnull=True).exists():
         raise DomainError(_("已向党委办公室提请过，请等待办理。"))
     event = IssueEvent.objects.create(
         issue=issue, kind=kind, by=by, to_person=me, meeting_kind=meeting_kind, note=reason
     )
     # The office home's panel lists pending requests: a change of the issue makes the cached pages be read afresh.
     issue.save(update_fields=["updated_at"])
+    subject = (
+        _("校领导提请上会：%(title)s")
+        if kind == IssueEventKind.ASKED_AGENDA
+        else _("校领导提请转为督办：%(title)s")
+    ) % {"title": issue.title}
+    mail_after_commit(
+        office_recipients(),
+        subject,
+        "\n".join(
+            [
+                _("承办校领导%(name)s向党委办公室提请（004 第六条4）：") % {"name": me.name},
+                "",
+                _issue_line(issue),
+                _("提请人：%(name)s（承办校领导）") % {"name": me.name},
+                _("提请事项：%(what)s") % {"what": _asked_for(event)},
+                _("提请理由：%(reason)s") % {"reason": reason},
+                _("诉求页：%(url)s") % {"url": site_link(issue.get_absolute_url())},
+                "",
+                _(
+                    "请在诉求页办理：列为议题（001 三（三））、转为督办事项（督查督办 第四条（一）），"
+                    "或写明理由不予提请。"
+                ),
+            ]
+        ),
+    )
+    return event
+
+
+@transaction.atomic
+def issue_decline_ask(issue: RaisedIssue, *, by: Any, ask_id: int, reason: str) -> IssueEvent:
+    """The office answers a leader's request without acting on it, with its reason (如：可由职能部门直接办理；不属于党委会
+    议事范围): listing an agenda item is the office's decision (001 三（三）), registering a task the 督查小组's (督查督办
+    第四条（一）). Recorded as an issue event that names the request, which is then no longer pending, so the leader may
+    ask again; the leader is emailed after the commit. The issue stays with the leader, open."""
+    if not is_office(by):
+        raise DomainError(_("只有党委办公室可以答复校领导的提请。"))
+    issue = RaisedIssue.objects.select_for_update(of=("self",)).get(pk=issue.pk)
+    if issue.state == IssueState.CLOSED:
+        raise DomainError(_("这条诉求已办结。"))
+    ask = next((e for e in pending_asks(issue) if e.pk == ask_id), None)
+    if ask is None:
+        raise DomainError(_("这项提请已办理或已答复，请刷新页面查看。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError({"reason": [_("请写明不予提请的理由。")]})
+    if len(reason) > REASON_MAX:
+        raise DomainError({"reason": [_("理由最多 %(n)d 字。") % {"n": REASON_MAX}]})
+    event = IssueEvent.objects.create(
+        issue=issue,
+        kind=IssueEventKind.DECLINED_ASK,
+        by=by,
+        to_person=ask.to_person,
+        meeting_kind=ask.meeting_kind,
+        ask=ask,
+        note=reason,
+    )
+    issue.save(update_fields=["updated_at"])  # the office panel and the leader's pages are read afresh
+    leader = ask.to_person
+    if leader is not None:
+        mail_after_commit(
+            [leader.contact_email],
+            _("党委办公室不予提请：%(title)s") % {"title": issue.title},
+            "\n".join(
+                [
+                    _("%(name)s：党委办公室答复了您的提请，不予提请。") % {"name": leader.name},
+                    "",
+                    _issue_line(issue),
+                    _("您的提请：%(what)s，%(when)s") % {"what": _asked_for(ask), "when": _when(ask.at)},
+                    _("您的理由：%(reason)s") % {"reason": ask.note},
+                    _("不予提请的理由：%(reason)s") % {"reason": reason},
+                    _("答复人：%(name)s（党委办公室），%(when)s")
+                    % {"name": _name_of(by), "when": _when(event.at)},
+                    _("诉求页：%(url)s") % {"url": site_link(issue.get_absolute_url())},
+                    "",
+                    _(
+                        "诉求仍由您承办（004 第六条3：能答复或解决的应尽快答复或解决）；"
+                        "如仍需学校研究或督办，可在诉求页补充理由后再次提请。"
+                    ),
+                ]
+            ),
+        )
     return event
