@@ -239,3 +239,25 @@ def test_a_leaders_digest_lists_their_unanswered_issues_once_until_the_list_chan
     assert [line.text for line in section.lines] == ["宿舍热水"]
     services.issue_answer(first, by=office, answer="已处理")
     assert digest_sections([leader], dt.date(2026, 11, 21)) == {}
+
+
+def test_the_issue_list_asks_as_many_queries_whatever_the_number_of_issues(
+    client, office, staff, leader, other_leader, unit, django_assert_max_num_queries
+):
+    services.issue_record(by=office, title="诉求0", text="内容", raiser="教工", owner=leader, unit=unit)
+    for user in (office, leader.user):
+        client.force_login(user)
+        with django_assert_max_num_queries(30) as few:
+            client.get(reverse("outreach:issue_list"))
+        counted = len(few.captured_queries)
+        for n in range(1, 8):
+            issue = services.issue_record(
+                by=office, title=f"诉求{n}{user.pk}", text="内容", raiser="教工", owner=leader, unit=unit
+            )
+            if n % 3 == 0:
+                services.issue_answer(issue, by=leader.user, answer="已答复")
+            if n % 4 == 0:
+                services.issue_transfer(issue, by=office, to_person=other_leader, note="分工调整")
+        with django_assert_max_num_queries(counted):
+            page = client.get(reverse("outreach:issue_list")).content.decode()
+        assert f"诉求7{user.pk}" in page
