@@ -7,7 +7,8 @@ office's assessment summary (学年汇总, 第六条1) at five academic years of
 
 Measured on its own copy of the main benchmark database (`bench-outreach.sqlite3`), built unless one of this data set
 version made from the same main build is present, so the pages the other sections measure keep their data. Writes
-only its own section of bench/results.md (before the disclosure and supervision sections, which it leaves as they are).
+only its own section of bench/results.md (before the disclosure and supervision sections, which it leaves as they are);
+a full `bench/run.py` run, which writes results.md afresh, puts this section back as it was (keeping_section).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import datetime as dt
 import json
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench import run
@@ -127,7 +129,9 @@ def render(pages: list[run.Page], meta: dict, args: argparse.Namespace) -> tuple
         "page as a ratio to the floor page of the same user measured on this copy in this run. Target (issue 10): "
         "≤ 10× the floor for the ledger and the summary. The summary's chart and table are cached until an activity, a "
         "position or a rule changes anywhere, the ledger's until an activity or an issue does (governance/services/"
-        'freshness.py stamps); the rows "after a rule change" are the pages computed afresh on every request.',
+        'freshness.py stamps); the rows "after a rule change" are the pages computed afresh on every request. A full '
+        "`bench/run.py` run does not measure these pages: it keeps this section as the last `--outreach-only` run "
+        "wrote it.",
         "",
         "| page | as | SQL queries | median ms | p95 ms | n | × floor | target | | KB |",
         "|---|---|--:|--:|--:|--:|--:|--:|---|--:|",
@@ -158,10 +162,10 @@ def render(pages: list[run.Page], meta: dict, args: argparse.Namespace) -> tuple
     return "\n".join(lines), misses
 
 
-def write_section(section: str) -> None:
+def write_section(section: str, path: Path | None = None) -> None:
     """Replace (or add) the outreach section of results.md: before the disclosure section if there is one, else before
     the supervision section, else at the end; every other section stays as it is."""
-    path = run.RESULTS_PATH
+    path = path or run.RESULTS_PATH
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
     start = text.find("\n" + OUTREACH_HEADING)
     if start >= 0:
@@ -171,6 +175,28 @@ def write_section(section: str) -> None:
     at = min(anchors) if anchors else len(text)
     head, tail = text[:at].rstrip("\n"), text[at:]
     path.write_text(f"{head}\n\n{section.rstrip()}\n{tail if tail else ''}", encoding="utf-8")
+
+
+def section_of(text: str) -> str:
+    """The outreach section of a results.md text, from its heading to the next "## " heading ("" if it has none)."""
+    start = text.find("\n" + OUTREACH_HEADING)
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + 1)
+    return text[start + 1 : end if end >= 0 else len(text)].rstrip() + "\n"
+
+
+def keeping_section(measure: Callable[[], int], path: Path | None = None) -> int:
+    """Run `measure` (bench/run.py's main: a full run writes results.md afresh from what it measured, and it does not
+    measure the outreach pages) and put the outreach section back as it was if the run dropped it. Only
+    `--outreach-only` measures that section again; a run that wrote nothing, or kept the section, is left alone."""
+    path = path or run.RESULTS_PATH
+    kept = section_of(path.read_text(encoding="utf-8")) if path.exists() else ""
+    code = measure()
+    if kept and path.exists() and not section_of(path.read_text(encoding="utf-8")):
+        write_section(kept, path)
+        print(f"Kept the outreach section of {path.name} from its last --outreach-only run.")
+    return code
 
 
 def main(argv: list[str]) -> int:
