@@ -384,6 +384,9 @@ class ReminderResult:
     queries: int = 0
     cold: ReminderRuns = field(default_factory=ReminderRuns)  # after a rule change: every team evaluated
     warm: ReminderRuns = field(default_factory=ReminderRuns)  # the teams' views already in the cache
+    # The daily run: the teams' views were made the day before (by that day's pages or run), and one college
+    # changed since.
+    daily: ReminderRuns = field(default_factory=ReminderRuns)
 
     def per_1000_s(self, runs: ReminderRuns) -> float:
         return runs.median_s / self.people * 1000
@@ -400,8 +403,15 @@ def measure_reminders(*, runs: int, budget_s: float) -> ReminderResult:
     people = Position.objects.active_on(TODAY).values("person_id").distinct().count()
     result = ReminderResult(people=people)
 
+    from governance.selectors.evaluations import current_view
+
     def once(change: str | None, capture: bool = False) -> float:
-        make_change(change)
+        if change == "daily":
+            make_change("*")
+            current_view(today=TODAY - dt.timedelta(days=1))  # the day before: its pages, or its run
+            make_change(COLLEGE)  # a talk in one college since
+        else:
+            make_change(change)
         with transaction.atomic():
             started = CLOCK()
             if capture:
@@ -417,14 +427,19 @@ def measure_reminders(*, runs: int, budget_s: float) -> ReminderResult:
         return elapsed
 
     once("*", capture=True)  # warm-up, and the query count of a cold run
-    for change, measured in (("*", result.cold), (None, result.warm)):
+    for change, measured in (("*", result.cold), (None, result.warm), ("daily", result.daily)):
         deadline = time.perf_counter() + budget_s
         for _ in range(runs):
             measured.samples.append(once(change))
             if time.perf_counter() > deadline and len(measured.samples) >= 3:
                 break
         for _ in range(min(3, len(measured.samples))):
-            make_change(change)
+            if change == "daily":
+                make_change("*")
+                current_view(today=TODAY - dt.timedelta(days=1))
+                make_change(COLLEGE)
+            else:
+                make_change(change)
             started = CLOCK()
             reminders_plan(today=TODAY)
             measured.plan_samples.append(CLOCK() - started)
@@ -816,13 +831,19 @@ def _verdicts(pages: list[Page], reminders: ReminderResult | None) -> tuple[dict
         verdicts[page.key] = "**MISSED**" if problems else "ok"
         misses += [f"{page.label} as {page.who}: {p}" for p in problems]
     if reminders is not None:
-        ratio = reminders.per_1000_s(reminders.cold) * 1000 / _lowest_floor_ms(pages)
-        verdicts["reminders"] = "ok" if ratio <= REMINDER_TARGET_X_FLOOR else "**MISSED**"
-        if ratio > REMINDER_TARGET_X_FLOOR:
-            misses.append(
-                f"reminder job (cold): {ratio:.0f}× the lowest floor per 1,000 people "
-                f"(target ≤ {REMINDER_TARGET_X_FLOOR:.0f}×)"
-            )
+        # Both runs are held to the target: the daily one (what the job does every morning) and the cold one (the
+        # morning after a rule change, when every team is evaluated).
+        for key, name, runs in (
+            ("reminders", "cold", reminders.cold),
+            ("reminders-daily", "daily", reminders.daily),
+        ):
+            ratio = reminders.per_1000_s(runs) * 1000 / _lowest_floor_ms(pages)
+            verdicts[key] = "ok" if ratio <= REMINDER_TARGET_X_FLOOR else "**MISSED**"
+            if ratio > REMINDER_TARGET_X_FLOOR:
+                misses.append(
+                    f"reminder job ({name}): {ratio:.0f}× the lowest floor per 1,000 people "
+                    f"(target ≤ {REMINDER_TARGET_X_FLOOR:.0f}×)"
+                )
     return verdicts, misses
 
 
@@ -901,19 +922,25 @@ def render(
             return f"{reminders.per_1000_s(runs) * 1000 / floor_ms:.0f}×"
 
         lines += [
-            "| reminder job (`reminders_collect`, rolled back) | cold: after a rule change | warm: teams' views cached |",
-            "|---|--:|--:|",
-            f"| people on a leadership team on {TODAY} | {reminders.people} | |",
-            f"| digests / reminder items written | {reminders.digests} / {reminders.items} | |",
-            f"| SQL queries (cold) | {reminders.queries} | |",
-            f"| median time, n={len(reminders.cold.samples)} / {len(reminders.warm.samples)} | "
-            f"{reminders.cold.median_s:.3f} s | {reminders.warm.median_s:.3f} s |",
-            f"| of which `reminders_plan` (evaluation, reads only) | {statistics.median(reminders.cold.plan_samples):.3f} s "
+            "| reminder job (`reminders_collect`, rolled back) | cold: after a rule change | "
+            f"daily: views made the day before, a change in {COLLEGE} since | warm: teams' views cached |",
+            "|---|--:|--:|--:|",
+            f"| people on a leadership team on {TODAY} | {reminders.people} | | |",
+            f"| digests / reminder items written | {reminders.digests} / {reminders.items} | | |",
+            f"| SQL queries (cold) | {reminders.queries} | | |",
+            f"| median time, n={len(reminders.cold.samples)} / {len(reminders.daily.samples)} / "
+            f"{len(reminders.warm.samples)} | {reminders.cold.median_s:.3f} s | {reminders.daily.median_s:.3f} s | "
+            f"{reminders.warm.median_s:.3f} s |",
+            "| of which `reminders_plan` (evaluation, reads only) | "
+            f"{statistics.median(reminders.cold.plan_samples):.3f} s "
+            f"| {statistics.median(reminders.daily.plan_samples):.3f} s "
             f"| {statistics.median(reminders.warm.plan_samples):.3f} s |",
             f"| per 1,000 people | {reminders.per_1000_s(reminders.cold):.3f} s | "
-            f"{reminders.per_1000_s(reminders.warm):.3f} s |",
-            f"| **per 1,000 people × the lowest floor ({floor_ms:.1f} ms)** (target ≤ {REMINDER_TARGET_X_FLOOR:.0f}×, cold) | "
-            f"**{x_floor(reminders.cold)}** {verdicts['reminders']} | {x_floor(reminders.warm)} |",
+            f"{reminders.per_1000_s(reminders.daily):.3f} s | {reminders.per_1000_s(reminders.warm):.3f} s |",
+            f"| **per 1,000 people × the lowest floor ({floor_ms:.1f} ms)** "
+            f"(target ≤ {REMINDER_TARGET_X_FLOOR:.0f}×) | "
+            f"**{x_floor(reminders.cold)}** {verdicts['reminders']} | **{x_floor(reminders.daily)}** "
+            f"{verdicts['reminders-daily']} | {x_floor(reminders.warm)} |",
             "",
         ]
     lines += ["## Users", ""]
@@ -957,6 +984,7 @@ def print_table(pages: list[Page], reminders: ReminderResult | None) -> None:
         floor_ms = _lowest_floor_ms(pages)
         for name, runs in (
             ("cold (after a rule change)", reminders.cold),
+            (f"daily (views made the day before, a change in {COLLEGE} since)", reminders.daily),
             ("warm (teams' views cached)", reminders.warm),
         ):
             per = reminders.per_1000_s(runs)
@@ -965,7 +993,10 @@ def print_table(pages: list[Page], reminders: ReminderResult | None) -> None:
                 f"({reminders.digests} digests, {reminders.items} items, {reminders.queries} queries cold) → "
                 f"{per:.3f} s per 1,000 people = {per * 1000 / floor_ms:.0f}× the lowest floor"
             )
-        print(f"target (cold) ≤ {REMINDER_TARGET_X_FLOOR:.0f}×: {verdicts['reminders'].strip('*')}")
+        print(
+            f"target ≤ {REMINDER_TARGET_X_FLOOR:.0f}×: cold {verdicts['reminders'].strip('*')}, "
+            f"daily {verdicts['reminders-daily'].strip('*')}"
+        )
 
 
 # --- profiling ------------------------------------------------------------------------------------------------------

@@ -108,9 +108,6 @@ def test_the_teams_cached_views_equal_a_fresh_evaluation_before_and_after_a_chan
     def fresh():
         return evaluate_obligations(start=TODAY, end=TODAY, today=TODAY)
 
-    def numbers(obligations) -> dict[str, tuple]:
-        return {ob.key: (ob.status, ob.done, ob.required, ob.due, ob.people) for ob in obligations}
-
     def same(shared, whole) -> None:
         assert numbers(shared.obligations) == numbers(whole.obligations)
         assert set(shared.people) == set(whole.people)
@@ -127,6 +124,50 @@ def test_the_teams_cached_views_equal_a_fresh_evaluation_before_and_after_a_chan
     for team_id in LeadershipTeam.objects.values_list("pk", flat=True):
         one = evaluate_obligations(start=TODAY, end=TODAY, today=TODAY, team_ids=[team_id])
         assert numbers(current_view(today=TODAY, team_ids=[team_id]).obligations) == numbers(one.obligations)
+
+
+def numbers(obligations) -> dict[str, tuple]:
+    return {ob.key: (ob.status, ob.done, ob.required, ob.due, ob.people) for ob in obligations}
+
+
+def test_a_teams_view_made_on_one_day_serves_the_next_four_weeks_as_a_fresh_evaluation_would(
+    site, monkeypatch
+):
+    """The teams' views are kept without the date: on a later day a planned record whose day has come counts, a
+    status moves on (due soon before the semester's end, a week ended unmet turns overdue), a new week's and a new
+    fortnight's periods appear; the figures equal a fresh evaluation on that day, and nothing is evaluated again
+    until the span the views were made for has passed."""
+    from governance.selectors import evaluations
+
+    secretary, dean = site[4], site[5]
+    TalkFactory(participants=[secretary, dean], date=TODAY + dt.timedelta(days=9), formal=True)
+    wxy = LeadershipTeam.objects.get(positions__person=secretary).organization
+    MeetingFactory(kind=MeetingKind.COORDINATION, organization=wxy, date=TODAY + dt.timedelta(days=4))
+    passes: list[dt.date] = []
+    evaluate = evaluations.evaluate_obligations
+
+    def counted(**kwargs):
+        passes.append(kwargs["today"])
+        return evaluate(**kwargs)
+
+    monkeypatch.setattr(evaluations, "evaluate_obligations", counted)
+    statuses: set[str] = set()
+    for offset in range(evaluations.HORIZON_DAYS + 1):
+        day = TODAY + dt.timedelta(days=offset)
+        shared = current_view(today=day)
+        whole = evaluate(start=day, end=day, today=day)
+        assert numbers(shared.obligations) == numbers(whole.obligations), day
+        assert set(shared.people) == set(whole.people), day
+        for team_id in {ob.team.id for ob in whole.obligations}:
+            assert [o.key for o in shared.obligations if o.team.id == team_id] == [
+                o.key for o in whole.obligations if o.team.id == team_id
+            ], day
+        statuses |= {ob.status for ob in shared.obligations}
+    assert passes == [TODAY]  # made once, on the first day
+    assert {"met", "due_soon", "overdue", "on_track"} <= statuses
+
+    current_view(today=TODAY + dt.timedelta(days=evaluations.HORIZON_DAYS + 1))
+    assert passes == [TODAY, TODAY + dt.timedelta(days=evaluations.HORIZON_DAYS + 1)]  # past the span: again
 
 
 @pytest.mark.django_db(transaction=True)

@@ -211,7 +211,9 @@ def rule_periods(
     return found
 
 
-def _status(ob: Obligation, today: dt.date) -> Status:
+def status_on(ob: Obligation, today: dt.date) -> Status:
+    """An obligation's status on `today`, from its figures (what counted, what is required, its window and due day):
+    the same obligation read on another day may be due soon, then overdue."""
     if ob.excuse_reason:
         return Status.EXCUSED
     if ob.done >= ob.required:
@@ -393,7 +395,7 @@ def _obligations_in_period(
             or excuses.get(excuse_key(rule.code, period.start, team.id, None, None), ""),
             expected_date=expected,
         )
-        ob.status = _status(ob, today)
+        ob.status = status_on(ob, today)
         out.append(ob)
 
     if rule.subject == SUBJECT_TEAM:

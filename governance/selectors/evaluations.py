@@ -1,16 +1,18 @@
 """One evaluation of the whole university's current view, kept team by team, shared by the office home (今日关注),
-the office overview (and its drill-down) and the reminder job.
+the office overview (and its drill-down), the dashboards' team figures and the reminder job.
 
-Each team's obligations on a day are cached under the global stamp and that team's organization stamp
-(governance.services.freshness), the date, the language (period labels and record titles are in it) and the code
-release. A page asks for the teams it shows: the teams found are reused, and every missing team is evaluated in
-one `evaluate_obligations` pass (without a team filter when all are missing, the cheapest read). So after a talk in
-one college only that college's team is evaluated again, and the office home and the overview, asked one after
-the other, evaluate once.
+Each team's evaluation is cached under the global stamp and that team's organization stamp
+(governance.services.freshness), the language (period labels are in it) and the code release: not under the date.
+It covers every period the current view can show from the day it was made to HORIZON_DAYS later, with its figures
+as of that day and the dates of the records planned after it; on a later day within that span the team's current
+view is derived from it (a planned record whose day has come counts, a status moves on with the date:
+`status_on`), which equals a fresh evaluation on that day (tests/test_evaluation_scopes.py). So a new day alone
+evaluates nothing again: the daily reminder job and the first office page of a morning read what the day before
+left, and only the teams a change touched since are evaluated. A page asks for the teams it shows: the teams found
+are reused, and every missing team is evaluated in one `evaluate_obligations` pass (without a team filter when all
+are missing, the cheapest read). After a talk in one college only that college's team is evaluated again, and the
+office home and the overview, asked one after the other, evaluate once.
 
-The result equals a fresh evaluation of the same teams (tests/test_evaluation_scopes.py): each team's obligations
-are exactly those the whole-site evaluation gives it, with the same figures, listed in the current view's order
-(most urgent first; obligations of different teams that tie on status, due date and rule keep the teams' order).
 What is kept leaves out the records that counted (`Obligation.evidence` and any other list of records is empty;
 `done` says how many): these pages show figures, and reading thousands of records back from the cache would cost
 more than the figures. A page that lists the records (the overview's drill-down, a dashboard) evaluates its own.
@@ -22,19 +24,31 @@ import datetime as dt
 import itertools
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.utils.translation import get_language
 
-from governance.engine.obligations import Obligation, Status, TeamInfo
+from governance.engine.obligations import (
+    STALE_AFTER_DAYS,
+    Obligation,
+    Status,
+    TeamInfo,
+    status_on,
+)
+from governance.engine.obligations import current_view as engine_current_view
 from governance.models import LeadershipTeam, Person
 from governance.selectors.obligations import Evaluation, evaluate_obligations
 from governance.services import freshness
 
 logger = logging.getLogger(__name__)
 
-TEAM_TIMEOUT = 2 * 24 * 3600  # the date is part of the key
+# How many days after its evaluation a team's view still serves (periods starting within them are evaluated too).
+# Four weeks: a team nobody changes is evaluated about once a month; evaluating further ahead costs little (records
+# dated ahead are few), but every weekly period ahead is one more obligation per pair to keep.
+HORIZON_DAYS = 28
+TEAM_TIMEOUT = (HORIZON_DAYS + 2) * 24 * 3600
 # This process's copy of each team's latest view, by team: (cache key, view). The key holds the stamps, so a copy
 # whose key is asked for again is still true; it spares reading (and unpickling) it from the shared cache when the
 # office home and the overview are asked for one after the other. One entry per team: the memory stays bounded.
@@ -45,10 +59,46 @@ _URGENCY = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.ON_TRACK: 2, Status.EX
 
 @dataclass
 class TeamView:
-    """One team's current view: its obligations and the names of the people they name."""
+    """One team's evaluation: every obligation whose period the current view can show from `evaluated_on` to
+    `until`, with its figures as of `evaluated_on`, the records planned after that day (by obligation: their dates
+    and what each adds), and the names of the people they name."""
 
     obligations: list[Obligation] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
+    evaluated_on: dt.date = dt.date.min
+    until: dt.date = dt.date.min
+    planned: dict[int, tuple[tuple[dt.date, Decimal], ...]] = field(default_factory=dict)
+    # The last day's current view derived from it, kept with the view in this process (not in the shared cache).
+    _shown: tuple[dt.date, list[Obligation]] | None = field(default=None, compare=False, repr=False)
+
+    def serves(self, today: dt.date) -> bool:
+        return self.evaluated_on <= today <= self.until
+
+    def on(self, today: dt.date) -> list[Obligation]:
+        """The team's current view on `today` (within the span it serves): what a fresh evaluation on that day
+        gives. New obligations are made where a figure or status moved; the kept ones are never changed."""
+        if self._shown is not None and self._shown[0] == today:
+            return self._shown[1]
+        obligations = self.obligations
+        if today != self.evaluated_on:
+            moved = []
+            for i, ob in enumerate(obligations):
+                planned = self.planned.get(i)
+                if planned:
+                    added = sum((amount for day, amount in planned if day <= today), Decimal(0))
+                    if added:
+                        ob = replace(ob, done=ob.done + added)
+                status = status_on(ob, today)
+                if status != ob.status:
+                    ob = replace(ob, status=status)
+                moved.append(ob)
+            obligations = moved
+        shown = engine_current_view(obligations, today)
+        self._shown = (today, shown)
+        return shown
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_shown": None}
 
 
 def _teams() -> dict[int, TeamInfo]:
@@ -61,12 +111,11 @@ def _teams() -> dict[int, TeamInfo]:
     }
 
 
-def _key(team: TeamInfo, today: dt.date, global_stamp: str, org_stamp: str) -> str:
+def _key(team: TeamInfo, global_stamp: str, org_stamp: str) -> str:
     return ":".join(
         [
             "governance:team-view",
             str(team.id),
-            today.isoformat(),
             freshness.code_release(),
             get_language() or "",
             global_stamp,
@@ -83,12 +132,21 @@ def _without_records(ob: Obligation) -> Obligation:
     return ob
 
 
-def _split(result: Evaluation, team_ids: Iterable[int]) -> dict[int, TeamView]:
-    views = {t: TeamView() for t in team_ids}
+def _planned(ob: Obligation) -> tuple[tuple[dt.date, Decimal], ...]:
+    """The records planned after the evaluation's day: when each will count, and what it will add."""
+    one = Decimal(1)
+    return tuple((r.date, r.amount if ob.rule.measure == "sum" else one) for r in ob.planned)
+
+
+def _split(result: Evaluation, team_ids: Iterable[int], today: dt.date) -> dict[int, TeamView]:
+    until = today + dt.timedelta(days=HORIZON_DAYS)
+    views = {t: TeamView(evaluated_on=today, until=until) for t in team_ids}
     for ob in result.obligations:
         view = views.get(ob.team.id)
         if view is None:
             continue
+        if ob.planned:
+            view.planned[len(view.obligations)] = _planned(ob)
         view.obligations.append(_without_records(ob))
         for pid in ob.people:
             if pid in result.people:
@@ -110,11 +168,14 @@ def current_view(*, today: dt.date, team_ids: Iterable[int] | None = None) -> Ev
         stamps = freshness.organization_stamps({teams[t].organization_id for t in wanted})
         if stamps is not None:
             global_stamp, by_org = stamps
-            keys = {t: _key(teams[t], today, global_stamp, by_org[teams[t].organization_id]) for t in wanted}
+            keys = {t: _key(teams[t], global_stamp, by_org[teams[t].organization_id]) for t in wanted}
             views = {t: local[1] for t in wanted if (local := _LOCAL.get(t)) and local[0] == keys[t]}
             shared = [keys[t] for t in wanted if t not in views]
             found = cache.get_many(shared) if shared else {}
             views.update({t: found[k] for t, k in keys.items() if k in found})
+            # A view made for a span that does not hold today (an older one, or one made for a day ahead) is
+            # evaluated again.
+            views = {t: view for t, view in views.items() if view.serves(today)}
     except Exception:
         logger.exception("cache unavailable; evaluating every team")
         keys, views = {}, {}
@@ -124,10 +185,15 @@ def current_view(*, today: dt.date, team_ids: Iterable[int] | None = None) -> Ev
     missing = [t for t in wanted if t not in views]
     if missing:
         everyone = len(missing) == len(teams)
+        # Every period the current view can show from today to the horizon: those overlapping
+        # [today - STALE_AFTER_DAYS, today + HORIZON_DAYS] (engine.current_view keeps what a day shows).
         result = evaluate_obligations(
-            start=today, end=today, today=today, team_ids=None if everyone else missing
+            start=today - dt.timedelta(days=STALE_AFTER_DAYS),
+            end=today + dt.timedelta(days=HORIZON_DAYS),
+            today=today,
+            team_ids=None if everyone else missing,
         )
-        fresh = _split(result, missing)
+        fresh = _split(result, missing, today)
         views.update(fresh)
         if keys:
             _LOCAL.update({t: (keys[t], fresh[t]) for t in missing})
@@ -135,8 +201,11 @@ def current_view(*, today: dt.date, team_ids: Iterable[int] | None = None) -> Ev
                 cache.set_many({keys[t]: fresh[t] for t in missing}, TEAM_TIMEOUT)
             except Exception:
                 logger.exception("could not cache the teams' views")
-    obligations = list(itertools.chain.from_iterable(views[t].obligations for t in wanted))
+    obligations = list(itertools.chain.from_iterable(views[t].on(today) for t in wanted))
     obligations.sort(key=lambda o: (_URGENCY[o.status], o.due, o.rule.code))
     # The people as far as these pages need them: their names (a caller that writes to them reads them afresh).
-    people = {pid: Person(pk=pid, name=name) for t in wanted for pid, name in views[t].names.items()}
+    # Only those the day's view names: a person of a period not shown today is not listed.
+    names = {pid: name for t in wanted for pid, name in views[t].names.items()}
+    shown = {pid for ob in obligations for pid in ob.people}
+    people = {pid: Person(pk=pid, name=names[pid]) for pid in shown if pid in names}
     return Evaluation(obligations, people, teams)
