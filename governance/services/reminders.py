@@ -365,6 +365,10 @@ def digest_subject(entry: PersonReminders) -> str:
         text = _("您有 %(overdue)s 项已逾期的工作") % {"overdue": overdue}
     else:
         text = _("您有 %(due_soon)s 项即将到期的工作") % {"due_soon": due_soon}
+    if entry.sections:
+        # The families' sections are named too: an urging or an escalation is not hidden behind the count.
+        titles = "、".join(dict.fromkeys(s.title for s in entry.sections))
+        text += _("；另有：%(titles)s") % {"titles": titles}
     return f"{settings.EMAIL_SUBJECT_PREFIX}{text}"
 
 

@@ -229,6 +229,14 @@ def test_a_familys_digest_section_goes_in_the_same_one_email_as_the_obligations(
     assert "https://portal.example.edu.cn/sample/1/" in body
     assert "已逾期" in body  # the obligations of the same person, in the same email
     assert ReminderSectionSent.objects.filter(person=college.dean).count() == 2
+    # The subject names the sections beside the count, and the footer does not claim that a section, which may be
+    # repeated (an urging), is sent only once.
+    subject = str(dean_emails[0]["message"]["subject"]).strip()
+    assert subject.startswith("[党委办公室] 您有 ")
+    assert subject.endswith("的工作；另有：待您处理的示例事项")
+    assert "以上各项工作要求只提醒两次：即将到期时一次，逾期后一次。" in body
+    assert "其余事项在有新情况时提醒；需要催办的，按规定的周期重复提醒，直至办结。" in body
+    assert "每项工作只提醒一次" not in body
 
 
 def test_a_section_is_sent_once_per_state_and_again_when_it_changes(
