@@ -659,12 +659,17 @@ def measure_supervision(main_meta: dict, args, wanted: set[str] | None) -> Super
 def _supervision_verdicts(sup: SupervisionResult) -> tuple[dict[str, str], list[str]]:
     verdicts, misses = _verdicts(sup.pages, None)
     if sup.reminders is not None:
-        per = sup.reminders.per_1000_s(sup.reminders.cold)
-        verdicts["reminders"] = "ok" if per <= SUP_REMINDER_TARGET_S else "**MISSED**"
-        if per > SUP_REMINDER_TARGET_S:
-            misses.append(
-                f"reminder job with urgings (cold): {per:.2f} s per 1,000 people (target ≤ {SUP_REMINDER_TARGET_S:g} s)"
-            )
+        for key, name, runs in (
+            ("reminders", "cold", sup.reminders.cold),
+            ("reminders-daily", "daily", sup.reminders.daily),
+        ):
+            per = sup.reminders.per_1000_s(runs)
+            verdicts[key] = "ok" if per <= SUP_REMINDER_TARGET_S else "**MISSED**"
+            if per > SUP_REMINDER_TARGET_S:
+                misses.append(
+                    f"reminder job with urgings ({name}): {per:.2f} s per 1,000 people "
+                    f"(target ≤ {SUP_REMINDER_TARGET_S:g} s)"
+                )
     return verdicts, misses
 
 
@@ -699,24 +704,27 @@ def render_supervision(sup: SupervisionResult, args) -> tuple[str, list[str]]:
     if sup.urging is not None and sup.reminders is not None and sup.without_urging is not None:
         u, r, w = sup.urging, sup.reminders, sup.without_urging
         lines += [
-            "| reminder job with urgings (`reminders_collect`, rolled back) | cold: after a rule change | warm |",
-            "|---|--:|--:|",
-            f"| people: on a leadership team on {TODAY}, plus the units' people urged | {r.people} | |",
-            f"| digests / reminder items written | {r.digests} / {r.items} | |",
-            f"| SQL queries (cold) | {r.queries} | |",
-            f"| median time, n={len(r.cold.samples)} / {len(r.warm.samples)} | {r.cold.median_s:.3f} s | "
-            f"{r.warm.median_s:.3f} s |",
-            f"| **per 1,000 people** (target ≤ {SUP_REMINDER_TARGET_S:g} s, cold) | "
-            f"**{r.per_1000_s(r.cold):.3f} s** {verdicts['reminders']} | {r.per_1000_s(r.warm):.3f} s |",
+            "| reminder job with urgings (`reminders_collect`, rolled back) | cold: after a rule change | "
+            f"daily: views made the day before, a change in {COLLEGE} since | warm |",
+            "|---|--:|--:|--:|",
+            f"| people: on a leadership team on {TODAY}, plus the units' people urged | {r.people} | | |",
+            f"| digests / reminder items written | {r.digests} / {r.items} | | |",
+            f"| SQL queries (cold) | {r.queries} | | |",
+            f"| median time, n={len(r.cold.samples)} / {len(r.daily.samples)} / {len(r.warm.samples)} | "
+            f"{r.cold.median_s:.3f} s | {r.daily.median_s:.3f} s | {r.warm.median_s:.3f} s |",
+            f"| **per 1,000 people** (target ≤ {SUP_REMINDER_TARGET_S:g} s) | "
+            f"**{r.per_1000_s(r.cold):.3f} s** {verdicts['reminders']} | "
+            f"**{r.per_1000_s(r.daily):.3f} s** {verdicts['reminders-daily']} | {r.per_1000_s(r.warm):.3f} s |",
             f"| the same job without the urgings (the family's digest sections left out) | "
-            f"{w.cold.median_s:.3f} s ({w.digests} digests) | {w.warm.median_s:.3f} s |",
+            f"{w.cold.median_s:.3f} s ({w.digests} digests) | {w.daily.median_s:.3f} s | {w.warm.median_s:.3f} s |",
             f"| **the urging part in the job** (the difference), per 1,000 people | "
             f"**{r.per_1000_s(r.cold) - w.per_1000_s(w.cold):.3f} s** | "
+            f"{r.per_1000_s(r.daily) - w.per_1000_s(w.daily):.3f} s | "
             f"{r.per_1000_s(r.warm) - w.per_1000_s(w.warm):.3f} s |",
             f"| of which the family's provider alone, `supervision.selectors.digest_sections` (n={len(u.samples)}) | "
-            f"{u.median_s:.3f} s = {u.per_1000_s(u.median_s):.3f} s per 1,000 | |",
+            f"{u.median_s:.3f} s = {u.per_1000_s(u.median_s):.3f} s per 1,000 | | |",
             f"| … its SQL queries; overdue open tasks; people urged; sections (new today, the rest sent before) | "
-            f"{u.queries}; {u.overdue}; {u.recipients}; {u.sections} ({u.new_sections}) | |",
+            f"{u.queries}; {u.overdue}; {u.recipients}; {u.sections} ({u.new_sections}) | | |",
             "",
             "How the urging part is timed: the whole job (`reminders_collect`, rolled back) runs on this copy with "
             "the urgings and again with the family's digest sections left out (its registration swapped for the "
@@ -767,18 +775,19 @@ def print_supervision(sup: SupervisionResult) -> None:
             f"{u.recipients} people, {u.sections} sections ({u.new_sections} new) → "
             f"{u.per_1000_s(u.median_s):.3f} s per 1,000 people"
         )
-        for name, runs in (("cold", r.cold), ("warm", r.warm)):
+        for name, runs in (("cold", r.cold), ("daily", r.daily), ("warm", r.warm)):
             print(
                 f"reminder job with urgings, {name}: {runs.median_s:.3f} s for {r.people} people "
                 f"({r.digests} digests, {r.items} items) → {r.per_1000_s(runs):.3f} s per 1,000 people"
             )
-        for name, runs in (("cold", w.cold), ("warm", w.warm)):
+        for name, runs in (("cold", w.cold), ("daily", w.daily), ("warm", w.warm)):
             print(
                 f"the same job without the urgings, {name}: {runs.median_s:.3f} s ({w.digests} digests) → "
                 f"{w.per_1000_s(runs):.3f} s per 1,000 people"
             )
         print(
-            f"target (cold) ≤ {SUP_REMINDER_TARGET_S:g} s per 1,000 people: {verdicts['reminders'].strip('*')}"
+            f"target ≤ {SUP_REMINDER_TARGET_S:g} s per 1,000 people: cold {verdicts['reminders'].strip('*')}, "
+            f"daily {verdicts['reminders-daily'].strip('*')}"
         )
 
 
