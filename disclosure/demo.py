@@ -31,6 +31,8 @@ class Spec:
     follow_up_days_ago: int = (
         0  # 三（三）阶段性工作: the follow-up date, before today (negative: still to come)
     )
+    # 三（一）3 on a 社会 item: opinions left without logging in — (name, phone or email, text, answer or "")
+    public_feedback: tuple[tuple[str, str, str, str], ...] = ()
 
 
 SPECS = (
@@ -89,6 +91,15 @@ SPECS = (
         "经校党委研究，拟任用以下同志为处级干部，现予公示。公示期间如有意见，请向党委组织部反映。",
         revised="经校党委研究，拟任用以下同志为处级干部，现予公示。\n\n"
         "公示期间如有意见，请向党委组织部或纪委办公室反映（已补充受理单位）。",
+        public_feedback=(
+            ("王建国", "wangjg@example.com", "建议公示时附上拟任人员的主要工作经历。", ""),
+            (
+                "刘女士",
+                "13912345678",
+                "公示期能否延长到七个工作日？",
+                "公示期按规定为五个工作日，已电话说明。",
+            ),
+        ),
     ),
     Spec(
         "领导班子民主生活会召开情况",
@@ -228,6 +239,15 @@ def _walk(item: DisclosureItem, spec: Spec, *, office, approver) -> None:
         revision = services.item_submit(item=revision, user=office)
         revision = services.item_approve(item=revision, user=approver, note="同意再公开。")
         services.item_publish(item=revision, user=office)
+    current = (
+        item.revisions.order_by("-version").first() or item
+    )  # 三（一）4: opinions go to the version shown
+    for name, contact, text, answer in spec.public_feedback:
+        feedback = services.feedback_leave_public(
+            item=current, name=name, contact=contact, text=text, client_ip="demo-seed"
+        )
+        if answer:
+            services.feedback_respond(feedback=feedback, user=office, response=answer)
     if spec.state == ItemState.PUBLISHED:
         return
     item = services.item_close_feedback(item=item, user=office, summary="意见已逐条答复，相关建议已采纳。")

@@ -241,3 +241,46 @@ class WidenDecisionForm(forms.Form):
         error_messages={"required": _("请选择批准或不同意。")},
     )
     note = text(_("审批意见"), 2000, rows=2, help_text=_("不同意时请写明理由"))
+
+
+class PublicFeedbackForm(forms.Form):
+    """三（一）3: an opinion on a 社会 item from anyone, without logging in. The name and the contact are the office's
+    only. `website` is a honeypot: hidden from people (and from screen readers), filled in by form-filling robots."""
+
+    field_order = ["text", "name", "contact", "website"]
+
+    name = text(
+        _("姓名"),
+        50,
+        required=True,
+        error_messages={
+            "required": _("请留下您的姓名，党务公开工作办公室答复时称呼您（其他查看人看不到）。")
+        },
+    )
+    contact = text(
+        _("电话或电子邮箱"),
+        100,
+        required=True,
+        help_text=_("只有党务公开工作办公室看到，用于答复您；留电子邮箱的，答复会发到邮箱。"),
+        error_messages={"required": _("请留下电话或电子邮箱，党务公开工作办公室据此答复您。")},
+    )
+    website = forms.CharField(label=_("网址（请留空）"), required=False)
+    text = text(  # last: the name `text` shadows the helper in the class body
+        _("意见建议"), 2000, required=True, rows=4, error_messages={"required": _("请填写意见或建议。")}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("website"):
+            raise ValidationError(
+                _(
+                    "提交未被接受：隐藏的“网址”一栏应当留空。如果浏览器自动填写了它，请清空后重新提交，您填写的意见仍在下面。"
+                ),
+                code="honeypot",
+            )
+        return data

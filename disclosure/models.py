@@ -367,15 +367,32 @@ class ItemAttachment(PrivateAttachment):
 
 class Feedback(RecordedModel):
     """An opinion a viewer in scope left on a published item (三（一）3, 四（三）), and the office's answer.
-    `anonymous` hides the author from other viewers, never from the office."""
+    `anonymous` hides the author from other viewers, never from the office.
+
+    On a 社会 item anyone may write without logging in (三（一）3: 通过各种渠道反映的意见): such an opinion has no
+    `author` account but a name and a `contact` (phone or email) so the office can answer; it is always anonymous
+    to other viewers, never to the office."""
 
     item = models.ForeignKey(
         DisclosureItem, verbose_name=_("公开事项"), on_delete=models.CASCADE, related_name="feedback"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("社会公众未登录提出的意见没有账号"),
     )
     author_name = models.CharField(_("提出人姓名"), max_length=100)
+    contact = models.CharField(
+        _("联系方式"),
+        max_length=254,
+        blank=True,
+        validators=[MaxCharsValidator(254)],
+        help_text=_("社会公众留下的电话或电子邮箱，只有党务公开工作办公室看到"),
+    )
     text = models.TextField(_("意见建议"), validators=[MaxCharsValidator(2000)])
     anonymous = models.BooleanField(_("对其他查看人匿名"), default=False)
     response = models.TextField(_("答复"), blank=True, validators=[MaxCharsValidator(2000)])
@@ -420,6 +437,14 @@ class Feedback(RecordedModel):
         verbose_name = _("意见反馈")
         verbose_name_plural = _("意见反馈")
         ordering = ["created_at", "pk"]
+        constraints = [
+            # Whoever writes is known to the office (三（一）3: 说明情况 to them): an account, or a name and a contact.
+            models.CheckConstraint(
+                condition=Q(author__isnull=False) | (~Q(author_name="") & ~Q(contact="")),
+                name="disclosure_feedback_author_or_contact",
+                violation_error_message=_("请留下姓名和联系方式。"),
+            )
+        ]
         indexes = [
             models.Index(fields=["item", "responded_at"], name="disclosure_feedback_open"),
             models.Index(fields=["author", "created_at"], name="disclosure_feedback_author"),
@@ -428,3 +453,24 @@ class Feedback(RecordedModel):
 
     def __str__(self) -> str:
         return f"{self.item} · {self.author_name}"
+
+    @property
+    def from_public(self) -> bool:
+        """Left without logging in on a 社会 item (a name and a contact, no account)."""
+        return self.author_id is None
+
+    @property
+    def contact_is_email(self) -> bool:
+        return "@" in self.contact
+
+    @property
+    def reference(self) -> str:
+        """The number given to the person who wrote, to quote when they ask the office about it (意见编号)."""
+        year = timezone.localtime(self.created_at).year if self.created_at else timezone.localdate().year
+        return f"GK{year}-{self.pk:06d}"
+
+    def reply_addresses(self) -> list[str]:
+        """Where the office's answers are emailed: the account's address, or the email the visitor left."""
+        if self.author_id is not None:
+            return [self.author.email] if self.author and self.author.email else []
+        return [self.contact] if self.contact_is_email else []

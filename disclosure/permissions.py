@@ -16,8 +16,13 @@ them stays on record. Items proposed, waiting for approval, returned, approved b
 window (and not archived) are the office's only (党务公开工作办公室, 四（一）).
 
 Committee members (校党委, 三（一）1: 报校党委批准) approve: the people holding a position on the university's leadership
-team today. They also see the items waiting for their approval (待审批, or a published item whose scope the office
-asks to widen), which they must read to decide.
+team today. From the moment the office reports an item to them until it is out to its audience they may open it,
+read-only (`committee_q` / `_committee_sees`): waiting for their approval (待审批), returned by them with reasons
+(已退回), approved and not yet published (已批准), published with a window that has not opened yet, and a published
+item whose scope the office asks to widen. 三（一）1—2: the committee approves what the office then publishes, so
+the people who approved an item can still read what they approved; 四（二）1: the leading group (党委委员) oversees
+the form, content and carrying out of the disclosure. An item the office has only drafted (拟公开, not yet reported)
+stays the office's; so does an item past its window.
 """
 
 from __future__ import annotations
@@ -65,8 +70,31 @@ def items_visible_to(user: Any, *, today: dt.date | None = None) -> QuerySet[Dis
         state=ItemState.ARCHIVED, published_at__isnull=False, scope__in=scopes
     )
     if is_committee_member(user):
-        condition |= Q(state=ItemState.PENDING) | (Q(state__in=SHOWN_STATES) & ~Q(widen_to=""))
+        condition |= committee_q(today)
     return DisclosureItem.objects.filter(condition)
+
+
+# 三（一）1—2: reported to the committee and not yet out to its audience — the committee may open these, read-only.
+COMMITTEE_STATES = (ItemState.PENDING, ItemState.RETURNED, ItemState.APPROVED)
+
+
+def committee_q(today: dt.date) -> Q:
+    """What a committee member sees besides their own scopes: the items reported to the committee and not yet out
+    (waiting, returned, approved; published but before their window), and those whose widening is asked for."""
+    return (
+        Q(state__in=COMMITTEE_STATES)
+        | Q(state=ItemState.PUBLISHED, publish_from__gt=today)
+        | (Q(state__in=SHOWN_STATES) & ~Q(widen_to=""))
+    )
+
+
+def _committee_sees(item: DisclosureItem, today: dt.date) -> bool:
+    """The object twin of `committee_q`."""
+    return (
+        item.state in COMMITTEE_STATES
+        or (item.state == ItemState.PUBLISHED and item.publish_from > today)
+        or (item.state in SHOWN_STATES and bool(item.widen_to))
+    )
 
 
 def public_items(*, today: dt.date | None = None) -> QuerySet[DisclosureItem]:
@@ -80,9 +108,7 @@ def can_view_item(user: Any, item: DisclosureItem) -> bool:
     """The object twin of `items_visible_to` (same sentence, same result)."""
     if is_office(user):
         return True
-    if (
-        item.state == ItemState.PENDING or (item.state in SHOWN_STATES and item.widen_to)
-    ) and is_committee_member(user):
+    if _committee_sees(item, timezone.localdate()) and is_committee_member(user):
         return True
     if item.scope not in viewer_scopes(user):
         return False
@@ -135,3 +161,13 @@ def can_see_timeline(user: Any) -> bool:
     """The workflow's steps and the audit history (who proposed, approved, returned and why): the office and the
     committee members who approve."""
     return is_office(user) or is_committee_member(user)
+
+
+def accepts_public_feedback(item: DisclosureItem) -> bool:
+    """三（一）3 意见的反馈程序 (公开期间, 通过各种渠道反映的意见) with 三（二）社会: anyone, without logging in, may leave
+    an opinion on an item disclosed to everyone while it collects opinions (已公开) and inside its window."""
+    return (
+        item.scope == Scope.PUBLIC
+        and item.state == ItemState.PUBLISHED
+        and _in_window(item, timezone.localdate())
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
@@ -36,6 +37,7 @@ from disclosure.forms import (
     FeedbackForm,
     ItemForm,
     NoteForm,
+    PublicFeedbackForm,
     ResponseForm,
     ReturnForm,
     WidenDecisionForm,
@@ -54,7 +56,12 @@ from disclosure.models import (
     ItemState,
     wider_scopes,
 )
-from disclosure.permissions import can_see_timeline, can_view_item, is_committee_member
+from disclosure.permissions import (
+    accepts_public_feedback,
+    can_see_timeline,
+    can_view_item,
+    is_committee_member,
+)
 from governance.access import OfficeRequiredMixin
 from governance.filters import FilteredListView
 from governance.models import Organization
@@ -324,6 +331,9 @@ def _action_form(action: str, item: DisclosureItem, data: Any = None) -> Any:
 
 
 FEEDBACK = "feedback"
+PUBLIC_FEEDBACK = "opinion"
+# The session key that carries the thank-you (reference number, how the answer comes) to the page after the redirect.
+PUBLIC_THANKS = "disclosure_public_feedback"
 
 
 def available_actions(user: Any, item: DisclosureItem) -> list[str]:
@@ -401,6 +411,12 @@ class ItemDetailView(TemplateView):
             if item.state == ItemState.PUBLISHED and user.is_authenticated and not office
             else None
         )
+        context["public_feedback_form"] = (
+            (bound.get(PUBLIC_FEEDBACK) or PublicFeedbackForm(prefix=PUBLIC_FEEDBACK))
+            if not user.is_authenticated and accepts_public_feedback(item)
+            else None
+        )
+        context["public_thanks"] = _public_thanks(self.request, item)
         context["response_errors"] = bound.get("response")
         context["step_errors"] = bound.get("step")
         context["can_respond"] = office and item.state in (ItemState.PUBLISHED, ItemState.RESPONDED)
@@ -537,6 +553,61 @@ class ItemDetailView(TemplateView):
                 bound_forms={"response": {"id": request.POST.get("feedback"), "form": form}}
             )
         )
+
+
+def _public_thanks(request: HttpRequest, item: DisclosureItem) -> dict | None:
+    """The thank-you for the opinion just left on this item (once: taken from the session)."""
+    thanks = request.session.get(PUBLIC_THANKS) if hasattr(request, "session") else None
+    if not thanks or thanks.get("item") != item.pk:
+        return None
+    del request.session[PUBLIC_THANKS]
+    return thanks
+
+
+class PublicFeedbackView(ItemDetailView):
+    """三（一）3 with 三（二）社会: anyone leaves an opinion on a 社会 item while it collects opinions, without logging in
+    (name and contact for the office only). Any other item — another scope, not yet or no longer collecting opinions,
+    out of its window — is a 404. CSRF applies as everywhere; the rate is limited per client address (the service)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            item = selectors.item_for_detail(kwargs["pk"])
+        except DisclosureItem.DoesNotExist:
+            raise Http404(_("没有这个公开事项。")) from None
+        if not accepts_public_feedback(item):
+            raise Http404(_("没有这个公开事项。"))
+        self.item = item
+        return View.dispatch(self, request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponseRedirect(self.item.get_absolute_url() + "#feedback")
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        item = self.item
+        if request.user.is_authenticated:
+            messages.info(request, _("您已登录，请用事项页上的意见表提出意见。"))
+            return HttpResponseRedirect(item.get_absolute_url() + "#feedback")
+        form = PublicFeedbackForm(request.POST, prefix=PUBLIC_FEEDBACK)
+        if form.is_valid():
+            try:
+                feedback = services.feedback_leave_public(
+                    item=item,
+                    name=form.cleaned_data["name"],
+                    contact=form.cleaned_data["contact"],
+                    text=form.cleaned_data["text"],
+                    client_ip=get_client_ip_address(request),
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                request.session[PUBLIC_THANKS] = {
+                    "item": item.pk,
+                    "reference": feedback.reference,
+                    "contact": feedback.contact,
+                    "by_email": feedback.contact_is_email,
+                }
+                return HttpResponseRedirect(item.get_absolute_url() + "#feedback-thanks")
+        return self.render_to_response(self.get_context_data(bound_forms={PUBLIC_FEEDBACK: form}))
 
 
 FEEDBACK_STEPS = ("assign", "department_response", "escalate")

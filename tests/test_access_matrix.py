@@ -646,6 +646,14 @@ TABLE: dict[str, list[Case]] = {
         )
     ],
     "disclosure:public": [Case("the public disclosure page (社会)", url("disclosure:public"), EVERYONE)],
+    # 三（一）3: opinions without logging in are taken on 社会 items collecting opinions only; any other item: 404.
+    "disclosure:public_feedback": [
+        Case(
+            "leave a public opinion on an item for Party members",
+            url("disclosure:public_feedback", lambda w: w.disclosure["item"].pk),
+            NOBODY,
+        )
+    ],
     "disclosure:archive": [
         Case(
             "the disclosure archive (四（四）: what was disclosed to each)",

@@ -5,9 +5,11 @@ from governance.errors import DomainError
 
 from .feedback import (
     FEEDBACK_LIMIT,
+    PUBLIC_FEEDBACK_LIMIT,
     feedback_assign,
     feedback_escalate,
     feedback_leave,
+    feedback_leave_public,
     feedback_record_department_response,
     feedback_respond,
 )
@@ -26,10 +28,12 @@ from .widening import scope_widen_decide, scope_widen_request
 
 __all__ = [
     "FEEDBACK_LIMIT",
+    "PUBLIC_FEEDBACK_LIMIT",
     "DomainError",
     "feedback_assign",
     "feedback_escalate",
     "feedback_leave",
+    "feedback_leave_public",
     "feedback_record_department_response",
     "feedback_respond",
     "item_approve",

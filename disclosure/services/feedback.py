@@ -4,16 +4,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from disclosure.models import DisclosureItem, Feedback, ItemAction, ItemState
-from disclosure.permissions import can_view_item, committee_members
+from disclosure.permissions import accepts_public_feedback, can_view_item, committee_members
 from disclosure.sanitize import plain_text
 from governance.errors import DomainError, clean_or_refuse
 from governance.models import Organization
@@ -27,6 +32,14 @@ FEEDBACK_LIMIT = 5
 FEEDBACK_WINDOW = dt.timedelta(hours=1)
 MAX_FEEDBACK_CHARS = 2000
 MAX_NOTE_CHARS = 1000
+# Opinions left without logging in (社会): at most this many per client address in the window, counted in the cache
+# (no account to count them by; the address is kept there hashed, never in the database).
+PUBLIC_FEEDBACK_LIMIT = 3
+PUBLIC_FEEDBACK_WINDOW = dt.timedelta(hours=1)
+MAX_NAME_CHARS = 50
+MAX_CONTACT_CHARS = 100
+# A phone number as people write it: digits with spaces, dashes, brackets, an optional + and an extension.
+PHONE = re.compile(r"^\+?[0-9()\- ]{7,24}(?:(?:转|ext\.?|x)[0-9]{1,6})?$", re.IGNORECASE)
 
 
 @transaction.atomic
@@ -63,6 +76,88 @@ def feedback_leave(*, item: DisclosureItem, user: Any, text: str, anonymous: boo
     return feedback
 
 
+def _public_rate_key(client_ip: str | None) -> str:
+    digest = hashlib.sha256((client_ip or "unknown").encode()).hexdigest()[:32]
+    return f"disclosure:public-feedback:{digest}"
+
+
+def _public_contact(value: str) -> str:
+    """A phone number or an email address, as typed (trimmed); anything else is refused."""
+    contact = plain_text(value)
+    if not contact:
+        raise DomainError({"contact": _("请留下电话或电子邮箱，党务公开工作办公室据此答复您。")})
+    if len(contact) > MAX_CONTACT_CHARS:
+        raise DomainError({"contact": _("联系方式最多 %(n)d 个字符。") % {"n": MAX_CONTACT_CHARS}})
+    if "@" in contact:
+        try:
+            validate_email(contact)
+        except ValidationError:
+            raise DomainError({"contact": _("电子邮箱的格式不对，请检查。")}) from None
+        return contact
+    if not PHONE.match(contact) or sum(c.isdigit() for c in contact) < 7:
+        raise DomainError({"contact": _("请填写电话号码（如 13812345678 或 0571-88881234）或电子邮箱。")})
+    return contact
+
+
+@transaction.atomic
+def feedback_leave_public(
+    *, item: DisclosureItem, name: str, contact: str, text: str, client_ip: str | None
+) -> Feedback:
+    """三（一）3 公开期间……通过各种渠道反映的意见: anyone, without logging in, leaves an opinion on a 社会 item while it
+    collects opinions, with a name and a phone or email so the office can answer (说明情况). The office always sees who
+    wrote; other viewers never do. Tags are removed on save; at most PUBLIC_FEEDBACK_LIMIT an hour per client address."""
+    item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
+    if not accepts_public_feedback(item):
+        raise DomainError(_("该事项现在不接收社会公众的意见（三（一）3：公开期间收集意见）。"))
+    cleaned = plain_text(text)
+    errors: dict[str, str] = {}
+    if not cleaned:
+        errors["text"] = _("请填写意见或建议。")
+    elif len(cleaned) > MAX_FEEDBACK_CHARS:
+        errors["text"] = _("意见最多 %(n)d 字。") % {"n": MAX_FEEDBACK_CHARS}
+    author_name = plain_text(name)
+    if not author_name:
+        errors["name"] = _("请留下您的姓名，党务公开工作办公室答复时称呼您（其他查看人看不到）。")
+    elif len(author_name) > MAX_NAME_CHARS:
+        errors["name"] = _("姓名最多 %(n)d 字。") % {"n": MAX_NAME_CHARS}
+    try:
+        contact = _public_contact(contact)
+    except DomainError as error:
+        errors.update({field: e[0] for field, e in error.message_dict.items()})
+    if errors:
+        raise DomainError(errors)
+    key = _public_rate_key(client_ip)
+    window = int(PUBLIC_FEEDBACK_WINDOW.total_seconds())
+    if int(cache.get(key, 0)) >= PUBLIC_FEEDBACK_LIMIT:
+        raise DomainError(
+            _(
+                "一小时内从您的网络已提交 %(n)d 条意见，请一小时后再提；您填写的内容仍在下面。急事请直接联系党委办公室。"
+            )
+            % {"n": PUBLIC_FEEDBACK_LIMIT}
+        )
+    feedback = Feedback(
+        item=item,
+        author=None,
+        author_name=author_name,
+        contact=contact,
+        text=cleaned,
+        anonymous=True,  # never shown to other viewers, always to the office
+    )
+    clean_or_refuse(feedback)
+    feedback.save()
+    # Counted when saved (not after commit): a rolled-back opinion still counts, which errs on the safe side.
+    if cache.add(key, 1, timeout=window) is False:
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+    return feedback
+
+
+def _reference_line(feedback: Feedback) -> str:
+    return (_("意见编号：%(ref)s") % {"ref": feedback.reference} + "\n") if feedback.from_public else ""
+
+
 @transaction.atomic
 def feedback_respond(*, feedback: Feedback, user: Any, response: str) -> Feedback:
     """The office records the answer (说明情况); the person who raised it is emailed and sees it on the item."""
@@ -89,9 +184,10 @@ def feedback_respond(*, feedback: Feedback, user: Any, response: str) -> Feedbac
     record_event(feedback.item, action=ItemAction.RESPOND, user=user, note=cleaned)
     with override(settings.LANGUAGE_CODE):
         mail_after_commit(
-            [feedback.author.email],
+            feedback.reply_addresses(),
             _("您对党务公开事项的意见已答复：%(title)s") % {"title": feedback.item.title},
-            _("您的意见：%(text)s") % {"text": feedback.text}
+            _reference_line(feedback)
+            + _("您的意见：%(text)s") % {"text": feedback.text}
             + "\n"
             + _("党务公开工作办公室的答复：%(response)s") % {"response": cleaned}
             + "\n"
@@ -166,9 +262,10 @@ def feedback_record_department_response(*, feedback: Feedback, user: Any, respon
     )
     with override(settings.LANGUAGE_CODE):
         mail_after_commit(
-            [feedback.author.email],
+            feedback.reply_addresses(),
             _("您对党务公开事项的意见有了部门答复：%(title)s") % {"title": feedback.item.title},
-            _("您的意见：%(text)s") % {"text": feedback.text}
+            _reference_line(feedback)
+            + _("您的意见：%(text)s") % {"text": feedback.text}
             + "\n"
             + _("%(department)s的研究落实情况：%(response)s")
             % {"department": department, "response": cleaned}

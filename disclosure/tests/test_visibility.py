@@ -81,7 +81,9 @@ EXPECTED = {  # the archived item was disclosed to 社会: everyone keeps seeing
     "staff": {Scope.PUBLIC, Scope.STAFF, ItemState.ARCHIVED},
     "member": {Scope.PUBLIC, Scope.STAFF, Scope.MEMBERS, ItemState.ARCHIVED},
     "leader": set(SCOPES) | {ItemState.ARCHIVED},
-    "approver": set(SCOPES) | {ItemState.PENDING, ItemState.ARCHIVED},
+    # 三（一）1—2: reported to the committee and not yet out — waiting, returned, approved, published before its window.
+    "approver": set(SCOPES)
+    | {ItemState.PENDING, ItemState.RETURNED, ItemState.APPROVED, ItemState.ARCHIVED, "future"},
     "office": None,  # everything
 }
 
@@ -160,13 +162,93 @@ def test_an_anonymous_visitor_is_sent_to_log_in_for_an_item_not_for_everyone(off
     assert Client().get(reverse("disclosure:item_history", args=[item.pk])).status_code == 302
 
 
-@pytest.mark.parametrize("state", [ItemState.PROPOSED, ItemState.RETURNED, ItemState.APPROVED])
-def test_an_item_not_published_is_the_offices_only_even_for_society(state, office, approver, leader):
-    item = walk(propose(office, scope=Scope.PUBLIC), state, office=office, approver=approver)
+def test_an_item_the_office_has_only_drafted_is_the_offices_only_even_for_society(office, approver, leader):
+    item = walk(propose(office, scope=Scope.PUBLIC), ItemState.PROPOSED, office=office, approver=approver)
     assert _client(leader).get(item.get_absolute_url()).status_code == 404
     assert _client(approver).get(item.get_absolute_url()).status_code == 404
     assert _client(office).get(item.get_absolute_url()).status_code == 200
     assert Client().get(item.get_absolute_url()).status_code == 302
+
+
+def _with_attachment(office, **fields):
+    return propose(
+        office,
+        files=[SimpleUploadedFile("名单.pdf", b"%PDF-1.4 names", content_type="application/pdf")],
+        **fields,
+    )
+
+
+@pytest.mark.parametrize("state", [ItemState.PENDING, ItemState.RETURNED, ItemState.APPROVED])
+def test_a_committee_member_opens_an_item_reported_to_the_committee_until_it_is_published_read_only(
+    state, office, approver
+):
+    item = walk(_with_attachment(office, scope=Scope.PUBLIC), state, office=office, approver=approver)
+    client = _client(approver)
+    page = client.get(item.get_absolute_url())
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "第三季度应交党费与实交党费一致" in body
+    assert reverse("disclosure:item_update", args=[item.pk]) not in body  # read-only: no edit link
+    if state != ItemState.PENDING:
+        assert "disclosure-actions" not in body  # nothing to decide: no workflow forms
+    assert (
+        client.get(reverse("disclosure:attachment_download", args=[item.attachments.get().pk])).status_code
+        == 200
+    )
+    assert client.get(reverse("disclosure:item_history", args=[item.pk])).status_code == 200
+    assert client.get(reverse("disclosure:item_update", args=[item.pk])).status_code == 403
+    assert item.title in client.get(reverse("disclosure:item_list")).content.decode()
+
+
+def test_a_committee_member_who_approved_an_item_still_opens_it_and_cannot_publish_it(office, approver):
+    item = walk(propose(office, scope=Scope.MEMBERS), ItemState.PENDING, office=office, approver=approver)
+    client = _client(approver)
+    response = client.post(
+        item.get_absolute_url(), {"action": "approve", "approve-note": "同意。"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == item.get_absolute_url()
+    assert "已批准公开" in response.content.decode()
+    assert "已批准" in response.content.decode()
+    refused = client.post(item.get_absolute_url(), {"action": "publish"}, follow=True)
+    assert "您不能公开" in refused.content.decode()
+    item.refresh_from_db()
+    assert item.state == ItemState.APPROVED
+
+
+def test_a_committee_member_opens_an_item_published_with_a_window_not_yet_open(
+    office, approver, leader, member
+):
+    item = walk(
+        propose(office, scope=Scope.MEMBERS, publish_from=TODAY + dt.timedelta(days=3)),
+        ItemState.PUBLISHED,
+        office=office,
+        approver=approver,
+    )
+    assert _client(approver).get(item.get_absolute_url()).status_code == 200
+    assert _client(leader).get(item.get_absolute_url()).status_code == 404
+    assert _client(member).get(item.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("state", [ItemState.PENDING, ItemState.RETURNED, ItemState.APPROVED])
+@pytest.mark.parametrize("who", ["anonymous", "staff", "member", "leader"])
+def test_anyone_else_gets_no_page_attachment_or_history_of_an_item_before_publication(
+    state, who, office, approver, leader, member, staff
+):
+    item = walk(_with_attachment(office, scope=Scope.PUBLIC), state, office=office, approver=approver)
+    user = None if who == "anonymous" else _people(office, approver, leader, member, staff)[who]
+    client = _client(user)
+    assert client.get(item.get_absolute_url()).status_code == (302 if user is None else 404)
+    assert (
+        client.get(reverse("disclosure:attachment_download", args=[item.attachments.get().pk])).status_code
+        == 404
+    )
+    assert client.get(reverse("disclosure:item_history", args=[item.pk])).status_code == (
+        302 if user is None else 404
+    )
+    assert client.get(reverse("disclosure:public_feedback", args=[item.pk])).status_code == 404
+    assert item.title not in client.get(reverse("disclosure:public")).content.decode()
+    if user is not None:
+        assert item.title not in client.get(reverse("disclosure:item_list")).content.decode()
 
 
 def test_a_committee_member_reads_an_item_waiting_for_approval_and_its_history(office, approver, leader):
