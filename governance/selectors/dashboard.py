@@ -133,7 +133,7 @@ def record_url_for(ob: Obligation, viewer_id: int | None, *, for_office: bool) -
     )
 
 
-def _office_records(ob: Obligation) -> str:
+def office_records_label(ob: Obligation) -> str:
     """What the office records for `ob` ("会议", "定期督查" — its evidence source's label), "" when the person records
     it themselves."""
     try:
@@ -181,7 +181,7 @@ def row_for(
             if STYLES[state].is_open and state != NOT_STARTED
             else ""
         ),
-        office_records=_office_records(ob),
+        office_records=office_records_label(ob),
         evidence=ob.evidence,
         planned=ob.planned,
     )

@@ -54,6 +54,7 @@ from governance.models import (
     ReminderSent,
 )
 from governance.selectors.dashboard import record_url_for
+from governance.selectors.dashboard import office_records_label
 from governance.selectors.evaluations import current_view
 from governance.selectors.obligations import Evaluation
 
@@ -132,6 +133,9 @@ class ReminderItem:
     counterpart_id: int | None
     counterpart_name: str
     url: str
+    # What the office records for it ("会议", its evidence source's label) when the person does not: the link is
+    # then their dashboard, and the email says who records it instead of "去办理".
+    office_records: str = ""
 
     @property
     def key(self) -> ItemKey:
@@ -248,6 +252,7 @@ def _item(ob: Obligation, person_id: int, evaluation: Evaluation, today: dt.date
         counterpart_id=counterpart_id,
         counterpart_name=evaluation.person_name(counterpart_id),
         url=record_link(ob, person_id=person_id),
+        office_records=office_records_label(ob),
     )
 
 

@@ -45,5 +45,9 @@ def digest_item(item: Any, style: Any) -> SafeString:
         why=item.why,
         progress=item.progress,
         url=item.url,
-        act=gettext("去办理"),
+        # What the office records (a meeting) is not for the reader to do: say who records it, and link to their
+        # dashboard to look.
+        act=(gettext("%(what)s由党委办公室登记") % {"what": item.office_records}) + " · " + gettext("查看")
+        if getattr(item, "office_records", "")
+        else gettext("去办理"),
     )

@@ -343,6 +343,27 @@ def test_it_sends_one_chinese_digest_per_person_with_their_due_soon_and_overdue_
     }
 
 
+def test_what_the_office_records_is_not_sent_as_the_readers_to_do_but_says_who_records_it(
+    college, source, smtp_sink, site_url, queued, django_capture_on_commit_callbacks
+):
+    """A meeting is recorded by the office (000 五（二）): its reminder names who records it and links to the
+    reader's dashboard to look, instead of a "去办理" that leads nowhere to record it."""
+    source.office_records = True
+    source.label = "会议"
+    with time_machine.travel(at(FRIDAY), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            reminders_collect(today=FRIDAY)
+        run_worker(queued)
+
+    body = body_of(smtp_sink, college.secretary.email)
+    assert "领导班子工作碰头会（文学院领导班子）" in body
+    assert f"会议由党委办公室登记，查看：{SITE}/" in lines(body)
+    assert "办理：" not in body
+    html = html_of(smtp_sink, college.secretary.email)
+    assert "会议由党委办公室登记 · 查看" in html
+    assert "去办理" not in html
+
+
 def test_a_person_whose_work_is_all_done_gets_nothing(
     college, smtp_sink, queued, django_capture_on_commit_callbacks
 ):
