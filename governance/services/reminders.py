@@ -53,8 +53,7 @@ from governance.models import (
     ReminderSectionSent,
     ReminderSent,
 )
-from governance.selectors.dashboard import record_url_for
-from governance.selectors.dashboard import office_records_label
+from governance.selectors.dashboard import office_records_label, record_url_for
 from governance.selectors.evaluations import current_view
 from governance.selectors.obligations import Evaluation
 
