@@ -5,6 +5,7 @@ never as a formula."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import cast
 
 from django.utils import timezone
@@ -18,6 +19,11 @@ from governance.services.overview_export import spreadsheet_text
 from outreach.ledger import Ledger
 
 HEADER_FILL = PatternFill("solid", fgColor="E9ECEF")
+
+
+def _hours(value: Decimal) -> int | float:
+    """Class hours as a number the cell shows as the page does: 2, not 2.0; 1.5 as it is."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _put(ws: Worksheet, row: int, column: int, value: object, *, bold: bool = False) -> None:
@@ -89,7 +95,7 @@ def ledger_workbook(book: Ledger) -> bytes:
             where,
             activity.participants if activity.participants is not None else "",
             activity.course,
-            float(activity.class_hours) if activity.class_hours is not None else "",
+            _hours(activity.class_hours) if activity.class_hours is not None else "",
             activity.notes,
         ]
         for column, value in enumerate(values, start=1):
@@ -108,7 +114,7 @@ def ledger_workbook(book: Ledger) -> bytes:
     _put(ws, row, 2, book.tally.total)
     row += 1
     _put(ws, row, 1, _("听课学时"), bold=True)
-    _put(ws, row, 2, float(book.tally.hours))
+    _put(ws, row, 2, _hours(book.tally.hours))
 
     row += 2
     _put(ws, row, 1, _("对照制度要求"), bold=True)

@@ -7,6 +7,7 @@ Who may see what is decided in outreach/permissions.py; the querysets here only 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -128,6 +129,13 @@ class ActivityKind(models.TextChoices):
     RETIREE_BRIEFING = "retiree_briefing", _("向离退休老同志通报")  # 004 第五条6
 
 
+def hours_text(value: Decimal | None) -> str:
+    """Class hours for a page: "2" for 2.0, "1.5" for 1.5, "" for none (the column holds one decimal place)."""
+    if value is None:
+        return ""
+    return f"{value:.0f}" if value == value.to_integral_value() else f"{value.normalize():f}"
+
+
 # Kinds whose counterpart is a non-party figure or a democratic-party organization, not a unit (004 第五条5).
 NON_PARTY_KINDS = (ActivityKind.NON_PARTY_TALK, ActivityKind.NON_PARTY_EVENT)
 
@@ -196,6 +204,11 @@ class Activity(RecordedModel):
     @property
     def is_future(self) -> bool:
         return self.date > timezone.localdate()
+
+    @property
+    def class_hours_text(self) -> str:
+        """学时 as people write them: "2", "1.5" (never "2.0")."""
+        return hours_text(self.class_hours)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

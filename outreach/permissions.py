@@ -3,8 +3,10 @@ attachments and history agree.
 
 - the office (党委办公室, 004 第六条2: 党委办、纪委办定期通报, keeps the 台账): every linked unit and activity; assigns
   linked units (联系点) and may correct any activity;
-- a leader (班子成员): their own linked units and the activities they took part in; records their own activities and
-  corrects those they recorded;
+- a leader (班子成员): their own linked units, the activities they took part in and, read-only, the activities their
+  team's obligations count for them (003 二3 festival visits, 004 第五条6 the retirees' briefing: a team rule counts the
+  records of the team's organization, owed by the rule's positions; see `team_records_counted_for`); records their own
+  activities and corrects those they recorded;
 - the university Party secretary (党委书记), head of the assessment group (004 第六条1: 学校成立领导联系基层考核小组，由
   党委书记任组长，按学年汇总和考核): the yearly summary across leaders and the ledgers of the university leaders it lists;
   no other leader (副书记, 校长, 副校长, a college's secretary) sees them;
@@ -13,13 +15,16 @@ attachments and history agree.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from governance.models import Organization, Person, Position, PositionKind
+from governance.models import ObligationRule, Organization, Person, Position, PositionKind
+from governance.models.obligations import Subject
 from governance.roles import is_leader, is_office
+from outreach.evidence import ACTIVITY
 from outreach.models import Activity, ActivityAttachment, LinkedContact, RaisedIssue
 
 _NO_PERSON = object()
@@ -85,14 +90,112 @@ def may_record(user: Any) -> bool:
     return is_office(user) or (is_leader(user) and person_of(user) is not None)
 
 
+# The attributes an outreach record carries for a rule to match (outreach/evidence.py: attrs), as Activity fields.
+_MATCHED_FIELDS = ("kind", "festival")
+_NOTHING = Q(pk__in=[])
+
+
+def _matching(params: dict[str, Any]) -> Q | None:
+    """A rule's evidence parameters as a filter on activities (a list means any of, as EvidenceRecord.matches);
+    None when it names an attribute activities do not carry (no activity matches then)."""
+    q = Q()
+    for name, wanted in (params or {}).items():
+        if name not in _MATCHED_FIELDS:
+            return None
+        q &= Q(**{f"{name}__in": list(wanted)}) if isinstance(wanted, list | tuple) else Q(**{name: wanted})
+    return q
+
+
+def _owed_span(
+    calendar: Any, period: str, anchor: dt.date | None, start: dt.date, end: dt.date | None
+) -> tuple[dt.date, dt.date | None] | None:
+    """The dates of the records a tenure [start, end] owes under a team rule of `period`: those of every period whose
+    due day (its last day) falls within the tenure (governance.engine.obligations: a team obligation is owed by
+    whoever holds the post on its due date). Without the calendar's period, the tenure itself."""
+    first = calendar.period(period, start, anchor=anchor) if period != "before_event" else None
+    low = first.start if first is not None else start
+    if end is None:
+        return low, None
+    last = calendar.period(period, end, anchor=anchor) if period != "before_event" else None
+    high = end if last is None else (last.end if last.end == end else last.start - dt.timedelta(days=1))
+    return (low, high) if low <= high else None
+
+
+def team_records_counted_for(person: Person) -> Q:
+    """The activities a team rule counts on `person`'s dashboard: the engine counts a team rule's records by the
+    organization whose team they were recorded for (outreach/evidence.py: organization_id), whoever took part, and
+    shows the obligation to those holding one of the rule's positions on its due date (003 二3: the secretary and the
+    president owe the team's festival visits). So the president sees the 重阳节 visit the secretary made as "已计入",
+    and opens it. Three queries (the rules, the person's positions, the organizations when a rule covers sub-units),
+    two more for the calendar when a rule applies."""
+    rules = list(
+        ObligationRule.objects.filter(
+            is_active=True, subject=Subject.TEAM, evidence_source=ACTIVITY
+        ).values_list(
+            "organization_id", "include_sub_units", "subject_positions", "evidence_params", "period", "anchor"
+        )
+    )
+    if not rules:
+        return _NOTHING
+    positions = list(
+        Position.objects.filter(person_id=person.pk).values_list(
+            "kind", "team__organization_id", "start", "end"
+        )
+    )
+    if not positions:
+        return _NOTHING
+    parents: dict[int, int | None] = {}
+    if any(sub for _o, sub, *_rest in rules):
+        parents = dict(Organization.objects.values_list("id", "parent_id"))
+
+    def covers(rule_org: int, include_sub_units: bool, org: int) -> bool:
+        if org == rule_org:
+            return True
+        node = parents.get(org) if include_sub_units else None
+        for _depth in range(50):  # an organization tree is shallow; the bound guards against a cycle
+            if node is None:
+                return False
+            if node == rule_org:
+                return True
+            node = parents.get(node)
+        return False
+
+    from governance.selectors.calendar import academic_calendar
+
+    calendar: Any = None
+    match = _NOTHING
+    for rule_org, include_sub_units, kinds, params, period, anchor in rules:
+        matching = _matching(params)
+        if matching is None:
+            continue
+        for kind, org, start, end in positions:
+            if (kinds and kind not in kinds) or not covers(rule_org, include_sub_units, org):
+                continue
+            calendar = calendar or academic_calendar()
+            span = _owed_span(calendar, period, anchor, start, end)
+            if span is None:
+                continue
+            dates = Q(date__gte=span[0]) & (Q(date__lte=span[1]) if span[1] else Q())
+            match |= Q(organization_id=org) & dates & matching
+    return match
+
+
 def activities_visible_to(user: Any) -> QuerySet[Activity]:
+    """The office: every activity. A leader: those they took part in, and those their team's obligations count for
+    them (read-only; `team_records_counted_for`): what counts on a dashboard opens from it. Cached on the user for
+    the request."""
     if is_office(user):
         return Activity.objects.all()
     person = person_of(user) if is_leader(user) else None
     if person is None:
         return Activity.objects.none()
-    through = Activity.leaders.through
-    return Activity.objects.filter(pk__in=through.objects.filter(person_id=person.pk).values("activity_id"))
+    match = getattr(user, "_outreach_activities", None)
+    if match is None:
+        through = Activity.leaders.through
+        match = Q(pk__in=through.objects.filter(person_id=person.pk).values("activity_id"))
+        match |= team_records_counted_for(person)
+        user._outreach_activities = match
+    return Activity.objects.filter(match)
 
 
 def contacts_visible_to(user: Any) -> QuerySet[LinkedContact]:

@@ -292,6 +292,24 @@ def issues_for_list(user: Any) -> QuerySet[RaisedIssue]:
     )
 
 
+def _waiting(raised: dt.date, today: dt.date) -> str:
+    """Since when an issue waits and by when it should be answered. 004 第六条3 asks for an answer 尽快 (as soon as
+    possible) and 第五条7 for 及时处理, and neither sets a number of days, so no date is invented: the line says how many
+    days it has waited, and that the answer is due as soon as possible."""
+    days = (today - raised).days
+    day = date_format(raised, "DATE_FORMAT")
+    if days <= 0:
+        return gettext("%(day)s（今天）提出，尚未答复；应尽快答复（004 第六条3，制度未规定具体天数）。") % {
+            "day": day
+        }
+    return gettext(
+        "%(day)s 提出，已等待 %(n)d 天，尚未答复；应尽快答复（004 第六条3，制度未规定具体天数）。"
+    ) % {
+        "day": day,
+        "n": days,
+    }
+
+
 def digest_sections(people: Sequence[Person], today: dt.date) -> dict[int, list[DigestSection]]:
     """Each leader's issues still unanswered (004 第五条7: 学校领导根据分工及时处理), one section; the key names the issues,
     so the same list is not sent again the next day, and a new or answered issue changes it. One query."""
@@ -308,12 +326,7 @@ def digest_sections(people: Sequence[Person], today: dt.date) -> dict[int, list[
     sections: dict[int, list[DigestSection]] = {}
     for owner_id, issues in by_owner.items():
         lines = tuple(
-            DigestLine(
-                text=title,
-                url=url(pk),
-                detail=gettext("%(day)s 提出，尚未答复。")
-                % {"day": date_format(timezone.localtime(created).date(), "DATE_FORMAT")},
-            )
+            DigestLine(text=title, url=url(pk), detail=_waiting(timezone.localtime(created).date(), today))
             for pk, title, created in issues
         )
         sections[owner_id] = [

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -26,10 +27,11 @@ from governance.filters import FilteredListView
 from governance.forms import parse_id
 from governance.models import ObligationRule, Organization, Person, Semester
 from governance.roles import is_leader, is_office
-from governance.selectors.obligations import RecordPeriod, record_period
+from governance.selectors.obligations import RecordPeriod, record_counted_message, record_period
 from governance.storage import attachment_response
 from governance.views import FamilyRegulationsView
 from outreach import selectors, services
+from outreach.evidence import ACTIVITY, activity_evidence
 from outreach.filters import ActivityFilter, IssueFilter
 from outreach.forms import (
     ActivityEditForm,
@@ -143,6 +145,16 @@ class ActivityListView(OutreachUserMixin, FilteredListView):
         return context
 
 
+def _next_or(request: HttpRequest, default: str) -> str:
+    """Where to go after saving: a `next` on this site (never elsewhere), else `default`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
 def _rule_prefill(code: str | None) -> tuple[dict[str, Any], ObligationRule | None]:
     """A "去登记" link's rule: its evidence conditions (kind, festival) as the form's initial values."""
     if not code:
@@ -239,8 +251,32 @@ class ActivityCreateView(OutreachUserMixin, ActivityFormMixin, FormView):
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("已登记：%(title)s。") % {"title": activity.display_title})
-        return HttpResponseRedirect(activity.get_absolute_url())
+        if self.rule is None:
+            messages.success(self.request, _("已登记：%(title)s。") % {"title": activity.display_title})
+            return HttpResponseRedirect(activity.get_absolute_url())
+        # From a rule's "去登记" (a dashboard line or a reminder): back where the user came from, told what the record
+        # counted toward, rule and period — as communication's talks and meetings do (issue 6 §2).
+        key = f"{ACTIVITY}:{activity.pk}"
+        gathered = activity_evidence.gather(
+            start=activity.date, end=activity.date, organizations=[activity.organization_id]
+        )
+        record = next((r for r in gathered if r.key == key), None)
+        # Whom the rule's line was about: the leader themself, or the one the office recorded for (?for=).
+        me = person_of(self.request.user)
+        named = (
+            parse_id(self.request.GET.get("for")) if is_office(self.request.user) else (me.pk if me else None)
+        )
+        messages.success(
+            self.request,
+            record_counted_message(
+                record,
+                rule=self.rule,
+                period=self.period,
+                people=[named] if named else [],
+                today=timezone.localdate(),
+            ),
+        )
+        return HttpResponseRedirect(_next_or(self.request, reverse("home")))
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
@@ -311,7 +347,7 @@ class ActivityUpdateView(OutreachUserMixin, ActivityFormMixin, FormView):
             "notes": a.notes,
             "course": a.course,
             "teacher": a.teacher,
-            "class_hours": a.class_hours,
+            "class_hours": a.class_hours_text or None,  # "2", not "2.0"
             "festival": a.festival,
             "contact": a.contact_id,
         }
@@ -456,7 +492,7 @@ class MailboxView(LoginRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context["per_day"], _seconds = services.mailbox_limits()
+        context["per_day"], context["min_seconds"] = services.mailbox_limits()
         return context
 
 

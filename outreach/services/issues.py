@@ -6,6 +6,7 @@ transaction and one IssueEvent."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,7 @@ from outreach.models import (
     ReceptionSession,
 )
 from outreach.permissions import can_handle_issue, person_of
+from outreach.services.escalation import pending_asks
 from outreach.services.reception import can_record_session
 
 # Control characters other than tab and newline; text from a browser never needs them.
@@ -74,10 +77,23 @@ def mailbox_raise(*, by: Any, title: str, text: str, owner: Person | None = None
     per_day, min_seconds = mailbox_limits()
     now = timezone.now()
     mine = RaisedIssue.objects.filter(raised_by=by, source=IssueSource.MAILBOX)
-    if mine.filter(created_at__gte=now - dt.timedelta(seconds=min_seconds)).exists():
-        raise DomainError(_("提交太频繁，请稍后再试。"))
-    if mine.filter(created_at__gte=now - dt.timedelta(days=1)).count() >= per_day:
-        raise DomainError(_("24 小时内最多提交 %(n)d 条。如有急事，请直接联系党委办公室。") % {"n": per_day})
+    # Both limits are stated on the page; a refusal says how long to wait (the input is kept by the view).
+    last = (
+        mine.filter(created_at__gte=now - dt.timedelta(seconds=min_seconds)).order_by("-created_at").first()
+    )
+    if last is not None:
+        wait = math.ceil((last.created_at + dt.timedelta(seconds=min_seconds) - now).total_seconds())
+        raise DomainError(
+            _("提交太频繁：两次提交至少间隔 %(gap)d 秒，请 %(n)d 秒后再提交。")
+            % {"gap": min_seconds, "n": max(wait, 1)}
+        )
+    day = list(mine.filter(created_at__gte=now - dt.timedelta(days=1)).order_by("created_at")[:per_day])
+    if len(day) >= per_day:
+        again = timezone.localtime(day[0].created_at + dt.timedelta(days=1))
+        raise DomainError(
+            _("24 小时内最多提交 %(n)d 条，请于 %(when)s 以后再提交。如有急事，请直接联系党委办公室。")
+            % {"n": per_day, "when": date_format(again, "MONTH_DAY_FORMAT") + again.strftime(" %H:%M")}
+        )
     title, text = clean_text(title), clean_text(text)
     errors = {}
     if not title:
@@ -234,10 +250,27 @@ def issue_feedback(issue: RaisedIssue, *, by: Any, channel: str, note: str = "")
 
 @transaction.atomic
 def issue_close(issue: RaisedIssue, *, by: Any) -> RaisedIssue:
-    """办结, only once the raiser has been given feedback (件件有回音)."""
+    """办结, only once the raiser has been given feedback (件件有回音), and not while the leader's request to the office
+    to escalate it (提请上会, 转为督办) waits for the office.
+
+    Refused rather than closed out: 004 第六条4 has such a problem taken to the 党委会 or 校长办公会 "必要时" and the raiser
+    kept informed of its progress (及时向基层单位反馈进展情况), and whether it goes on an agenda is the office's decision
+    (议题由党委办公室列入, 001 三（三）; 督办事项由督查小组立项, 督查督办 第四条（一）). Closing the issue under a pending
+    request would end that decision unseen — the request would vanish from the office home with no answer recorded.
+    So the office acts on it or declines it with a reason (DECLINED_ASK, recorded and mailed to the leader), then the
+    issue is closed."""
     issue = _locked(issue, by)
     if issue.feedback_at is None:
         raise DomainError(_("尚未向反映人反馈，不能办结（件件有回音）。请先登记反馈。"))
+    waiting = pending_asks(issue)
+    if waiting:
+        raise DomainError(
+            _(
+                "%(asks)s尚待党委办公室办理，暂不能办结：党委办公室列为议题、转为督办事项或答复不予提请后才能办结"
+                "（004 第六条4）。"
+            )
+            % {"asks": "、".join(f"“{e.get_kind_display()}”" for e in waiting)}
+        )
     issue.state = IssueState.CLOSED
     issue.closed_at = timezone.now()
     issue.save(update_fields=["state", "closed_at", "updated_at"])

@@ -64,3 +64,18 @@ def test_a_second_run_adds_no_task(seeded):
     demo_seed()
     assert Task.objects.count() == count
     assert RaisedIssue.objects.filter(title=TITLE).count() == 1
+
+
+def test_every_outreach_record_a_demo_leaders_dashboard_counts_opens_for_them(seeded):
+    """QA #5: the president's 已计入 重阳节 visit (a team record he did not attend) gave 404 from his dashboard."""
+    import re
+
+    opened = 0
+    for username in ("xiaozhang", "shuji", "fuxiaozhang"):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        home = client.get("/").content.decode()
+        for url in sorted(set(re.findall(r'href="(/outreach/activities/\d+/)"', home))):
+            assert client.get(url).status_code == 200, (username, url)
+            opened += 1
+    assert opened

@@ -57,13 +57,30 @@ def test_a_text_of_markup_only_is_refused_with_the_title_kept(client, staff):
 def test_the_mailbox_refuses_a_second_letter_within_a_minute_and_a_fourth_within_a_day(client, staff):
     client.force_login(staff)
     _write(client)
-    assert "提交太频繁，请稍后再试。" in _write(client).content.decode()
+    assert "提交太频繁：两次提交至少间隔 60 秒，请 60 秒后再提交。" in _write(client).content.decode()
     for minutes in (2, 4):
         with time_machine.travel(dt.timedelta(minutes=minutes)):
             _write(client)
     with time_machine.travel(dt.timedelta(minutes=6)):
-        assert "24 小时内最多提交 3 条。" in _write(client).content.decode()
+        page = _write(client).content.decode()
+    # The first letter went in at 10:00 on 20 November: a fourth may go in 24 hours later.
+    assert "24 小时内最多提交 3 条，请于 11月21日 10:00 以后再提交。" in page
     assert RaisedIssue.objects.count() == 3
+
+
+def test_the_mailbox_states_both_limits_and_a_refusal_says_how_many_seconds_to_wait(client, staff):
+    client.force_login(staff)
+    page = client.get(reverse("outreach:mailbox")).content.decode()
+    assert "每个账号 24 小时内最多提交 3 条，两次提交至少间隔 60 秒" in page
+    _write(client)
+    with time_machine.travel(dt.timedelta(seconds=15)):
+        page = client.post(
+            reverse("outreach:mailbox"), {"title": "图书馆开放时间", "text": "希望周末延长到晚上十点。"}
+        ).content.decode()
+    assert "请 45 秒后再提交。" in page
+    assert 'value="图书馆开放时间"' in page
+    assert "希望周末延长到晚上十点。" in page
+    assert RaisedIssue.objects.count() == 1
 
 
 def test_an_issue_cannot_be_closed_before_feedback_and_the_raiser_sees_the_answer(
@@ -239,6 +256,15 @@ def test_a_leaders_digest_lists_their_unanswered_issues_once_until_the_list_chan
     assert [line.text for line in section.lines] == ["宿舍热水"]
     services.issue_answer(first, by=office, answer="已处理")
     assert digest_sections([leader], dt.date(2026, 11, 21)) == {}
+
+
+def test_a_digest_line_says_since_when_an_issue_waits_by_when_to_answer_and_links_to_it(office, leader):
+    issue = services.issue_record(by=office, title="宿舍热水", text="内容", raiser="学生代表", owner=leader)
+    (line,) = digest_sections([leader], dt.date(2026, 12, 7))[leader.pk][0].lines
+    assert line.detail == (
+        "2026年11月20日 提出，已等待 17 天，尚未答复；应尽快答复（004 第六条3，制度未规定具体天数）。"
+    )
+    assert line.url == reverse("outreach:issue_detail", args=[issue.pk])
 
 
 def test_the_issue_list_asks_as_many_queries_whatever_the_number_of_issues(

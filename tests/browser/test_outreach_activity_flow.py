@@ -59,7 +59,7 @@ def test_a_leader_records_a_class_observation_and_corrects_it(
 
     expect(flash_message("已登记：听课。")).to_be_visible()
     expect(page.locator(".outreach-activity")).to_contain_text("中国现代文学")
-    expect(page.locator(".outreach-activity")).to_contain_text("2.0")
+    expect(page.locator(".outreach-activity")).to_contain_text("2 学时（004 第五条4")
 
     page.get_by_role("link", name="修改", exact=True).click()
     page.get_by_label("学时").fill("3")
