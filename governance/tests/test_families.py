@@ -326,3 +326,18 @@ def test_families_that_wait_for_each_other_keep_the_menu_order(registry):
     families.register(sample("first", order=10, demo_after=("second",)))
     families.register(sample("second", order=20, demo_after=("first",)))
     assert [f.name for f in families.demo_order()] == ["first", "second"]
+
+
+def test_the_dry_run_prints_a_familys_section_lines_with_their_links(registry, college, site_url, capsys):
+    """`send_reminders --dry-run` shows what the email will say, links included, for the families' sections too."""
+    from django.core.management import call_command
+
+    families.register(sample(digest_sections=_sections("items:1")))
+    with time_machine.travel(at(FRIDAY), tick=False):
+        call_command("send_reminders", "--dry-run", "--on", FRIDAY.isoformat())
+
+    out = capsys.readouterr().out
+    assert "  【待您处理的示例事项】" in out
+    assert "    示例事项一（示例说明）" in out
+    assert "      办理：https://portal.example.edu.cn/sample/1/" in out
+    assert ReminderDigest.objects.count() == 0

@@ -30,6 +30,7 @@ from governance.services.reminders import (
     reminders_plan,
     reminders_sweep,
     reminders_unsent,
+    site_link,
 )
 from governance.services.workdays import years_in_use
 
@@ -116,11 +117,17 @@ class Command(BaseCommand):
             for label, items in (("已逾期", entry.overdue), ("即将到期", entry.due_soon)):
                 for item in items:
                     self.stdout.write(f"  【{label}】{item.line()}")
-                    self.stdout.write(f"      办理：{item.url}")
+                    if item.office_records:
+                        self.stdout.write(f"      {item.office_records}由党委办公室登记，查看：{item.url}")
+                    else:
+                        self.stdout.write(f"      办理：{item.url}")
             for section in entry.sections:
                 self.stdout.write(f"  【{section.title}】")
                 for line in section.lines:
                     self.stdout.write(f"    {line.text}" + (f"（{line.detail}）" if line.detail else ""))
+                    if line.url:
+                        # As the email gives it: an absolute link on this site.
+                        self.stdout.write(f"      办理：{site_link(line.url)}")
         if plan.without_email:
             self.stdout.write("")
             self._print_skipped(plan.without_email)
