@@ -16,6 +16,7 @@ from governance.models import Organization, Person, Position
 from governance.roles import STAFF
 from supervision import services
 from supervision.models import (
+    ApprovalChannel,
     NoticeMethod,
     ReportCycle,
     SupervisedTask,
@@ -275,7 +276,9 @@ def _walk(task: SupervisedTask, spec: Spec, *, office, unit_user, today: dt.date
         return
     actor = unit_user or office
     if task.needs_approval:
-        task = services.task_approve(task=task, user=office, note="分管校领导已在立项审批表上签字同意。")
+        task = services.task_approve(
+            task=task, user=office, channel=ApprovalChannel.PAPER, note="分管校领导已在立项审批表上签字同意。"
+        )
     method = NoticeMethod.PHONE if spec.source == TaskSource.LEADER else NoticeMethod.NOTICE
     task = services.task_notify(task=task, user=office, method=method)
     if target == 1:

@@ -1,5 +1,5 @@
 """The supervision family's registration with the core (governance.families): its menu entry (office, leaders,
-units' people), the leader's and the office's home panels, task deadlines in calendar feeds, urgings in the daily
+units' people), the leader's, the office's and the units' people's home panels, task deadlines in calendar feeds, urgings in the daily
 reminder email (第四条（三）、第六条), demo records, admin shortcuts and the models whose changes change pages."""
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ FAMILY = Family(
     nav_visible=may_use,
     leader_panel=Panel("supervision/includes/leader_panel.html", select=selectors.leader_panel, order=40),
     office_panel=Panel("supervision/includes/office_panel.html", select=selectors.office_panel, order=40),
+    # Units' heads and liaisons land on the member home (they are neither office nor leaders): their units' tasks first.
+    member_panel=Panel("supervision/includes/unit_panel.html", select=selectors.unit_panel, order=10),
     calendar_items=selectors.calendar_items,
     evidence_sources=(round_evidence,),
     digest_sections=selectors.digest_sections,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from governance.models import Organization, Person, Position
 from governance.validators import MaxCharsValidator, validate_record_date
-from supervision.models import NoticeMethod, ReportCycle, TaskKind, TaskSource, UrgingChannel
+from supervision.models import ApprovalChannel, NoticeMethod, ReportCycle, TaskKind, TaskSource, UrgingChannel
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 UNIT_KINDS = (Organization.Kind.COLLEGE, Organization.Kind.DEPARTMENT)
@@ -116,6 +116,9 @@ class TaskForm(forms.Form):
         assigned, deadline = data.get("assigned_on"), data.get("deadline")
         if assigned and deadline and deadline < assigned:
             self.add_error("deadline", _("办理时限不能早于交办时间。"))
+        item, meeting = data.get("agenda_item"), data.get("meeting")
+        if item is not None and meeting is not None and item.meeting_id != meeting.pk:
+            self.add_error("agenda_item", _("所选议题不是来源会议的议题，请重新选择（第二条（三））。"))
         lead = data.get("lead_unit")
         if lead and lead in (data.get("co_units") or []):
             self.add_error("co_units", _("主办单位不必再列为协办单位。"))
@@ -124,6 +127,21 @@ class TaskForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = text(_("说明"), 2000, rows=2)
+
+
+class OnBehalfApprovalForm(forms.Form):
+    """第四条（一）: the office enters the approval the responsible leader gave outside the portal, saying how."""
+
+    channel = forms.ChoiceField(
+        label=_("分管校领导审定的方式"),
+        choices=[("", "---------"), *ApprovalChannel.choices],
+        help_text=_(
+            "立项须经分管校领导审定（第四条（一））。分管校领导可在本系统中审定；已在立项审批表上签字、或电话、当面同意的，"
+            "由党委办公室代为登记，事项页面和办理记录会写明由谁代为登记、以何种方式审定。"
+        ),
+        error_messages={"required": _("请选择分管校领导审定的方式：书面、电话或当面。")},
+    )
+    note = text(_("说明"), 2000, rows=2, help_text=_("如审批表的日期、文号"))
 
 
 class NotifyForm(forms.Form):

@@ -127,6 +127,15 @@ class NoticeMethod(models.TextChoices):
     IN_PERSON = "in_person", _("口头督办")
 
 
+class ApprovalChannel(models.TextChoices):
+    """第四条（一）: how the leader in charge gave the approval the office records on their behalf (报请……审定: the
+    request usually goes on paper, the 立项审批表). Blank when the leader approved in the portal themselves."""
+
+    PAPER = "paper", _("书面")
+    PHONE = "phone", _("电话")
+    IN_PERSON = "in_person", _("当面")
+
+
 class ReportCycle(models.IntegerChoices):
     """第五条: 办理周期较长的事项，承办单位定期反馈进展."""
 
@@ -245,6 +254,14 @@ class SupervisedTask(ConcurrentTransitionMixin, RecordedModel):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("立项审定时间"), null=True, blank=True)
+    # 第四条（一）: the approval is the leader's (报请学校主管领导审定); when the office enters an approval the leader gave
+    # on paper, by phone or in person, the task says who entered it and how, never that the leader clicked.
+    approval_recorded_by_name = models.CharField(
+        _("代为登记审定的人"), max_length=100, blank=True, editable=False
+    )
+    approval_channel = models.CharField(
+        _("审定方式"), max_length=20, choices=ApprovalChannel.choices, blank=True, editable=False
+    )
     notice_method = models.CharField(_("通知方式"), max_length=20, choices=NoticeMethod.choices, blank=True)
     notified_at = models.DateTimeField(_("通知时间"), null=True, blank=True)
     result = models.TextField(_("办理结果"), blank=True, validators=[MaxCharsValidator(5000)])
@@ -296,6 +313,27 @@ class SupervisedTask(ConcurrentTransitionMixin, RecordedModel):
             return False
         cached = getattr(self, "_prefetched_objects_cache", {}).get("co_units")
         return bool(cached) if cached is not None else self.co_units.exists()
+
+    @property
+    def approval_text(self) -> str:
+        """Who approved the registration (第四条（一）), as the task's page says it: "孙海涛已审定立项" when the leader
+        approved in the portal, "张敏代为登记：孙海涛已审定（书面）" when the office entered the leader's approval. ''
+        before approval. Reads `approved_by` (select it with the task)."""
+        if self.approved_at is None:
+            return ""
+        leader = self.approved_by.name if self.approved_by_id else ""
+        if not self.approval_recorded_by_name:
+            return _("%(leader)s已审定立项") % {"leader": leader}
+        if self.approval_channel:
+            return _("%(recorder)s代为登记：%(leader)s已审定（%(channel)s）") % {
+                "recorder": self.approval_recorded_by_name,
+                "leader": leader,
+                "channel": self.get_approval_channel_display(),
+            }
+        return _("%(recorder)s代为登记：%(leader)s已审定") % {
+            "recorder": self.approval_recorded_by_name,
+            "leader": leader,
+        }
 
     @property
     def is_open(self) -> bool:

@@ -123,6 +123,15 @@ def can_approve_registration(user: Any, task: SupervisedTask) -> bool:
     return person is not None and task.leader_id == person.pk
 
 
+def approves_on_behalf(user: Any, task: SupervisedTask) -> bool:
+    """第四条（一）: the office entering the approval the responsible leader gave on paper, by phone or in person (the
+    leader's own login approves in their own name)."""
+    if not is_office(user):
+        return False
+    person = person_of(user)
+    return person is None or person.pk != task.leader_id
+
+
 def can_request_extension(user: Any, task: SupervisedTask) -> bool:
     """第五条: the lead unit asks its responsible leader, while it works on the task."""
     return task.state in REPORTING_STATES and can_act_for_lead_unit(user, task)

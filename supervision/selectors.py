@@ -34,11 +34,13 @@ from governance.services.workdays import WorkdayCalendar
 from supervision.conf import setting
 from supervision.models import (
     OPEN_STATES,
+    REPORTING_STATES,
     ExtensionRequest,
     ExtensionStatus,
     ProgressAttachment,
     ProgressReport,
     SupervisedTask,
+    TaskAction,
     TaskColour,
     TaskEvent,
     TaskSource,
@@ -415,6 +417,174 @@ def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
         total=total,
         extensions=[t for t in rows if t.extension_to is not None][:PANEL_ITEMS],  # type: ignore[attr-defined]
     )
+
+
+@dataclass
+class UnitPanel:
+    """A unit's head's or liaison's home (第一条（一）: 牵头单位负责落实，相关单位协同办理): the open tasks of their units
+    by deadline colour, the most urgent with what each needs from them next, and how many wait for the office's
+    review."""
+
+    units: list[str]
+    counts: dict[str, int] = field(default_factory=dict)
+    tasks: list[SupervisedTask] = field(default_factory=list)
+    total: int = 0
+    submitted: int = 0
+
+
+# What a unit does next on a task (the unit panel's 下一步), by the step it leads to.
+NEXT_REPLY, NEXT_REPORT, NEXT_SUBMIT, NEXT_REWORK, NEXT_CO_REPORT = (
+    "reply",
+    "report",
+    "submit",
+    "rework",
+    "co_report",
+)
+
+
+def _next_step(task: SupervisedTask, units: frozenset[int], today: dt.date) -> tuple[str, str, str]:
+    """(key, what, why) of the step a unit's people take next on an open task of theirs."""
+    if task.lead_unit_id not in units:
+        last = task.last_mine  # type: ignore[attr-defined]
+        return (
+            NEXT_CO_REPORT,
+            gettext("报送协办进展"),
+            gettext("贵单位协办（主办单位：%(lead)s），请报送本单位承担部分的进展（第一条（一））。%(last)s")
+            % {
+                "lead": task.lead_unit.name,
+                "last": gettext("上次报送 %(day)s。") % {"day": last.isoformat()}
+                if last
+                else gettext("尚未报送。"),
+            },
+        )
+    if task.state == TaskState.NOTIFIED:
+        return (
+            NEXT_REPLY,
+            gettext("回复通知"),
+            gettext("收到督查督办通知单后签收，按要求办理（第四条（三））。"),
+        )
+    if task.state == TaskState.RETURNED:
+        return (
+            NEXT_REWORK,
+            gettext("补充退回意见"),
+            gettext("督查小组退回：%(reason)s 请按意见补充办理后重新报结（第四条（四））。")
+            % {"reason": task.return_reason or "—"},  # type: ignore[attr-defined]
+        )
+    if task.deadline < today:
+        return (
+            NEXT_SUBMIT,
+            gettext("报结"),
+            gettext("已逾期，正在催办：请尽快将办理结果报送督查小组（第四条（三））。"),
+        )
+    if task.report_cycle:
+        last = task.last_lead  # type: ignore[attr-defined]
+        since = last or (task.notified_at.date() if task.notified_at else task.assigned_on)
+        due = since + dt.timedelta(days=task.report_cycle)
+        return (
+            NEXT_REPORT,
+            gettext("报送进展"),
+            gettext("%(cycle)s报送一次（第五条），%(when)s。")
+            % {
+                "cycle": task.get_report_cycle_display(),
+                "when": gettext("已超过反馈周期，应在 %(day)s 前报送") % {"day": due.isoformat()}
+                if due < today
+                else gettext("下次应在 %(day)s 前报送") % {"day": due.isoformat()},
+            },
+        )
+    return (
+        NEXT_SUBMIT,
+        gettext("报结"),
+        gettext("办理完毕后，在办理时限前将办理结果报送督查小组（第四条（三））。"),
+    )
+
+
+def unit_panel(user: Any, *, today: dt.date) -> UnitPanel | None:
+    """The member-home panel (governance member_panel) of a unit's head or liaison; None for anyone else (Party members
+    and staff who answer for no unit see nothing). The tasks the unit has to act on — notified, in progress, returned
+    — as lead (主办) or co-unit (协办), counted by colour in SQL; the most urgent read with their next step's facts
+    (the lead unit's and the user's units' last progress report, the latest return's reasons, a pending extension) as
+    subqueries. Six queries and the workday data whatever the number of tasks: the login's groups, their person,
+    their units, the units' names, the counts, the rows."""
+    from supervision.permissions import unit_ids_of
+    from supervision.roles import is_unit_person
+
+    if not is_unit_person(user):
+        return None
+    units = unit_ids_of(user)
+    if not units:
+        return None
+    edge = workday_edge(today)
+    co_tasks = SupervisedTask.co_units.through.objects.filter(organization_id__in=units).values(
+        "supervisedtask_id"
+    )
+    mine = SupervisedTask.objects.filter(Q(lead_unit_id__in=units) | Q(pk__in=co_tasks))
+    open_q = Q(state__in=REPORTING_STATES)
+    red = Q(deadline__lt=today)
+    amber = Q(deadline__gte=today) & (Q(amber_from__lte=today) | Q(deadline__lte=edge))
+    counts = mine.aggregate(
+        total=Count("pk", filter=open_q),
+        red=Count("pk", filter=open_q & red),
+        amber=Count("pk", filter=open_q & amber),
+        submitted=Count("pk", filter=Q(state=TaskState.SUBMITTED)),
+    )
+    names = list(
+        Organization.objects.filter(pk__in=units).order_by("order", "code").values_list("name", flat=True)
+    )
+    panel = UnitPanel(
+        units=names,
+        counts={
+            TaskColour.RED.value: counts["red"],
+            TaskColour.AMBER.value: counts["amber"],
+            TaskColour.GREEN.value: counts["total"] - counts["red"] - counts["amber"],
+        },
+        total=counts["total"],
+        submitted=counts["submitted"],
+    )
+    if not counts["total"]:
+        return panel
+    rank = Case(
+        When(red, then=Value(0)), When(amber, then=Value(1)), default=Value(2), output_field=IntegerField()
+    )
+    reports = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-reported_on", "-pk")
+    returns = TaskEvent.objects.filter(task=OuterRef("pk"), action=TaskAction.RETURN).order_by("-at", "-pk")
+    pending = ExtensionRequest.objects.filter(task=OuterRef("pk"), status=ExtensionStatus.PENDING)
+    rows = with_colours(
+        list(
+            mine.filter(open_q)
+            .select_related("lead_unit")
+            .only(
+                "id",
+                "number",
+                "title",
+                "state",
+                "assigned_on",
+                "deadline",
+                "amber_from",
+                "report_cycle",
+                "notified_at",
+                "lead_unit__name",
+            )
+            .annotate(
+                rank=rank,
+                last_lead=Subquery(
+                    reports.filter(unit_id=OuterRef("lead_unit_id")).values("reported_on")[:1]
+                ),
+                last_mine=Subquery(reports.filter(unit_id__in=units).values("reported_on")[:1]),
+                return_reason=Subquery(returns.values("note")[:1]),
+                extension_to=Subquery(pending.values("proposed_deadline")[:1]),
+            )
+            .order_by("rank", "deadline", "pk")[:PANEL_ITEMS]
+        ),
+        today,
+        edge,
+    )
+    for task in rows:
+        task.is_lead = task.lead_unit_id in units  # type: ignore[attr-defined]
+        task.next_key, task.next_step, task.next_detail = _next_step(task, units, today)  # type: ignore[attr-defined]
+        task.badge_class = COLOUR_BADGES.get(task.colour_code, "")  # type: ignore[attr-defined]
+        task.badge_text = badge_text(task)  # type: ignore[attr-defined]
+    panel.tasks = rows
+    return panel
 
 
 def pending_extensions(*, leader_id: int | None = None) -> list[ExtensionRequest]:

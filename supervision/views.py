@@ -32,6 +32,7 @@ from supervision.forms import (
     ExtensionRequestForm,
     NoteForm,
     NotifyForm,
+    OnBehalfApprovalForm,
     ProgressForm,
     ReturnForm,
     RoundForm,
@@ -43,6 +44,7 @@ from supervision.forms import (
 )
 from supervision.models import SupervisedTask, TaskAction, TaskSource, TaskState
 from supervision.permissions import (
+    approves_on_behalf,
     can_act_for_lead_unit,
     can_approve_registration,
     can_decide_extension,
@@ -101,8 +103,10 @@ class TaskListView(SupervisionUserMixin, FilteredListView):
 
 
 class TaskCreateView(OfficeRequiredMixin, FormView):
-    """立项登记 (第四条（一）). ?meeting=<id> or ?agenda_item=<id> (“转为督办事项” from a meeting or an agenda item)
-    prefill the source and the matter from the decision."""
+    """立项登记 (第四条（一）). ?meeting=<id> or ?agenda_item=<id> (“转为督办事项” from a meeting or an agenda item,
+    第二条（三）) prefill the source; an agenda item's decision (会议决定) prefills the matter and the content. From a
+    meeting, the agenda-item choice offers that meeting's items only, and the page says truthfully what was prefilled:
+    a meeting with one item is prefilled from it, one with several lists them to choose (一事一项)."""
 
     template_name = "supervision/task_form.html"
     form_class = TaskForm
@@ -112,10 +116,31 @@ class TaskCreateView(OfficeRequiredMixin, FormView):
 
         return meetings_for_list(self.request.user)
 
-    def _agenda_items(self):
+    def _all_agenda_items(self):
         from communication.selectors import agenda_items_queryset
 
         return agenda_items_queryset().select_related("meeting").order_by("-pk")  # the office sees every item
+
+    def _source(self) -> tuple[Any, Any]:
+        """The agenda item and the meeting the task is turned from (either may be None), read once."""
+        if not hasattr(self, "_source_found"):
+            item_id = parse_id(self.request.GET.get("agenda_item"))
+            meeting_id = parse_id(self.request.GET.get("meeting"))
+            item = self._all_agenda_items().filter(pk=item_id).first() if item_id else None
+            if item is not None and item.meeting_id:
+                meeting_id = item.meeting_id
+            meeting = self._meetings().filter(pk=meeting_id).first() if meeting_id else None
+            self._source_found = (item, meeting)
+        return self._source_found
+
+    def _agenda_items(self):
+        """From a meeting: its agenda items only; from an item not yet on a meeting: that item; else every item."""
+        item, meeting = self._source()
+        if meeting is not None:
+            return self._all_agenda_items().filter(meeting_id=meeting.pk).order_by("pk")
+        if item is not None:
+            return self._all_agenda_items().filter(pk=item.pk)
+        return self._all_agenda_items()
 
     def get_form_kwargs(self) -> dict:
         kwargs = super().get_form_kwargs()
@@ -127,28 +152,60 @@ class TaskCreateView(OfficeRequiredMixin, FormView):
         initial = super().get_initial()
         today = timezone.localdate()
         initial["assigned_on"] = today
-        item_id = parse_id(self.request.GET.get("agenda_item"))
-        meeting_id = parse_id(self.request.GET.get("meeting"))
-        item = self._agenda_items().filter(pk=item_id).first() if item_id else None
-        if item is not None:
-            initial["agenda_item"] = item.pk
-            initial["title"] = item.title
-            initial["matter"] = item.decision or item.description
-            if item.meeting_id:
-                meeting_id = item.meeting_id
-        meeting = self._meetings().filter(pk=meeting_id).first() if meeting_id else None
+        item, meeting = self._source()
+        self.meeting_items: list[Any] = []
         if meeting is not None:
             initial["meeting"] = meeting.pk
             initial["source"] = TaskSource.MEETING
             initial["source_detail"] = f"{meeting.date:%Y-%m-%d} {meeting.title}"
-            initial["assigned_on"] = max(meeting.date, today) if meeting.date > today else meeting.date
-            initial.setdefault("title", "")
+            initial["assigned_on"] = meeting.date
+            if item is None:
+                self.meeting_items = list(self._agenda_items())
+                if len(self.meeting_items) == 1:  # one item: the meeting's decision is that item's
+                    item = self.meeting_items[0]
+        if item is not None:
+            initial["agenda_item"] = item.pk
+            initial["title"] = item.title
+            initial["matter"] = item.decision or item.description
         self.source_record = item or meeting
+        self.prefilled_from = item
         return initial
+
+    def _prefill_note(self) -> str:
+        """What the page says was prefilled: only what was."""
+        item, meeting = getattr(self, "prefilled_from", None), self._source()[1]
+        record = getattr(self, "source_record", None)
+        if record is None:
+            return ""
+        said = _("由“%(what)s”转为督办事项：") % {"what": record}
+        if meeting is not None:
+            said += _("事项来源、来源会议和交办时间已按会议预填。")
+        if item is not None and item.decision:
+            said += _("督办事项和督办内容已按议题“%(item)s”的会议决定预填，请核对。") % {"item": item.title}
+        elif item is not None and item.description:
+            said += _("议题“%(item)s”尚未登记会议决定，督办内容暂按议题说明预填，请按会议决定修改。") % {
+                "item": item.title
+            }
+        elif item is not None:
+            said += _("督办事项已按议题“%(item)s”预填；该议题没有登记会议决定，请填写督办内容。") % {
+                "item": item.title
+            }
+        elif self.meeting_items:
+            said += _(
+                "该会议有 %(n)d 个议题：按一事一项（第四条（一）），请选择要督办的议题，督办事项和督办内容将按其会议决定预填。"
+            ) % {"n": len(self.meeting_items)}
+        else:
+            said += _("该会议没有登记议题和会议决定，请填写督办事项和督办内容。")
+        return said + _("请补充承办单位、分管校领导和办理时限。")
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["source_record"] = getattr(self, "source_record", None)
+        context["prefill_note"] = self._prefill_note()
+        # Several agenda items of the meeting and none chosen yet: one link each, prefilling from its decision.
+        context["meeting_items"] = (
+            [] if getattr(self, "prefilled_from", None) else getattr(self, "meeting_items", [])
+        )
         return context
 
     def form_valid(self, form):
@@ -215,6 +272,19 @@ ACTION_FORMS = {
 EXTENSION_DECIDE = "ext_decide"
 
 
+def action_form(action: str, user: Any, task: SupervisedTask, *args: Any) -> Any:
+    """The form of a step for this user: the office entering a leader's approval says how it was given (第四条（一））."""
+    if action == TaskAction.APPROVE and approves_on_behalf(user, task):
+        return OnBehalfApprovalForm(*args, prefix=action)
+    return ACTION_FORMS[action](*args, prefix=action)
+
+
+def action_label(action: str, user: Any, task: SupervisedTask) -> str:
+    if action == TaskAction.APPROVE and approves_on_behalf(user, task):
+        return _("代为登记分管校领导的审定")
+    return str(TaskAction(action).label)
+
+
 def available_actions(user: Any, task: SupervisedTask) -> list[str]:
     """The workflow steps the user may take on the task now (the buttons the page shows)."""
     office = is_office(user)
@@ -270,8 +340,8 @@ class TaskDetailView(SupervisionUserMixin, TemplateView):
         context["actions"] = [
             {
                 "name": a,
-                "label": TaskAction(a).label,
-                "form": bound.get(a) or ACTION_FORMS[a](prefix=a),
+                "label": action_label(a, user, task),
+                "form": bound.get(a) or action_form(a, user, task),
                 "open": a in bound,
             }
             for a in actions
@@ -353,7 +423,7 @@ class TaskDetailView(SupervisionUserMixin, TemplateView):
                 )
                 return HttpResponseRedirect(task.get_absolute_url())
             raise Http404
-        form = ACTION_FORMS[action](request.POST, prefix=action)
+        form = action_form(action, user, task, request.POST)
         if form.is_valid():
             try:
                 message = self._run(action, task, form.cleaned_data)
@@ -367,11 +437,17 @@ class TaskDetailView(SupervisionUserMixin, TemplateView):
     def _run(self, action: str, task: SupervisedTask, data: dict) -> str:
         user = self.request.user
         if action == TaskAction.APPROVE:
-            services.task_approve(task=task, user=user, note=data["note"])
-            return _("已审定立项，可以发出督办通知。")
+            task = services.task_approve(
+                task=task, user=user, note=data["note"], channel=data.get("channel", "")
+            )
+            if task.approval_recorded_by_name:
+                return _("已代为登记：%(approval)s。可以发出督办通知。") % {
+                    "approval": task.approval_text.split("：", 1)[-1]
+                }
+            return _("已审定立项，督查小组可以发出督办通知。")
         if action == TaskAction.NOTIFY:
             services.task_notify(task=task, user=user, method=data["method"], note=data["note"])
-            return _("已发出督办通知，主办单位的负责人、联络员会收到邮件。")
+            return _("已发出督办通知，主办和协办单位的负责人、联络员会收到邮件。")
         if action == TaskAction.ACCEPT:
             services.task_accept(task=task, user=user, note=data["note"])
             return _("已签收，事项进入办理中。")

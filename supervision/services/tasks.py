@@ -29,6 +29,7 @@ from governance.services.reminders import site_link
 from supervision.conf import setting
 from supervision.models import (
     REPORTING_STATES,
+    ApprovalChannel,
     NoticeMethod,
     ProgressAttachment,
     ProgressReport,
@@ -42,7 +43,7 @@ from supervision.models import (
     UrgingChannel,
     amber_from,
 )
-from supervision.permissions import person_of, reporting_units
+from supervision.permissions import approves_on_behalf, person_of, reporting_units
 
 from .numbering import number_allocate
 
@@ -257,14 +258,16 @@ def _transition(
     check: Callable[[SupervisedTask], None] | None = None,
     changes: Changes | None = None,
     clean: bool = False,
-    note: str = "",
+    note: str | Callable[[SupervisedTask], str] = "",
+    reason: Callable[[SupervisedTask], str] | None = None,
     **event: Any,
 ) -> SupervisedTask:
     """One workflow step, done the same way for every step: load the task as stored now; `check` it (the step's own
     refusals, before the state's); take the model's transition, refused in Chinese when the state or the user does
     not allow it; set the step's `changes` (a mapping, or a function of the loaded task); validate them when `clean`
     (the step stores what the user typed); save under the concurrent-transition guard with the step's name as the
-    audit history's reason; record the TaskEvent (who, when, from which state, why — `note`, and `event`'s fields).
+    audit history's reason; record the TaskEvent (who, when, from which state, why — `note`, a text or a function of the
+    loaded task, and `event`'s fields); `reason`, a function of the loaded task, words the history's reason itself.
     The step's emails are the caller's, queued after this returns and sent after the commit."""
     task = _locked(task)
     if check is not None:
@@ -275,8 +278,10 @@ def _transition(
         setattr(task, field, value)
     if clean:
         clean_or_refuse(task, exclude=NOT_CLEANED)
-    _save(task, user=user, reason=str(TaskAction(action).label))
-    _event(task, action=action, user=user, before=before, note=note, **event)
+    _save(task, user=user, reason=reason(task) if reason else str(TaskAction(action).label))
+    _event(
+        task, action=action, user=user, before=before, note=note(task) if callable(note) else note, **event
+    )
     return task
 
 
@@ -288,26 +293,52 @@ def _check_approvable(task: SupervisedTask) -> None:
 
 
 @transaction.atomic
-def task_approve(*, task: SupervisedTask, user: Any, note: str = "") -> SupervisedTask:
-    """第四条（一）: 报请学校主管领导审定后正式立项."""
+def task_approve(*, task: SupervisedTask, user: Any, note: str = "", channel: str = "") -> SupervisedTask:
+    """第四条（一）: 督查小组提出立项意见后，报请学校主管领导审定后正式立项. The approval is the responsible leader's: the
+    leader approves here, or the office enters the approval the leader gave on paper (the 立项审批表), by phone or in
+    person (`channel`), and the task and its record then say who entered it and how — never that the leader did it
+    in the portal."""
+    me = person_of(user)
+    on_behalf = approves_on_behalf(user, task)
+    note = note.strip()
+    if on_behalf and channel and channel not in ApprovalChannel.values:
+        raise DomainError({"channel": _("请选择分管校领导审定的方式：书面、电话或当面。")})
+    if not on_behalf:
+        channel = ""
+
+    def changes(task: SupervisedTask) -> dict[str, Any]:
+        return {
+            "approved_by": task.leader if on_behalf else me,
+            "approved_at": timezone.now(),
+            "approval_recorded_by_name": _actor_name(user)[:100] if on_behalf else "",
+            "approval_channel": channel,
+        }
+
+    def on_behalf_of(task: SupervisedTask) -> str:
+        if channel:
+            return _("代为登记：分管校领导%(leader)s已审定（%(channel)s）") % {
+                "leader": task.leader.name,
+                "channel": ApprovalChannel(channel).label,
+            }
+        return _("代为登记：分管校领导%(leader)s已审定") % {"leader": task.leader.name}
+
     return _transition(
         task,
         user=user,
         action=TaskAction.APPROVE,
         refused=_("只有分管校领导（或受其委托的党委办公室）可以审定立项（第四条（一））。"),
         check=_check_approvable,
-        changes=lambda task: {
-            "approved_by": person_of(user) if not is_office(user) else task.leader,
-            "approved_at": timezone.now(),
-        },
-        note=note.strip(),
+        changes=changes,
+        note=(lambda task: f"{on_behalf_of(task)}。{note}") if on_behalf else note,
+        reason=(lambda task: f"{TaskAction.APPROVE.label}（{on_behalf_of(task)}）") if on_behalf else None,
     )
 
 
 @transaction.atomic
 def task_notify(*, task: SupervisedTask, user: Any, method: str, note: str = "") -> SupervisedTask:
     """第四条（二）: the notice (督查督办通知单), or by phone / in person for a task whose meeting already named the
-    unit and deadline, or a leader's instruction. The lead unit's people are emailed."""
+    unit and deadline, or a leader's instruction. The lead unit's and the co-units' heads and liaisons are emailed the
+    notice's content (_notice_mail_after_commit)."""
 
     def check(task: SupervisedTask) -> None:
         if method not in NoticeMethod.values:
@@ -327,18 +358,73 @@ def task_notify(*, task: SupervisedTask, user: Any, method: str, note: str = "")
         changes=lambda task: {"notice_method": method, "notified_at": timezone.now()},
         note=note.strip() or (str(NoticeMethod(method).label) if method in NoticeMethod.values else ""),
     )
-    with override(settings.LANGUAGE_CODE):
-        _mail_after_commit(
-            _unit_contacts(task.lead_unit_id, timezone.localdate()),
-            _("督查督办通知：%(number)s %(title)s") % {"number": task.number, "title": task.title},
-            _(
-                "贵单位承办以下督办事项，请按要求认真办理，并在办理时限内将办理结果反馈督查小组（第四条（三））："
-            )
-            + "\n\n"
-            + _task_lines(task)
-            + (f"\n{_('工作要求')}：{task.requirements}" if task.requirements else ""),
-        )
+    _notice_mail_after_commit(task, timezone.localdate())
     return task
+
+
+def _notice_body(task: SupervisedTask, co_unit_names: str) -> str:
+    """What the 督查督办通知单 says (第四条（一）、（二）): the matter, the content, the requirements, the deadline, the
+    report cycle (第五条), the lead and co-units and the link."""
+    lines = [
+        f"{_('立项编号')}：{task.number}",
+        f"{_('督办事项')}：{task.title}",
+        f"{_('主办单位')}：{task.lead_unit.name}",
+        f"{_('协办单位')}：{co_unit_names or _('无')}",
+        f"{_('分管校领导')}：{task.leader.name}",
+        f"{_('办理时限')}：{date_format(task.deadline, 'DATE_FORMAT')}",
+    ]
+    if task.report_cycle:
+        lines.append(
+            _("进展反馈：%(cycle)s向督查小组报送一次办理进展（第五条）")
+            % {"cycle": task.get_report_cycle_display()}
+        )
+    lines += ["", f"{_('督办内容')}：", task.matter]
+    if task.requirements:
+        lines += ["", f"{_('工作要求')}：", task.requirements]
+    lines += ["", f"{_('办理链接')}：{site_link(task.get_absolute_url())}"]
+    return "\n".join(lines)
+
+
+def _notice_mail_after_commit(task: SupervisedTask, today: dt.date) -> None:
+    """第四条（二）: the notice goes to every 承办单位 — the lead unit's head and liaisons (主办), and each co-unit's (协办,
+    told they are a co-unit and who leads: 第一条（一）牵头单位负责落实，相关单位协同办理). One query for the contacts."""
+    co_units = sorted(task.co_units.all(), key=lambda unit: (unit.order, unit.code))
+    co_unit_names = "、".join(unit.name for unit in co_units)
+    lead_people: dict[int, Person] = {}
+    co_people: dict[int, Person] = {}
+    for contact in (
+        UnitContact.objects.active_on(today)
+        .filter(organization_id__in=[task.lead_unit_id, *(unit.pk for unit in co_units)])
+        .select_related("person__user")
+        .order_by("role", "person__name")
+    ):
+        target = lead_people if contact.organization_id == task.lead_unit_id else co_people
+        target[contact.person_id] = contact.person
+    with override(settings.LANGUAGE_CODE):
+        body = _notice_body(task, co_unit_names)
+        lead_intro = _(
+            "贵单位主办以下督办事项，请按要求认真办理，并在办理时限内将办理结果反馈督查小组（第四条（三））。"
+        )
+        if co_units:
+            lead_intro += _("协办单位%(units)s协同办理，请牵头协调（第一条（一））。") % {
+                "units": co_unit_names
+            }
+        _mail_after_commit(
+            lead_people.values(),
+            _("督查督办通知：%(number)s %(title)s") % {"number": task.number, "title": task.title},
+            lead_intro + "\n\n" + body,
+        )
+        _mail_after_commit(
+            [person for pk, person in co_people.items() if pk not in lead_people],
+            _("督查督办通知（协办）：%(number)s %(title)s") % {"number": task.number, "title": task.title},
+            _(
+                "贵单位是以下督办事项的协办单位，主办单位是%(lead)s。请配合主办单位协同办理，并在事项页面报送本单位承担部分的"
+                "办理进展（第一条（一）：牵头单位负责落实，相关单位协同办理）。"
+            )
+            % {"lead": task.lead_unit.name}
+            + "\n\n"
+            + body,
+        )
 
 
 @transaction.atomic
