@@ -21,6 +21,7 @@ from communication.tests.factories import (
     MeetingFactory,
     make_team,
 )
+from governance.tests.factories import OfficeUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +253,17 @@ def test_a_leader_sees_the_meetings_of_their_own_team_only(client, team):
     body = client.get(reverse("communication:meeting_list")).content.decode()
     assert "本院碰头会" in body
     assert "外院碰头会" not in body
+
+
+def test_a_meeting_without_minutes_says_so_and_the_office_is_told_it_can_add_them(client, team):
+    org, (secretary, dean, *_) = team
+    meeting = MeetingFactory(organization=org, chair=secretary, attendees=[secretary, dean], minutes="")
+    url = reverse("communication:meeting_detail", args=[meeting.pk])
+
+    client.force_login(dean.user)
+    body = client.get(url).content.decode()
+    assert "尚未登记会议纪要。" in body
+    assert "会后可点“修改”补登纪要" not in body  # an attendee cannot change it
+
+    client.force_login(OfficeUserFactory())
+    assert "尚未登记会议纪要。 会后可点“修改”补登纪要。" in client.get(url).content.decode()
