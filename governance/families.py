@@ -43,6 +43,10 @@ class Panel:
     template: str
     select: Callable[..., Any]
     order: int = 100
+    # Member panels: whether a result asks something of the person (a unit's liaison with tasks to act on). The
+    # member's home then leads with the panels and drops its "为什么这里没有待办事项" card. A select that returns None
+    # has nothing for the person: the panel is left out.
+    has_work: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             )
         else:
             # Party members and staff: each family's panel of what it has for them (a constant number of queries).
-            context["panels"] = [
+            panels = [
                 {
                     "family": f,
                     "template": f.member_panel.template,
@@ -85,6 +85,13 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 }
                 for f in _with_panel("member_panel")
             ]
+            context["panels"] = [entry for entry in panels if entry["panel"] is not None]
+            # A unit's liaison with tasks to act on is not told there is nothing for them to do here.
+            context["has_work"] = any(
+                entry["family"].member_panel.has_work(entry["panel"])
+                for entry in context["panels"]
+                if entry["family"].member_panel.has_work is not None
+            )
         return context
 
     def _render_office_today(self, today) -> str:

@@ -39,7 +39,13 @@ FAMILY = Family(
     leader_panel=Panel("supervision/includes/leader_panel.html", select=selectors.leader_panel, order=40),
     office_panel=Panel("supervision/includes/office_panel.html", select=selectors.office_panel, order=40),
     # Units' heads and liaisons land on the member home (they are neither office nor leaders): their units' tasks first.
-    member_panel=Panel("supervision/includes/unit_panel.html", select=selectors.unit_panel, order=10),
+    member_panel=Panel(
+        "supervision/includes/unit_panel.html",
+        select=selectors.unit_panel,
+        order=10,
+        # Open tasks of their units: the home leads with them (第一条（一）: 牵头单位负责落实).
+        has_work=lambda panel: panel.total > 0,
+    ),
     calendar_items=selectors.calendar_items,
     evidence_sources=(round_evidence,),
     digest_sections=selectors.digest_sections,

@@ -102,6 +102,9 @@ def test_a_units_liaison_sees_their_units_open_tasks_on_their_home_with_what_eac
     assert "科研经费管理自查" not in page  # another unit's task
     assert "已办结的事项" not in page  # nothing left to do
     assert "全部 5 项在办事项" in page
+    # Not told there is nothing to do for them here: the home leads with their tasks.
+    assert "为什么这里没有待办事项" not in page
+    assert page.index("本单位的督办事项") < page.index("您可以使用")
 
 
 def test_the_most_overdue_task_comes_first(liaison, tasks):
@@ -133,6 +136,7 @@ def test_a_liaison_of_a_unit_with_nothing_to_do_is_told_so(client, other_liaison
     page = _text(client.get(reverse("home")))
     assert "本单位的督办事项（科学研究处）" in page
     assert "本单位目前没有需要办理的督办事项。" in page
+    assert "为什么这里没有待办事项" in page  # nothing asked of them: the card stays
 
 
 def _queries(user_id: int) -> int:
