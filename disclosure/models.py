@@ -371,7 +371,10 @@ class Feedback(RecordedModel):
 
     On a 社会 item anyone may write without logging in (三（一）3: 通过各种渠道反映的意见): such an opinion has no
     `author` account but a name and a `contact` (phone or email) so the office can answer; it is always anonymous
-    to other viewers, never to the office."""
+    to other viewers, never to the office.
+
+    `scope` keeps the item's scope at the moment the opinion was given: an opinion given within the Party stays within
+    the Party when the item is later widened to 社会 (三: 先党内、后党外)."""
 
     item = models.ForeignKey(
         DisclosureItem, verbose_name=_("公开事项"), on_delete=models.CASCADE, related_name="feedback"
@@ -395,6 +398,14 @@ class Feedback(RecordedModel):
     )
     text = models.TextField(_("意见建议"), validators=[MaxCharsValidator(2000)])
     anonymous = models.BooleanField(_("对其他查看人匿名"), default=False)
+    # 三: 先党内、后党外 — the scope the item had when the opinion was given. Widening the item later does not widen
+    # the opinion: it is shown only to the people of this scope (disclosure.permissions.feedback_visible_q).
+    scope = models.CharField(
+        _("提出时的公开范围"),
+        max_length=20,
+        choices=Scope.choices,
+        help_text=_("意见只向这一范围内的人员显示；事项之后扩大公开范围，意见的范围不随之扩大（三）"),
+    )
     response = models.TextField(_("答复"), blank=True, validators=[MaxCharsValidator(2000)])
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,6 +1,7 @@
 """Who sees which disclosure item: one place for the list (`items_visible_to`, a queryset) and one object
 (`can_view_item`, a `rules` predicate), written from the same sentence; disclosure/tests/test_visibility.py checks
-that they agree over users × items. Attachments, feedback and the timeline follow the item.
+that they agree over users × items. Attachments and the timeline follow the item; opinions on it follow the item and
+the scope they were given in (below, `feedback_visible_q`).
 
 三（二）: 党务公开的范围原则上确定为四个层次——党政领导干部、全体党员、全体教职工、社会. A viewer sees an item only while it
 is published (已公开, 已反馈处理) and inside its publication window, and only if its scope includes them:
@@ -34,11 +35,15 @@ import rules
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from disclosure.models import SHOWN_STATES, DisclosureItem, ItemState, Scope
+from disclosure.models import SHOWN_STATES, DisclosureItem, Feedback, ItemState, Scope
 from governance.models import Organization, Person, Position
 from governance.roles import is_leader, is_office, is_party_member
 
 _NO_PERSON = object()
+
+
+# A leader (党政领导干部) is also a Party member and a member of staff: every scope.
+LEADER_SCOPES: tuple[str, ...] = (Scope.PUBLIC, Scope.STAFF, Scope.MEMBERS, Scope.LEADERS)
 
 
 def viewer_scopes(user: Any) -> tuple[str, ...]:
@@ -46,7 +51,7 @@ def viewer_scopes(user: Any) -> tuple[str, ...]:
     if not getattr(user, "is_authenticated", False):
         return (Scope.PUBLIC,)
     if is_leader(user):
-        return (Scope.PUBLIC, Scope.STAFF, Scope.MEMBERS, Scope.LEADERS)
+        return LEADER_SCOPES
     if is_party_member(user):
         return (Scope.PUBLIC, Scope.STAFF, Scope.MEMBERS)
     return (Scope.PUBLIC, Scope.STAFF)
@@ -60,15 +65,33 @@ def _window_q(today: dt.date) -> Q:
     return Q(publish_from__lte=today) & (Q(publish_until__isnull=True) | Q(publish_until__gte=today))
 
 
+def _disclosed_q(scopes: tuple[str, ...], today: dt.date) -> Q:
+    return (_window_q(today) & Q(state__in=SHOWN_STATES, scope__in=scopes)) | Q(
+        state=ItemState.ARCHIVED, published_at__isnull=False, scope__in=scopes
+    )
+
+
+def items_disclosed_to(user: Any, *, today: dt.date | None = None) -> QuerySet[DisclosureItem]:
+    """What is disclosed to the user as one of the people of its scope (三（二）): the published items of their scopes
+    inside the window, and those archived after publication — not what the office keeps or the committee is asked to
+    approve. The 最新党务公开 of a Party member's or a member of staff's home."""
+    return DisclosureItem.objects.filter(_disclosed_q(viewer_scopes(user), today or timezone.localdate()))
+
+
+def items_disclosed_to_leaders(*, today: dt.date | None = None) -> QuerySet[DisclosureItem]:
+    """`items_disclosed_to` a leader (LEADER_SCOPES), for a leader's home: the family contract hands the leader panel
+    the person, whose login is a leader's (governance's HomeView shows the leader's home to leaders only), so the
+    scopes are known without reading the login's groups."""
+    return DisclosureItem.objects.filter(_disclosed_q(LEADER_SCOPES, today or timezone.localdate()))
+
+
 def items_visible_to(user: Any, *, today: dt.date | None = None) -> QuerySet[DisclosureItem]:
-    """Every item for the office; for everyone else the published items of their scopes, inside the window."""
+    """Every item for the office; for everyone else the published items of their scopes, inside the window (and,
+    for committee members, `committee_q`)."""
     if is_office(user):
         return DisclosureItem.objects.all()
     today = today or timezone.localdate()
-    scopes = viewer_scopes(user)
-    condition = (_window_q(today) & Q(state__in=SHOWN_STATES, scope__in=scopes)) | Q(
-        state=ItemState.ARCHIVED, published_at__isnull=False, scope__in=scopes
-    )
+    condition = _disclosed_q(viewer_scopes(user), today)
     if is_committee_member(user):
         condition |= committee_q(today)
     return DisclosureItem.objects.filter(condition)
@@ -115,6 +138,67 @@ def can_view_item(user: Any, item: DisclosureItem) -> bool:
     if item.state == ItemState.ARCHIVED:
         return item.published_at is not None
     return item.state in SHOWN_STATES and _in_window(item, timezone.localdate())
+
+
+# --- Opinions (三（一）3) on an item the viewer may see -----------------------------------------------------------
+#
+# 三（一）3: opinions go to the office (收集、整理), which answers the person who gave them (将办理结果反馈给反映人, 三（一）4);
+# what is disclosed of them is the handling (处理和落实情况予以公开). 三: 先党内、后党外 — an opinion given while the item
+# was disclosed to a narrower scope stays in that scope when the item is widened (`Feedback.scope`):
+#
+# - the office sees every opinion, with who gave it and how to reach them;
+# - the person who gave it sees it, with their own name;
+# - anyone else sees an opinion only if they are within the scope it was given in (an opinion given within the Party
+#   stays within the Party), and its author's name only if they are signed in, the author did not ask to be anonymous
+#   and it was given from an account (社会公众's names are the office's only). So an anonymous visitor never sees a
+#   name, and sees only the opinions given while the item was already disclosed to 社会.
+#
+# `feedback_visible_q` / `feedback_named_q` (querysets) and `can_view_feedback` / `can_see_feedback_author` (rules
+# predicates) say this twice, for lists and for one opinion; disclosure/tests/test_feedback_privacy.py checks that
+# they agree. All of it applies to an item the viewer may see at all (`can_view_item`).
+
+_NOTHING = Q(pk__isnull=True)  # a primary key is never null: matches no row
+
+
+def feedback_visible_q(user: Any) -> Q:
+    """The opinions on an item the user may read (the item itself being visible to them)."""
+    if is_office(user):
+        return ~_NOTHING
+    condition = Q(scope__in=viewer_scopes(user))
+    if getattr(user, "is_authenticated", False):
+        condition |= Q(author_id=user.pk)
+    return condition
+
+
+def feedback_named_q(user: Any) -> Q:
+    """The opinions whose author's name the user may see (a subset of `feedback_visible_q`)."""
+    if is_office(user):
+        return ~_NOTHING
+    if not getattr(user, "is_authenticated", False):
+        return _NOTHING
+    return Q(author_id=user.pk) | Q(scope__in=viewer_scopes(user), anonymous=False, author__isnull=False)
+
+
+@rules.predicate
+def can_view_feedback(user: Any, feedback: Feedback) -> bool:
+    """The object twin of `feedback_visible_q`."""
+    if is_office(user):
+        return True
+    if getattr(user, "is_authenticated", False) and feedback.author_id == user.pk:
+        return True
+    return feedback.scope in viewer_scopes(user)
+
+
+@rules.predicate
+def can_see_feedback_author(user: Any, feedback: Feedback) -> bool:
+    """The object twin of `feedback_named_q`."""
+    if is_office(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if feedback.author_id == user.pk:
+        return True
+    return feedback.scope in viewer_scopes(user) and not feedback.anonymous and feedback.author_id is not None
 
 
 def archive_q(*, today: dt.date) -> Q:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from disclosure.models import (
@@ -27,6 +27,10 @@ from disclosure.models import (
 from disclosure.permissions import (
     archive_q,
     committee_members,
+    feedback_named_q,
+    feedback_visible_q,
+    items_disclosed_to,
+    items_disclosed_to_leaders,
     items_visible_to,
     public_items,
     viewer_scopes,
@@ -115,21 +119,35 @@ def public_page_items(*, today: dt.date | None = None) -> QuerySet[DisclosureIte
     )
 
 
-def item_for_detail(pk: int) -> DisclosureItem:
-    """An item with what its page shows: attachments, opinions with their authors, the approver."""
-    return (
+def item_for_detail(pk: int, user: Any) -> DisclosureItem:
+    """An item with what its page shows to `user`: attachments, the approver, and the opinions the user may read
+    (disclosure.permissions.feedback_visible_q), each marked `author_shown` when the user may see who gave it
+    (feedback_named_q); `feedback_elsewhere` counts the opinions given in a scope the user is not in. Three queries."""
+    item = (
         DisclosureItem.objects.select_related("approved_by", "recorded_by")
         .prefetch_related(
             Prefetch("attachments", queryset=ItemAttachment.objects.order_by("uploaded_at", "pk")),
             Prefetch(
                 "feedback",
-                queryset=Feedback.objects.select_related(
-                    "responded_by", "department", "escalated_by"
-                ).order_by("created_at", "pk"),
+                queryset=Feedback.objects.filter(feedback_visible_q(user))
+                .annotate(
+                    author_shown=Case(
+                        When(feedback_named_q(user), then=Value(True)),
+                        default=Value(False),
+                        output_field=BooleanField(),
+                    )
+                )
+                .select_related("responded_by", "department", "escalated_by")
+                .order_by("created_at", "pk"),
             ),
+        )
+        .annotate(
+            feedback_total=Count("feedback", distinct=True),
         )
         .get(pk=pk)
     )
+    item.feedback_elsewhere = item.feedback_total - len(item.feedback.all())
+    return item
 
 
 def departments() -> list[tuple[int, str]]:
@@ -271,9 +289,21 @@ def office_panel(*, today: dt.date) -> OfficePanel:
 
 
 @dataclass
-class LeaderPanel:
-    """A committee member's card: the items waiting for the committee's approval (三（一）1)."""
+class MemberPanel:
+    """最新党务公开 on a Party member's or a member of staff's home: the latest items disclosed to them now (三（二）,
+    through the one visibility rule) and the opinions they left, with whether they were answered."""
 
+    latest: list[DisclosureItem]
+    my_feedback: list[Feedback]
+
+
+@dataclass
+class LeaderPanel:
+    """A leader's cards. Every leader (党政领导干部) is also a Party member and a member of staff: `disclosed` is what is
+    disclosed to them, as on a Party member's home (三（二）). A committee member also gets the items waiting for the
+    committee's approval (三（一）1) and the opinions reported to it (四（三））."""
+
+    disclosed: MemberPanel = field(default_factory=lambda: MemberPanel(latest=[], my_feedback=[]))
     pending: list[DisclosureItem] = field(default_factory=list)
     pending_total: int = 0
     widening: list[DisclosureItem] = field(default_factory=list)  # 先党内、后党外: a wider scope asked for
@@ -295,9 +325,12 @@ def escalated_feedback() -> list[Feedback]:
 
 
 def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
-    """Three queries: whether the person is on the university's team, the items waiting, the escalated opinions."""
+    """Two queries for a leader (what is disclosed to them; whether they are on the university's team), four for a
+    committee member (the items waiting, the escalated opinions). The leader's own opinions are not listed here: the
+    answers reach them by email and on the item's page (a query fewer on a page with a fixed budget)."""
+    disclosed = MemberPanel(latest=_latest(items_disclosed_to_leaders(today=today)), my_feedback=[])
     if not committee_members(today=today).filter(pk=person.pk).exists():
-        return LeaderPanel()
+        return LeaderPanel(disclosed=disclosed)
     waiting = list(
         DisclosureItem.objects.filter(
             Q(state=ItemState.PENDING) | (Q(state__in=SHOWN_STATES) & ~Q(widen_to=""))
@@ -309,6 +342,7 @@ def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
     widening = [i for i in waiting if i.state != ItemState.PENDING]
     escalated = escalated_feedback()
     return LeaderPanel(
+        disclosed=disclosed,
         pending=pending[:PANEL_ITEMS],
         pending_total=len(waiting),
         widening=widening[:PANEL_ITEMS],
@@ -317,22 +351,18 @@ def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
     )
 
 
-@dataclass
-class MemberPanel:
-    """最新党务公开 on a Party member's or a member of staff's home: the latest items disclosed to them now (三（二）,
-    through the one visibility rule) and the opinions they left, with whether they were answered."""
-
-    latest: list[DisclosureItem]
-    my_feedback: list[Feedback]
+def _latest(queryset: QuerySet[DisclosureItem]) -> list[DisclosureItem]:
+    """The newest items of a panel's 最新党务公开 (one query); archived ones are in the archive, not among the latest."""
+    return list(
+        queryset.exclude(state=ItemState.ARCHIVED)
+        .only("id", "title", "category", "scope", "publish_from", "version", "state")
+        .order_by("-publish_from", "-pk")[:PANEL_ITEMS]
+    )
 
 
 def member_panel(user: Any, *, today: dt.date) -> MemberPanel:
     """Two queries, whatever the numbers."""
-    latest = list(
-        items_for_list(user)
-        .only("id", "title", "category", "scope", "publish_from", "version", "state")
-        .order_by("-publish_from", "-pk")[:PANEL_ITEMS]
-    )
+    latest = _latest(items_disclosed_to(user, today=today))
     mine = list(
         Feedback.objects.filter(author_id=user.pk)
         .select_related("item")

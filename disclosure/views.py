@@ -362,7 +362,7 @@ def available_actions(user: Any, item: DisclosureItem) -> list[str]:
 
 def _visible_item_or_404(request: HttpRequest, pk: int) -> DisclosureItem:
     try:
-        item = selectors.item_for_detail(pk)
+        item = selectors.item_for_detail(pk, request.user)
     except DisclosureItem.DoesNotExist:
         raise Http404(_("没有这个公开事项。")) from None
     if not can_view_item(request.user, item):
@@ -571,7 +571,7 @@ class PublicFeedbackView(ItemDetailView):
 
     def dispatch(self, request, *args, **kwargs):
         try:
-            item = selectors.item_for_detail(kwargs["pk"])
+            item = selectors.item_for_detail(kwargs["pk"], request.user)
         except DisclosureItem.DoesNotExist:
             raise Http404(_("没有这个公开事项。")) from None
         if not accepts_public_feedback(item):

@@ -70,6 +70,7 @@ def feedback_leave(*, item: DisclosureItem, user: Any, text: str, anonymous: boo
         author_name=actor_name(user),
         text=cleaned,
         anonymous=bool(anonymous),
+        scope=item.scope,  # 三: given within this scope, shown within it even if the item is widened later
     )
     clean_or_refuse(feedback)
     feedback.save()
@@ -142,6 +143,7 @@ def feedback_leave_public(
         contact=contact,
         text=cleaned,
         anonymous=True,  # never shown to other viewers, always to the office
+        scope=item.scope,  # 社会
     )
     clean_or_refuse(feedback)
     feedback.save()

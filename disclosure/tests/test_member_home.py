@@ -1,6 +1,7 @@
 """最新党务公开 on the home of Party members and staff (the family contract's member_panel): the latest items disclosed
 to them now, within their scope (三（二）, the one visibility rule), and the opinions they left with whether they were
-answered (三（一）3); a constant number of queries; leaders and the office keep their own homes."""
+answered (三（一）3); a constant number of queries. A leader's home shows the same block among the leader's cards (a
+leader is a Party member and a member of staff too); the office keeps its own home."""
 
 from __future__ import annotations
 
@@ -72,10 +73,65 @@ def test_with_nothing_disclosed_the_block_says_so(member):
     assert "现在没有向您公开的事项。" in page
 
 
-def test_leaders_and_the_office_do_not_get_the_members_block(office, approver, leader):
+def test_the_office_does_not_get_the_block(office, approver):
     _published(office, approver, "党费收缴情况", Scope.MEMBERS)
-    for user in (office, leader, approver):
-        assert "disclosure-member-panel" not in _client(user).get(HOME).content.decode()
+    assert "disclosure-member-panel" not in _client(office).get(HOME).content.decode()
+
+
+def test_a_college_leader_sees_what_is_disclosed_to_them_on_their_home_too(office, approver, leader):
+    """QA walk-through (issue 11): a college secretary's home had no 党务公开 at all while a Party member's had. A
+    leader is a Party member and a member of staff too: the leader panel shows the latest items of their scopes."""
+    _published(office, approver, "班子民主生活会", Scope.LEADERS)
+    _published(office, approver, "党费收缴情况", Scope.MEMBERS)
+    walk(
+        propose(office, title="待审批的事项", scope=Scope.LEADERS),
+        ItemState.PENDING,
+        office=office,
+        approver=approver,
+    )
+    page = _client(leader).get(HOME).content.decode()
+    assert "disclosure-member-panel" in page
+    assert "最新党务公开" in page
+    assert "班子民主生活会" in page
+    assert "党费收缴情况" in page
+    assert "待审批的事项" not in page  # a college leader approves nothing
+    assert "待审批的党务公开事项" not in page
+
+
+def test_a_committee_member_sees_what_waits_for_approval_and_apart_from_it_what_is_disclosed(
+    office, approver
+):
+    _published(office, approver, "党费收缴情况", Scope.MEMBERS)
+    walk(
+        propose(office, title="待审批的事项", scope=Scope.PUBLIC),
+        ItemState.PENDING,
+        office=office,
+        approver=approver,
+    )
+    page = _client(approver).get(HOME).content.decode()
+    waiting, _, disclosed = page.partition("disclosure-member-panel")
+    assert "待审批的党务公开事项" in waiting
+    assert "待审批的事项" in waiting
+    assert "党费收缴情况" in disclosed
+    assert "待审批的事项" not in disclosed  # not disclosed to anyone yet
+
+
+def test_a_leaders_panel_asks_as_many_queries_for_many_items_as_for_one(
+    office, approver, django_assert_max_num_queries
+):
+    from governance.models import Person
+
+    _published(office, approver, "事项", Scope.LEADERS)
+    person = Person.objects.get(user=approver)
+    with CaptureQueriesContext(connection) as one:
+        selectors.leader_panel(Person.objects.get(pk=person.pk), today=TODAY)
+    for n in range(6):
+        _published(office, approver, f"事项{n}", Scope.MEMBERS)
+        walk(propose(office, title=f"待批{n}"), ItemState.PENDING, office=office, approver=approver)
+    with django_assert_max_num_queries(len(one)):
+        panel = selectors.leader_panel(Person.objects.get(pk=person.pk), today=TODAY)
+    assert len(panel.disclosed.latest) == 5
+    assert panel.pending_total == 6
 
 
 def test_the_block_lists_the_five_latest_and_asks_two_queries(

@@ -3,7 +3,8 @@ an attachment (the content it pastes carries a script and an event handler, stor
 and submits it; a committee member approves it; the office publishes it; a Party member sees it and leaves an
 anonymous opinion; a member of staff who is not a Party member cannot see it (page, URL, attachment); the office
 answers the opinion and asks to widen the scope to 社会 (先党内、后党外); the committee member approves; an anonymous
-visitor then sees it on the public page and in the Atom feed, and the Party member reads the answer."""
+visitor then sees it on the public page and in the Atom feed — without the opinion given within the Party — and the
+Party member reads the answer."""
 
 from __future__ import annotations
 
@@ -141,8 +142,11 @@ def test_an_item_for_party_members_is_approved_commented_answered_and_widened_to
     expect(visitor.get_by_role("link", name=TITLE)).to_be_visible()
     visitor.get_by_role("link", name=TITLE).click()
     expect(visitor.locator(".disclosure-content")).to_contain_text("第三季度全校党费按时足额收缴。")
-    expect(visitor.locator(".feedback-entry")).to_contain_text("匿名")
-    expect(visitor.locator(".feedback-entry")).not_to_contain_text("邵一鸣")
+    # The opinion was given within the Party: it stays there (三: 先党内、后党外) — neither it nor a name shows here.
+    expect(visitor.locator(".feedback-entry")).to_have_count(0)
+    expect(visitor.locator(".feedback-elsewhere")).to_contain_text("另有 1 条意见是在较小的公开范围内提出的")
+    expect(visitor.locator("body")).not_to_contain_text("邵一鸣")
+    expect(visitor.locator("body")).not_to_contain_text("建议按党支部分别公布明细。")
     feed = visitor.request.get(f"{live_server.url}/disclosure/public/feed/")
     assert feed.ok
     assert TITLE in feed.text()
