@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from disclosure.models import WIDENING_STATES, DisclosureItem, ItemAction, Scope, wider_scopes
-from disclosure.permissions import is_committee_member
+from disclosure.permissions import committee_members, is_committee_member
 from disclosure.sanitize import plain_text
 from governance.errors import DomainError
 from governance.roles import is_office
+from governance.services.reminders import site_link
 
-from .items import _locked, _mail_approvers, _mail_office, _save, actor_name, record_event
+from .items import _locked, _mail_office, _save, actor_name, mail_after_commit, record_event
 
 
 @transaction.atomic
@@ -47,8 +51,39 @@ def scope_widen_request(*, item: DisclosureItem, user: Any, scope: str, reason: 
         note=_("由“%(old)s”扩大到“%(new)s”：%(reason)s")
         % {"old": item.get_scope_display(), "new": Scope(scope).label, "reason": reason},
     )
-    _mail_approvers(item, _("请批准扩大党务公开事项的公开范围：%(title)s"))
+    _mail_widening_request(item, user=user)
     return item
+
+
+def _mail_widening_request(item: DisclosureItem, *, user: Any) -> None:
+    """The committee members' email for a widening: not a new item to approve but an item already out to one scope
+    that the office asks to disclose to a wider one — from which scope to which, why, and where to decide (三: 先党内、
+    后党外; 三（一）1: 报校党委批准)."""
+    with override(settings.LANGUAGE_CODE):
+        published = timezone.localdate(item.published_at) if item.published_at else item.publish_from
+        mail_after_commit(
+            [p.contact_email for p in committee_members().select_related("user")],
+            _("扩大公开范围申请：%(title)s") % {"title": item.title},
+            "\n".join(
+                [
+                    _(
+                        "党务公开工作办公室申请扩大一项已公开事项的公开范围，请审批（三：党务公开的基本程序是先党内、后党外；"
+                        "三（一）1：报校党委批准）。"
+                    ),
+                    "",
+                    f"{_('公开事项')}：{item.title}",
+                    _("公开范围：由“%(old)s”扩大到“%(new)s”")
+                    % {"old": item.get_scope_display(), "new": Scope(item.widen_to).label},
+                    f"{_('申请理由')}：{item.widen_reason}",
+                    f"{_('申请人')}：{actor_name(user)}",
+                    _("已于 %(date)s 向“%(old)s”公开，批准前公开范围不变。")
+                    % {"date": published.isoformat(), "old": item.get_scope_display()},
+                    "",
+                    _("在事项页上“审批扩大公开范围”，批准或写明理由不同意：%(link)s")
+                    % {"link": site_link(item.get_absolute_url())},
+                ]
+            ),
+        )
 
 
 @transaction.atomic

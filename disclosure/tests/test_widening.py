@@ -89,3 +89,26 @@ def test_the_committee_member_decides_on_the_items_page(item, office, approver):
     assert "已批准扩大公开范围。" in response.content.decode()
     item.refresh_from_db()
     assert item.scope == Scope.PUBLIC
+
+
+def test_the_committee_is_asked_to_widen_not_to_approve_a_new_item_with_both_scopes_and_the_reason(
+    item, office, approver, smtp_sink, settings, django_capture_on_commit_callbacks
+):
+    """QA walk-through (issue 11): the email read like a new approval request ("请审批 … 公开范围：全体党员")."""
+    settings.SITE_URL = "https://portal.example.edu.cn"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.scope_widen_request(
+            item=item, user=office, scope=Scope.PUBLIC, reason="党内公开期间无异议，师生普遍关注。"
+        )
+    assert len(smtp_sink.messages) == 1
+    assert smtp_sink.messages[0]["to"] == [approver.email]
+    assert [s.strip() for s in smtp_sink.subjects()] == [
+        "[党委办公室] 扩大公开范围申请：第三季度党费收缴管理情况"
+    ]
+    body = smtp_sink.bodies()[0]
+    assert "先党内、后党外" in body
+    assert "公开范围：由“全体党员”扩大到“社会”" in body
+    assert "申请理由：党内公开期间无异议，师生普遍关注。" in body
+    assert "已于 2026-11-20 向“全体党员”公开，批准前公开范围不变。" in body
+    assert f"https://portal.example.edu.cn{item.get_absolute_url()}" in body
+    assert "提出以下公开事项" not in body  # not the new-item request
