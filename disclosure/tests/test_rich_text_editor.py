@@ -54,7 +54,16 @@ def test_the_content_stays_a_textarea_for_browsers_without_javascript(office):
     textarea = re.search(r"<textarea[^>]*name=\"content\"[^>]*>", body).group(0)
     assert "data-disclosure-rich-text" in textarea
     assert 'maxlength="50000"' in textarea
-    assert "浏览器未启用脚本时可直接输入文字" in body
+    assert "编辑器没有出现时直接输入文字即可，空一行为新段落。" in body
+
+
+def test_the_help_names_the_formats_in_plain_chinese_not_html_tags(office):
+    """QA walk-through (issue 11): the help listed raw HTML tags to the office's staff."""
+    body = _form_page(office).content.decode()
+    assert "可用：标题、加粗、倾斜、下划线、列表、引用、链接、表格，用编辑器上方的按钮设置。" in body
+    assert "&lt;p&gt;" not in body
+    assert "&amp;lt;" not in body
+    assert "HTML" not in body
 
 
 def test_the_import_map_carries_the_nonce_the_policy_allows_and_nothing_is_unsafe_inline(office):

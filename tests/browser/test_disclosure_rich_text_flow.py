@@ -77,3 +77,43 @@ def test_the_office_writes_bold_text_and_a_list_in_the_editor_on_a_phone_and_the
     scroll_width, client_width = _page_width(page)
     assert scroll_width <= client_width
     assert console_errors == []
+
+
+def test_the_office_makes_a_heading_from_the_block_menu_and_reads_the_help_in_plain_chinese(
+    page, live_server, world, log_in, console_errors
+):
+    """QA walk-through (issue 11): the block menu's marker was a missing-glyph box (the package's "⏷", in no font the
+    office has) and the help listed raw HTML tags."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in("bangongshi")
+    page.goto(f"{live_server.url}/disclosure/items/new/")
+    page.wait_for_load_state()
+    help_text = page.locator(".form-text").filter(has_text="可用：")
+    expect(help_text).to_contain_text("可用：标题、加粗、倾斜、下划线、列表、引用、链接、表格")
+    expect(help_text).not_to_contain_text("<")
+    expect(help_text).not_to_contain_text("HTML")
+
+    menu = page.locator(".prose-menubar__selected")
+    expect(menu).to_be_visible()
+    # The marker is drawn (borders), not a character: nothing for a font to miss.
+    marker = menu.evaluate(
+        "el => { const s = getComputedStyle(el, '::after'); return [s.content, s.borderTopWidth, s.fontFamily] }"
+    )
+    assert marker[0] in ('""', "none"), marker
+    assert marker[1] == "5px", marker
+    # The toolbar's icons come from the Material Icons font the package ships, served from /static/.
+    assert page.evaluate(
+        """async () => {
+            await document.fonts.ready
+            return [...document.fonts].some(f => f.family.replaceAll('"', "") === "Material Icons" && f.status === "loaded")
+        }"""
+    )
+
+    editor = page.get_by_role("textbox", name=re.compile("^公开内容"))
+    editor.click()
+    menu.click()
+    page.locator(".prose-menubar__option", has_text="三级标题").click()
+    page.keyboard.type("一、收缴情况")
+    expect(editor.locator("h3")).to_have_text("一、收缴情况")
+    expect(page.locator(".prose-menubar__selected button")).to_have_attribute("title", "三级标题")
+    assert console_errors == []
