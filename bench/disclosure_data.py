@@ -28,7 +28,7 @@ from django.db import connection
 
 from governance.services.freshness import data_changed
 
-VERSION = 1
+VERSION = 2
 SEED = 20261122
 ITEMS = 10_000
 YEARS = (2022, 2023, 2024, 2025, 2026)
@@ -178,9 +178,9 @@ def build(
     )
     step(f"{len(revisions):,} re-disclosed versions")
 
-    shown = list(
+    shown = dict(
         DisclosureItem.objects.filter(state__in=(ItemState.PUBLISHED, ItemState.RESPONDED)).values_list(
-            "pk", flat=True
+            "pk", "scope"
         )
     )
     attachments = [
@@ -196,7 +196,7 @@ def build(
         users.objects.exclude(pk=office_user_id).order_by("pk").values_list("pk", "first_name")[:200]
     )
     feedback = []
-    for pk in shown:
+    for pk, scope in shown.items():
         if rng.random() >= 0.25:
             continue
         author_id, name = rng.choice(readers)
@@ -206,6 +206,8 @@ def build(
                 item_id=pk,
                 author_id=author_id,
                 author_name=name or "教职工",
+                # Given within the item's scope (三: 先党内、后党外): shown to the people of that scope.
+                scope=scope,
                 text="建议进一步公开具体落实情况。",
                 response="已转相关部门研究落实。" if answered else "",
                 responded_by=office if answered else None,
