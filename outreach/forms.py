@@ -81,8 +81,11 @@ class PersonChoices(BoundedModelMultipleChoiceField):
 
 
 class UnitChoices(BoundedModelMultipleChoiceField):
+    """Units by their full name (党委办公室, not 党办), as every other page names an Organization (its str); a phone
+    wraps a long name under its checkbox rather than shortening it."""
+
     def label_from_instance(self, obj: Any) -> str:
-        return obj.display_name
+        return str(obj)
 
 
 class ContactChoice(BoundedModelChoiceField):

@@ -8,8 +8,10 @@ attachments and history agree.
   records of the team's organization, owed by the rule's positions; see `team_records_counted_for`); records their own
   activities and corrects those they recorded;
 - the university Party secretary (党委书记), head of the assessment group (004 第六条1: 学校成立领导联系基层考核小组，由
-  党委书记任组长，按学年汇总和考核): the yearly summary across leaders and the ledgers of the university leaders it lists;
-  no other leader (副书记, 校长, 副校长, a college's secretary) sees them;
+  党委书记任组长，按学年汇总和考核): the yearly summary across leaders and the ledgers of the university leaders it lists,
+  and, read-only, what those ledgers list: their activities (with attachments and history) and the issues they handle
+  (with the handling record). Whoever may read a ledger opens what it links to (`ledger_people_for`); no other leader
+  (副书记, 校长, 副校长, a college's secretary) sees them;
 - everyone else: none of it (they see the regulations the module is built on).
 """
 
@@ -68,6 +70,19 @@ def may_see_assessment(user: Any) -> bool:
     return is_office(user) or is_assessment_head(user)
 
 
+def _university_leaders() -> QuerySet[Any]:
+    """The people who sat on the university's team at some time: those the assessment summary may list (004 第六条1),
+    as a subquery of person ids."""
+    return Position.objects.filter(team__organization__kind=Organization.Kind.UNIVERSITY).values("person_id")
+
+
+def ledger_people_for(user: Any) -> QuerySet[Any] | None:
+    """Whose ledgers `user` reads besides their own, as a subquery of person ids: the assessment group's head reads
+    every university leader's (004 第六条1). None for anyone else (the office reads all and is handled before this).
+    The one place that says it, so a ledger page and the activities and issues it lists agree."""
+    return _university_leaders() if is_assessment_head(user) else None
+
+
 def may_see_ledger_of(user: Any, person: Person) -> bool:
     """A leader's ledger: the office, the leader themself, and the assessment group's head for a member of the
     university's team (the leaders the summary lists, 004 第六条1)."""
@@ -78,11 +93,8 @@ def may_see_ledger_of(user: Any, person: Person) -> bool:
         return False
     if me.pk == person.pk:
         return True
-    return is_assessment_head(user) and (
-        Position.objects.filter(
-            person_id=person.pk, team__organization__kind=Organization.Kind.UNIVERSITY
-        ).exists()
-    )
+    others = ledger_people_for(user)
+    return others is not None and Person.objects.filter(pk=person.pk, pk__in=others).exists()
 
 
 def may_record(user: Any) -> bool:
@@ -180,22 +192,45 @@ def team_records_counted_for(person: Person) -> Q:
     return match
 
 
-def activities_visible_to(user: Any) -> QuerySet[Activity]:
-    """The office: every activity. A leader: those they took part in, and those their team's obligations count for
-    them (read-only; `team_records_counted_for`): what counts on a dashboard opens from it. Cached on the user for
-    the request."""
-    if is_office(user):
-        return Activity.objects.all()
-    person = person_of(user) if is_leader(user) else None
-    if person is None:
-        return Activity.objects.none()
+def _own_activities(user: Any, person: Person) -> Q:
+    """What a leader works with: the activities they took part in and those their team's obligations count for them
+    (`team_records_counted_for`). Cached on the user for the request."""
     match = getattr(user, "_outreach_activities", None)
     if match is None:
         through = Activity.leaders.through
         match = Q(pk__in=through.objects.filter(person_id=person.pk).values("activity_id"))
         match |= team_records_counted_for(person)
         user._outreach_activities = match
+    return match
+
+
+def activities_visible_to(user: Any) -> QuerySet[Activity]:
+    """The office: every activity. A leader: those they took part in, those their team's obligations count for them
+    (read-only; `team_records_counted_for`): what counts on a dashboard opens from it; and, read-only, those listed on
+    the ledgers they may read (`ledger_people_for`: the assessment group's head, 004 第六条1), so every activity
+    a ledger links to opens for its reader."""
+    if is_office(user):
+        return Activity.objects.all()
+    person = person_of(user) if is_leader(user) else None
+    if person is None:
+        return Activity.objects.none()
+    match = _own_activities(user, person)
+    others = ledger_people_for(user)
+    if others is not None:
+        through = Activity.leaders.through
+        match = match | Q(pk__in=through.objects.filter(person_id__in=others).values("activity_id"))
     return Activity.objects.filter(match)
+
+
+def activities_open_to_issues_of(user: Any) -> QuerySet[Activity]:
+    """The activities `user` may record a raised issue on (登记提出的问题): the office's every one, a leader's own
+    (`_own_activities`), not those they only read on another leader's ledger (the reading is read-only)."""
+    if is_office(user):
+        return Activity.objects.all()
+    person = person_of(user) if is_leader(user) else None
+    if person is None:
+        return Activity.objects.none()
+    return Activity.objects.filter(_own_activities(user, person))
 
 
 def contacts_visible_to(user: Any) -> QuerySet[LinkedContact]:
@@ -211,6 +246,10 @@ def can_view(user: Any, activity: Activity) -> bool:
     return activities_visible_to(user).filter(pk=activity.pk).exists()
 
 
+def can_raise_issue_on(user: Any, activity: Activity) -> bool:
+    return activities_open_to_issues_of(user).filter(pk=activity.pk).exists()
+
+
 def can_edit(user: Any, activity: Activity) -> bool:
     """The office, or the login that recorded it (a leader corrects what they entered)."""
     if is_office(user):
@@ -223,7 +262,9 @@ def can_download(user: Any, attachment: ActivityAttachment) -> bool:
 
 
 def issues_visible_to(user: Any) -> QuerySet[RaisedIssue]:
-    """The office: every issue. A leader: those they handle. Anyone signed in: those they raised themselves."""
+    """The office: every issue. A leader: those they handle and, read-only, those the ledgers they may read list (the
+    issues a university leader handles, for the assessment group's head; `ledger_people_for`). Anyone signed in:
+    those they raised themselves."""
     if is_office(user):
         return RaisedIssue.objects.all()
     if not getattr(user, "is_authenticated", False):
@@ -232,6 +273,9 @@ def issues_visible_to(user: Any) -> QuerySet[RaisedIssue]:
     person = person_of(user) if is_leader(user) else None
     if person is not None:
         match |= Q(owner_id=person.pk)
+        others = ledger_people_for(user)
+        if others is not None:
+            match |= Q(owner_id__in=others)
     return RaisedIssue.objects.filter(match)
 
 
@@ -241,3 +285,16 @@ def can_handle_issue(user: Any, issue: RaisedIssue) -> bool:
         return True
     person = person_of(user) if is_leader(user) else None
     return person is not None and issue.owner_id == person.pk
+
+
+def can_read_issue_record(user: Any, issue: RaisedIssue) -> bool:
+    """The handling record (办理记录) and where the issue came from: whoever handles it, and whoever reads the ledger
+    that lists it (read-only, 004 第六条1). The raiser sees the answer and the feedback, not the internal steps."""
+    if can_handle_issue(user, issue):
+        return True
+    others = ledger_people_for(user)
+    return (
+        others is not None
+        and issue.owner_id is not None
+        and Person.objects.filter(pk=issue.owner_id, pk__in=others).exists()
+    )

@@ -65,10 +65,14 @@ from outreach.models import (
     ReceptionSession,
 )
 from outreach.permissions import (
+    activities_open_to_issues_of,
     activities_visible_to,
     can_download,
     can_edit,
     can_handle_issue,
+    can_raise_issue_on,
+    can_read_issue_record,
+    can_view,
     is_assessment_head,
     issues_visible_to,
     may_record,
@@ -142,6 +146,7 @@ class ActivityListView(OutreachUserMixin, FilteredListView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["office"] = is_office(self.request.user)
+        context["assessment_head"] = not context["office"] and is_assessment_head(self.request.user)
         return context
 
 
@@ -307,6 +312,8 @@ class ActivityDetailView(OutreachUserMixin, TemplateView):
         context["units"] = list(activity.units.order_by("order", "code"))
         context["attachments"] = list(activity.attachments.all())
         context["can_edit"] = can_edit(self.request.user, activity)
+        # Read-only for whoever reads it on another leader's ledger (004 第六条1): no issue recorded on it either.
+        context["can_raise_issue"] = can_raise_issue_on(self.request.user, activity)
         context["issues"] = list(
             issues_visible_to(self.request.user).filter(activity=activity).order_by("pk")
         )
@@ -511,6 +518,7 @@ class IssueListView(LoginRequiredMixin, FilteredListView):
         context = super().get_context_data(**kwargs)
         context["office"] = is_office(self.request.user)
         context["handler"] = context["office"] or is_leader(self.request.user)
+        context["assessment_head"] = not context["office"] and is_assessment_head(self.request.user)
         return context
 
 
@@ -526,7 +534,7 @@ class IssueCreateView(OutreachUserMixin, FormView):
         self.reception = None
         activity_id = parse_id(request.GET.get("activity") or request.POST.get("activity"))
         if activity_id and request.user.is_authenticated:
-            self.activity = activities_visible_to(request.user).filter(pk=activity_id).first()
+            self.activity = activities_open_to_issues_of(request.user).filter(pk=activity_id).first()
         reception_id = parse_id(request.GET.get("reception") or request.POST.get("reception"))
         if reception_id and request.user.is_authenticated and self.activity is None:
             # 004 第五条8: a visitor's issue on a reception day; only that day's duty leader and the office.
@@ -673,10 +681,16 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         issue = self.issue
         handler = can_handle_issue(self.request.user, issue)
-        events = list(issue.events.select_related("by", "to_person", "to_unit", "ask")) if handler else []
+        # The handling record, read-only for whoever reads the ledger listing the issue (004 第六条1).
+        reader = handler or can_read_issue_record(self.request.user, issue)
+        events = list(issue.events.select_related("by", "to_person", "to_unit", "ask")) if reader else []
         context.update(
             issue=issue,
             handler=handler,
+            reader=reader,
+            activity_link=reader
+            and issue.activity is not None
+            and (handler or can_view(self.request.user, issue.activity)),
             office=is_office(self.request.user),
             open=issue.state != IssueState.CLOSED,
             events=events,
