@@ -2,10 +2,10 @@
 changed, from django-simple-history's rows.
 
 One change writes several rows (the record's own, one per many-to-many change, its attachments or handovers);
-communication.services.changes gives them one `history_date`, user and reason, and rows are grouped by these here (the
-record's own rows in the order they were written, each attachment's or handover's joining its change). Rows written
-without that (the admin, older records) are grouped when they follow each other within a few seconds, by the same user,
-without a reason.
+communication.services.changes gives them one `history_date`, user and reason, and governance.history groups rows by
+these (the record's own rows in the order they were written, each attachment's or handover's joining its change). Rows
+written without that (the admin, older records) are grouped when they follow each other within a few seconds, by the
+same user, with the same reason or none. Values are shown by governance.history's rules (dates, times, 是/否, choices).
 
 What the history may show is what the page may show: a talk's history is on the talk's page (its participants and the
 office), a meeting's on the meeting's. Long texts (议题, 会议纪要, 谈话要点, 事由) are said to have changed, never
@@ -14,45 +14,18 @@ A constant number of queries per record, whatever the length of its history."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communication.models import Absence, AbsenceKind, Meeting, MeetingKind, Talk, TalkChannel, TalkTopic
+from governance.history import EMPTY, Change, Entry, change_kind, choice_label, group_rows, plain_value, who
 from governance.models import Organization, Person
 
-# Rows of one change written without a shared time (the admin saves the record, then each many-to-many field).
-SAME_CHANGE_WITHIN = dt.timedelta(seconds=3)
-EMPTY = "—"
-
-
-@dataclass(frozen=True)
-class Change:
-    label: str
-    before: str = ""
-    after: str = ""
-    quoted: bool = True  # False: a long text, said to have changed, not shown
-
-
-ACTIONS = {"created": gettext_lazy("登记"), "changed": gettext_lazy("修改"), "deleted": gettext_lazy("删除")}
-
-
-@dataclass
-class Entry:
-    when: dt.datetime
-    who: str
-    kind: str  # created, changed, deleted
-    reason: str
-    changes: list[Change] = field(default_factory=list)
-
-    @property
-    def action(self) -> str:
-        return str(ACTIONS[self.kind])
+__all__ = ["Change", "Entry", "record_history"]
 
 
 # --- What each record shows -------------------------------------------------------------------------------------
@@ -142,67 +115,6 @@ SPECS: dict[type[Model], tuple[list[Spec], Children | None]] = {
 # --- Reading ------------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Set:
-    """One change: the rows it wrote."""
-
-    when: dt.datetime
-    user: Any
-    reason: str
-    main: list[Any] = field(default_factory=list)
-    children: list[Any] = field(default_factory=list)
-
-    def last(self) -> dt.datetime:
-        rows = self.main + self.children
-        return max(r.history_date for r in rows) if rows else self.when
-
-
-def _who(user: Any) -> str:
-    if user is None:
-        return _("系统")
-    person = getattr(user, "person", None)
-    return (person.name if person else "") or user.get_full_name() or user.get_username()
-
-
-def _belongs(row: Any, current: _Set, *, is_child: bool) -> bool:
-    """Whether `row` was written by the change `current`: the same time, user and reason (a stamped change), or — for
-    rows written without a stamp (the admin, older records) — no reason, the same user, a few seconds later."""
-    reason = row.history_change_reason or ""
-    same_user = row.history_user_id == getattr(current.user, "pk", None)
-    if row.history_date == current.when and reason == current.reason and same_user:
-        return True
-    return (
-        not reason
-        and not current.reason
-        and same_user
-        and abs(row.history_date - current.last()) <= SAME_CHANGE_WITHIN
-        and (is_child or row.history_type != "+")
-    )
-
-
-def _group(main_rows: list[Any], child_rows: list[Any]) -> list[_Set]:
-    """The record's own rows in the order they were written (their ids), grouped into changes; each child row
-    (attachment, handover) joins the change it belongs to, else makes a change of its own at its time."""
-    sets: list[_Set] = []
-    for row in main_rows:
-        current = sets[-1] if sets else None
-        if current is None or not _belongs(row, current, is_child=False):
-            current = _Set(
-                when=row.history_date, user=row.history_user, reason=row.history_change_reason or ""
-            )
-            sets.append(current)
-        current.main.append(row)
-    for row in child_rows:
-        owner = next((c for c in reversed(sets) if _belongs(row, c, is_child=True)), None)
-        if owner is None:
-            owner = _Set(when=row.history_date, user=row.history_user, reason=row.history_change_reason or "")
-            # After every change written at or before it (a stopped clock in tests gives several the same time).
-            at = len([c for c in sets if c.when <= row.history_date])
-            sets.insert(at, owner)
-        owner.children.append(row)
-    return sets
-
-
 def record_history(record: Model, *, show_records: bool = True) -> list[Entry]:
     """The record's changes, newest first: who, when, what (登记, 修改), why, and each field's before and after.
     `show_records`: whether the viewer may read a meeting's minutes and attachments (001 三（八））."""
@@ -276,14 +188,8 @@ def record_history(record: Model, *, show_records: bool = True) -> list[Entry]:
         value = getattr(row, name)
         if value in (None, "", []):
             return EMPTY
-        if kind == "date":
-            return f"{value:%Y-%m-%d}"
-        if kind == "time":
-            return f"{value:%H:%M}"
-        if kind == "bool":
-            return _("是") if value else _("否")
         if kind in CHOICES:
-            return str(dict(CHOICES[kind].choices).get(value, value))
+            return choice_label(CHOICES[kind].choices, value)
         if kind == "topics":
             labels = dict(TalkTopic.choices)
             return "、".join(str(labels.get(t, t)) for t in value) or EMPTY
@@ -293,7 +199,7 @@ def record_history(record: Model, *, show_records: bool = True) -> list[Entry]:
             return organizations.get(value, EMPTY)
         if kind == "meeting":
             return meetings.get(value, EMPTY)
-        return str(value)
+        return plain_value(value)
 
     def children_state(children: Children, state: dict[int, Any]) -> str:
         lines = [children.describe(row, names) for _pk, row in sorted(state.items())]
@@ -302,7 +208,7 @@ def record_history(record: Model, *, show_records: bool = True) -> list[Entry]:
     entries: list[Entry] = []
     previous: Any = None
     child_state: dict[int, Any] = {}
-    for change in _group(main_rows, child_rows):
+    for change in group_rows(main_rows, child_rows):
         current = change.main[-1] if change.main else previous
         before_children = children_state(children, child_state) if children else ""
         for row in change.children:
@@ -310,14 +216,8 @@ def record_history(record: Model, *, show_records: bool = True) -> list[Entry]:
                 child_state.pop(row.id, None)
             else:
                 child_state[row.id] = row
-        types = {r.history_type for r in change.main}
-        if "-" in types:
-            kind = "deleted"
-        elif "+" in types or previous is None:
-            kind = "created"
-        else:
-            kind = "changed"
-        entry = Entry(when=change.when, who=_who(change.user), kind=kind, reason=change.reason)
+        kind = change_kind(change, first=previous is None)
+        entry = Entry(when=change.when, who=who(change.user), kind=kind, reason=change.reason, row=current)
         if previous is not None and current is not None and kind == "changed":
             for name, label, shown_as in specs:
                 before, after = show(previous, name, shown_as), show(current, name, shown_as)

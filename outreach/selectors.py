@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from governance.families import DigestLine, DigestSection
+from governance.history import Entry, record_changes
 from governance.links import pk_link_maker
 from governance.models import AcademicYear, Organization, Person, Position
 from outreach.models import (
@@ -146,11 +147,14 @@ def organizations_touched_by_contact(contact: LinkedContact) -> None:
     return None  # a leader's 联系点 shows on their home, whichever team they sit on
 
 
+# What an activity's 修改记录 shows, in its page's order; all of it is on the page for whoever may open it.
 HISTORY_FIELDS = (
     "date",
     "kind",
     "title",
     "organization",
+    "leaders",
+    "units",
     "contact",
     "festival",
     "participants",
@@ -161,37 +165,11 @@ HISTORY_FIELDS = (
 )
 
 
-def _user_name(user: Any) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
-
-
-def history_rows(activity: Activity) -> list[dict[str, Any]]:
-    """The activity's 修改记录, newest first: when, who, what (登记/修改), why, and the names of the changed fields
-    (notes are said to have changed, never quoted). Two queries: the rows, the users."""
-    records = list(activity.history.select_related("history_user").order_by("history_date", "history_id"))
-    rows: list[dict[str, Any]] = []
-    previous = None
-    for record in records:
-        changed: list[str] = []
-        if previous is not None:
-            delta = record.diff_against(previous, included_fields=list(HISTORY_FIELDS))
-            changed = [
-                str(getattr(Activity._meta.get_field(c.field), "verbose_name", c.field))
-                for c in delta.changes
-            ]
-        rows.append(
-            {
-                "when": record.history_date,
-                "who": _user_name(record.history_user),
-                "kind": record.history_type,
-                "reason": record.history_change_reason or "",
-                "changed": changed,
-            }
-        )
-        previous = record
-    return list(reversed(rows))
+def history_rows(activity: Activity) -> list[Entry]:
+    """The activity's 修改记录, newest first: when, who, what (登记/修改), why, and each changed field old → new
+    (活动情况/听课记录 is said to have changed, never quoted). Constant queries: the rows with their users, one per
+    many-to-many field (班子成员, 基层单位), one per related model (people, organizations, contacts)."""
+    return record_changes(activity, fields=HISTORY_FIELDS)
 
 
 # --- 师生诉求 ---------------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.views.generic import FormView, TemplateView
 from governance.access import OfficeRequiredMixin
 from governance.filters import FilteredListView
 from governance.forms import parse_id
+from governance.history import record_changes
 from governance.pdf import PdfTemplateMixin
 from governance.roles import is_leader, is_office
 from governance.storage import attachment_response
@@ -524,29 +525,23 @@ class WarningPdfView(PdfTemplateMixin, WarningPrintView):
         return f"{context['notice'].get_level_display()}-{context['task'].number}.pdf"
 
 
+# Not on the task's page: the number's parts (fixed at registration) and the amber date computed from the deadline.
+TASK_HISTORY_HIDDEN = ("year", "sequence", "number", "amber_from")
+
+
 class TaskHistoryView(SupervisionUserMixin, TemplateView):
-    """The task's audit history (django-simple-history): who changed which field when, and why. Same permission
-    as the task itself."""
+    """The task's audit history (django-simple-history): who changed what when, old → new, and why — a returned
+    task's new deadline (第四条（四）) shows as 办理时限：12-04 → 12-11. Same permission as the task itself, and the
+    same fields as its page (not the internal 临近期限起始日); long texts (督办内容, 工作要求, 办理结果) are said to have
+    changed, never quoted. Constant queries whatever the length of the history."""
 
     template_name = "supervision/task_history.html"
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         task = _visible_task_or_404(self.request, self.kwargs["pk"])
-        records = list(task.history.select_related("history_user").order_by("history_date", "history_id"))
-        rows = []
-        previous = None
-        for record in records:
-            changes = []
-            if previous is not None:
-                delta = record.diff_against(previous)
-                for change in delta.changes:
-                    field = SupervisedTask._meta.get_field(change.field)
-                    changes.append(str(field.verbose_name))
-            rows.append({"record": record, "changes": changes})
-            previous = record
         context["task"] = task
-        context["rows"] = list(reversed(rows))
+        context["history"] = record_changes(task, exclude=TASK_HISTORY_HIDDEN)
         return context
 
 
