@@ -36,6 +36,7 @@ from disclosure.permissions import (
     viewer_scopes,
 )
 from disclosure.sanitize import text_lines
+from governance.history import Entry, record_changes
 from governance.models import Organization, Person, Position, PositionKind
 from governance.roles import is_office
 
@@ -161,6 +162,21 @@ def departments() -> list[tuple[int, str]]:
 
 def timeline(item: DisclosureItem) -> list[ItemEvent]:
     return list(item.events.order_by("at", "pk"))
+
+
+# On an item's page only the office sees the phase of work's follow-up date (三（三）, the office's own reminder) and
+# the link to the previous version: the committee members who read the history (can_see_timeline) do not see them
+# there either.
+OFFICE_ONLY_HISTORY = ("follow_up_on", "previous")
+
+
+def item_history(item: DisclosureItem, user: Any) -> list[Entry]:
+    """The item's 审计历史, newest first: who changed it, when, why, and each changed field old → new as the item's
+    page shows it (公开范围：全体党员 → 社会, 公开截止日期：— → 2026-12-31, 状态, 公开内容类别, 公开形式, 批准人…). The
+    rich-text 公开内容 and the other long texts (意见处理和落实情况, 扩大范围的理由) are said to have changed, never
+    quoted. For the office and the committee (disclosure.permissions.can_see_timeline); a committee member does not
+    see OFFICE_ONLY_HISTORY. Constant queries: the rows with their users, one per related model (批准人, 上一版本)."""
+    return record_changes(item, exclude=() if is_office(user) else OFFICE_ONLY_HISTORY)
 
 
 @dataclass(frozen=True)

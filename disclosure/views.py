@@ -634,8 +634,11 @@ def _feedback_step_run(action: str, feedback: Feedback, user: Any, data: dict) -
 
 
 class ItemHistoryView(LoginRequiredMixin, TemplateView):
-    """The item's audit history (django-simple-history): who changed which field when, and why. The office and the
-    committee members who may see the item; a history copies every field, so it is never shown more widely."""
+    """The item's audit history: who changed what when, old → new, and why (selectors.item_history) — a widened
+    scope shows as 公开范围：全体党员 → 社会, a moved window as 公开开始日期：2026-11-20 → 2026-11-27; the rich-text
+    公开内容 is said to have changed, never quoted. The office and the committee members who may see the item
+    (can_see_timeline); a history copies every field, so it is never shown more widely, and a committee member does
+    not see in it what only the office sees on the item's page. Constant queries whatever the length of the history."""
 
     template_name = "disclosure/item_history.html"
 
@@ -644,17 +647,8 @@ class ItemHistoryView(LoginRequiredMixin, TemplateView):
         item = _visible_item_or_404(self.request, self.kwargs["pk"])
         if not can_see_timeline(self.request.user):
             raise Http404(_("没有这个公开事项。"))
-        records = list(item.history.select_related("history_user").order_by("history_date", "history_id"))
-        rows, previous = [], None
-        for record in records:
-            changes = []
-            if previous is not None:
-                for change in record.diff_against(previous).changes:
-                    changes.append(str(DisclosureItem._meta.get_field(change.field).verbose_name))
-            rows.append({"record": record, "changes": changes})
-            previous = record
         context["item"] = item
-        context["rows"] = list(reversed(rows))
+        context["history"] = selectors.item_history(item, self.request.user)
         return context
 
 
