@@ -53,6 +53,8 @@ FAMILY = Family(
     watched={
         "supervision.supervisedtask": selectors.organizations_touched_by_task,
         "supervision.progressreport": selectors.organizations_touched_by_child,
+        # A request waiting shows on the leader's panel and the unit panel (第五条); an answer moves the deadline.
+        "supervision.extensionrequest": selectors.organizations_touched_by_child,
         "supervision.urging": selectors.organizations_touched_by_child,
         "supervision.supervisionround": selectors.organizations_touched_by_round,
     },

@@ -10,6 +10,7 @@ so lists, pages, attachments and history agree (tests/test_permissions.py checks
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -39,19 +40,21 @@ def person_of(user: Any) -> Person | None:
     return cached  # type: ignore[return-value]
 
 
+def unit_ids_of_person(person_id: int, day: dt.date) -> frozenset[int]:
+    """The units a person answers for on `day` (as head or liaison). One query."""
+    return frozenset(
+        UnitContact.objects.active_on(day)
+        .filter(person_id=person_id)
+        .values_list("organization_id", flat=True)
+    )
+
+
 def unit_ids_of(user: Any) -> frozenset[int]:
     """The units the user answers for today (as head or liaison), cached on the user object."""
     cached = getattr(user, "_supervision_units", None)
     if cached is None:
         person = person_of(user)
-        if person is None:
-            cached = frozenset()
-        else:
-            cached = frozenset(
-                UnitContact.objects.active_on(timezone.localdate())
-                .filter(person=person)
-                .values_list("organization_id", flat=True)
-            )
+        cached = frozenset() if person is None else unit_ids_of_person(person.pk, timezone.localdate())
         user._supervision_units = cached
     return cached
 

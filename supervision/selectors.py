@@ -23,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, StrIndex, Substr
+from django.db.models.functions import Cast, Coalesce, StrIndex, Substr
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
@@ -49,7 +49,7 @@ from supervision.models import (
     Urging,
     WarningNotice,
 )
-from supervision.permissions import tasks_visible_to
+from supervision.permissions import tasks_visible_to, unit_ids_of_person
 
 FAMILY = "supervision"
 PANEL_ITEMS = 6
@@ -345,13 +345,22 @@ def urgings_of(task: SupervisedTask) -> list[Urging]:
 
 @dataclass
 class LeaderPanel:
-    """The tasks a leader is responsible for (第一条（一）: 第一责任人), by colour, and those awaiting their approval."""
+    """The tasks a leader is responsible for (第一条（一）: 第一责任人), by colour, and those awaiting their approval;
+    and, for a leader who also answers for a unit as its head or liaison (a college's dean as the college's head),
+    their units' tasks as the unit panel shows them (`unit`, 本单位的督办事项: 牵头单位负责落实)."""
 
     counts: dict[str, int] = field(default_factory=dict)
     tasks: list[SupervisedTask] = field(default_factory=list)
     awaiting_approval: list[SupervisedTask] = field(default_factory=list)
     total: int = 0
     extensions: list[SupervisedTask] = field(default_factory=list)  # with `.extension_to`, the date asked for
+    unit: UnitPanel | None = None
+
+
+def _count(tasks: Any, condition: Q) -> Coalesce:
+    """How many of `tasks` (a queryset filtered on an OuterRef) meet `condition`, as a subquery."""
+    counted = tasks.filter(condition).order_by().values("leader_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
 
 
 def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
@@ -359,12 +368,28 @@ def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
     (red, then amber, then green, each by deadline), those awaiting the leader's approval (第四条（一）) and the first six
     with an extension request waiting (第五条), each with the date asked for. Two queries (one when the leader has no
     open task) and the workday data, whatever the number of tasks (at 20,000 tasks a university leader answers for
-    some 120 open ones)."""
+    some 120 open ones).
+
+    A leader who also answers for a unit (UnitContact: a college's dean or Party secretary as the college's head) lands
+    on the leader's home, not the member home that shows units' people their units' tasks: the panel then carries the
+    unit panel too (`unit`, read by the unit panel's own selector, units_panel: four queries more, whatever the number
+    of tasks). Whether they answer for one is asked in the counts' query, so a leader who does not pays nothing."""
     edge = workday_edge(today)
     mine = SupervisedTask.objects.filter(leader_id=person.pk, state__in=OPEN_STATES)
     red = Q(deadline__lt=today)
     amber = Q(deadline__gte=today) & (Q(amber_from__lte=today) | Q(deadline__lte=edge))
-    counts = mine.aggregate(total=Count("pk"), red=Count("pk", filter=red), amber=Count("pk", filter=amber))
+    theirs = SupervisedTask.objects.filter(leader_id=OuterRef("pk"), state__in=OPEN_STATES)
+    counts = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(
+            total=_count(theirs, Q()),
+            red=_count(theirs, red),
+            amber=_count(theirs, amber),
+            answers_for_unit=Exists(UnitContact.objects.active_on(today).filter(person_id=OuterRef("pk"))),
+        )
+        .values("total", "red", "amber", "answers_for_unit")
+        .get()
+    )
     pending = ExtensionRequest.objects.filter(task=OuterRef("pk"), status=ExtensionStatus.PENDING)
     co_units = SupervisedTask.co_units.through.objects.filter(supervisedtask_id=OuterRef("pk"))
     # 第四条（一）: a joint task, or one with co-units, waits for the leader's approval (SupervisedTask.needs_approval).
@@ -416,6 +441,9 @@ def leader_panel(person: Person, *, today: dt.date) -> LeaderPanel:
         awaiting_approval=[t for t in rows if t.awaiting],  # type: ignore[attr-defined]
         total=total,
         extensions=[t for t in rows if t.extension_to is not None][:PANEL_ITEMS],  # type: ignore[attr-defined]
+        unit=units_panel(unit_ids_of_person(person.pk, today), today=today, edge=edge)
+        if counts["answers_for_unit"]
+        else None,
     )
 
 
@@ -513,7 +541,15 @@ def unit_panel(user: Any, *, today: dt.date) -> UnitPanel | None:
     units = unit_ids_of(user)
     if not units:
         return None
-    edge = workday_edge(today)
+    return units_panel(units, today=today)
+
+
+def units_panel(units: frozenset[int], *, today: dt.date, edge: dt.date | None = None) -> UnitPanel:
+    """The unit panel of whoever answers for `units` (unit_panel's, and a leader's who answers for a unit,
+    leader_panel's): the units' names, the counts, the rows — three queries, and the workday data unless `edge` is
+    given."""
+    if edge is None:
+        edge = workday_edge(today)
     co_tasks = SupervisedTask.co_units.through.objects.filter(organization_id__in=units).values(
         "supervisedtask_id"
     )
@@ -821,18 +857,22 @@ def urgings_sent_count(task_ids: Sequence[int]) -> dict[int, int]:
 # --- Which pages a change touches (governance.services.freshness) ------------------------------------------------
 
 
-def _team_organizations(person_ids: list[int]) -> set[int]:
-    return set(
-        Position.objects.filter(person_id__in=person_ids)
+def organizations_touched_by_task(task: SupervisedTask) -> set[int]:
+    """The teams of the responsible leader (their home panel) and of the lead and co-units' heads and liaisons who sit
+    on a team (a college's dean answering for the college: the 本单位的督办事项 on their leader's home), and the lead
+    unit. One query."""
+    units = Q(organization_id=task.lead_unit_id) | Q(
+        organization_id__in=SupervisedTask.co_units.through.objects.filter(supervisedtask_id=task.pk).values(
+            "organization_id"
+        )
+    )
+    contacts = UnitContact.objects.filter(units).values("person_id")
+    found = set(
+        Position.objects.filter(Q(person_id=task.leader_id) | Q(person_id__in=contacts))
         .values_list("team__organization_id", flat=True)
         .distinct()
         .order_by()
     )
-
-
-def organizations_touched_by_task(task: SupervisedTask) -> set[int]:
-    """The responsible leader's teams (their home panel), and the units that lead or co-handle it. One query."""
-    found = _team_organizations([task.leader_id])
     found.add(task.lead_unit_id)
     return found
 
