@@ -247,7 +247,13 @@ def _extensions_warnings_and_rounds(*, office, university, liaison_user, today: 
             proposed_deadline=task.deadline + dt.timedelta(days=30),
         )
         if approve:
-            services.extension_decide(extension=extension, user=office, approve=True, note="同意延期一个月。")
+            services.extension_decide(
+                extension=extension,
+                user=office,
+                approve=True,
+                note="同意延期一个月。",
+                channel=ApprovalChannel.PAPER,  # the leader signed the request; the office enters it (第五条)
+            )
     for task in SupervisedTask.objects.filter(state__in=OPEN_STATES).select_related("lead_unit", "leader"):
         level = services.warning_level_due(task)
         if (

@@ -129,17 +129,27 @@ class NoteForm(forms.Form):
     note = text(_("说明"), 2000, rows=2)
 
 
+def leader_channel(label: Any, *, help_text: Any, required: Any) -> forms.ChoiceField:
+    """How the responsible leader gave the decision the office enters on their behalf (书面、电话、当面): the approval
+    of a registration (第四条（一）), the answer to an extension request (第五条)."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", "---------"), *ApprovalChannel.choices],
+        help_text=help_text,
+        error_messages={"required": required},
+    )
+
+
 class OnBehalfApprovalForm(forms.Form):
     """第四条（一）: the office enters the approval the responsible leader gave outside the portal, saying how."""
 
-    channel = forms.ChoiceField(
-        label=_("分管校领导审定的方式"),
-        choices=[("", "---------"), *ApprovalChannel.choices],
+    channel = leader_channel(
+        _("分管校领导审定的方式"),
         help_text=_(
             "立项须经分管校领导审定（第四条（一））。分管校领导可在本系统中审定；已在立项审批表上签字、或电话、当面同意的，"
             "由党委办公室代为登记，事项页面和办理记录会写明由谁代为登记、以何种方式审定。"
         ),
-        error_messages={"required": _("请选择分管校领导审定的方式：书面、电话或当面。")},
+        required=_("请选择分管校领导审定的方式：书面、电话或当面。"),
     )
     note = text(_("说明"), 2000, rows=2, help_text=_("如审批表的日期、文号"))
 
@@ -232,6 +242,20 @@ class ExtensionDecisionForm(forms.Form):
         error_messages={"required": _("请选择同意或不同意延期。")},
     )
     note = text(_("审批意见"), 2000, rows=2, help_text=_("不同意时请写明理由"))
+
+
+class OnBehalfExtensionDecisionForm(ExtensionDecisionForm):
+    """第五条: the office enters the answer the responsible leader gave outside the portal, saying how."""
+
+    channel = leader_channel(
+        _("分管校领导答复的方式"),
+        help_text=_(
+            "分管校领导已在申请上签字、或电话、当面答复的，由党委办公室代为登记；事项页面、办理记录和审计历史会写明"
+            "由谁代为登记、以何种方式答复。"
+        ),
+        required=_("请选择分管校领导答复的方式：书面、电话或当面。"),
+    )
+    field_order = ["decision", "channel", "note"]
 
 
 class WarningForm(forms.Form):

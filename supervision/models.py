@@ -128,12 +128,26 @@ class NoticeMethod(models.TextChoices):
 
 
 class ApprovalChannel(models.TextChoices):
-    """第四条（一）: how the leader in charge gave the approval the office records on their behalf (报请……审定: the
-    request usually goes on paper, the 立项审批表). Blank when the leader approved in the portal themselves."""
+    """How the leader in charge gave a decision the office records on their behalf: the approval of a registration
+    (第四条（一）: 报请……审定, the request usually goes on paper, the 立项审批表) or the answer to an extension request
+    (第五条: 与具体工作的分管校领导请示). Blank when the leader decided in the portal themselves."""
 
     PAPER = "paper", _("书面")
     PHONE = "phone", _("电话")
     IN_PERSON = "in_person", _("当面")
+
+
+def recorded_on_behalf(said: str, *, recorder: str, channel: str = "") -> str:
+    """A leader's decision the office entered, as the pages say it: who entered it, what the leader decided (`said`,
+    "孙海涛已审定", "孙海涛同意延期") and how the leader gave it (`channel`, the ApprovalChannel's label; '' when not
+    recorded): "张敏代为登记：孙海涛同意延期（书面）" (第四条（一）、第五条)."""
+    if channel:
+        return _("%(recorder)s代为登记：%(said)s（%(channel)s）") % {
+            "recorder": recorder,
+            "said": said,
+            "channel": channel,
+        }
+    return _("%(recorder)s代为登记：%(said)s") % {"recorder": recorder, "said": said}
 
 
 class ReportCycle(models.IntegerChoices):
@@ -324,16 +338,11 @@ class SupervisedTask(ConcurrentTransitionMixin, RecordedModel):
         leader = self.approved_by.name if self.approved_by_id else ""
         if not self.approval_recorded_by_name:
             return _("%(leader)s已审定立项") % {"leader": leader}
-        if self.approval_channel:
-            return _("%(recorder)s代为登记：%(leader)s已审定（%(channel)s）") % {
-                "recorder": self.approval_recorded_by_name,
-                "leader": leader,
-                "channel": self.get_approval_channel_display(),
-            }
-        return _("%(recorder)s代为登记：%(leader)s已审定") % {
-            "recorder": self.approval_recorded_by_name,
-            "leader": leader,
-        }
+        return recorded_on_behalf(
+            _("%(leader)s已审定") % {"leader": leader},
+            recorder=self.approval_recorded_by_name,
+            channel=self.get_approval_channel_display(),
+        )
 
     @property
     def is_open(self) -> bool:
@@ -576,6 +585,15 @@ class ExtensionRequest(RecordedModel):
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True, validators=[MaxCharsValidator(2000)])
+    # 第五条: the answer is the responsible leader's (`decided_by`); when the office enters an answer the leader gave on
+    # paper, by phone or in person, the request says who entered it and how, never that the leader clicked (as the
+    # approval of a registration does, SupervisedTask.approval_recorded_by_name).
+    decision_recorded_by_name = models.CharField(
+        _("代为登记审批意见的人"), max_length=100, blank=True, editable=False
+    )
+    decision_channel = models.CharField(
+        _("答复方式"), max_length=20, choices=ApprovalChannel.choices, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("延期申请")
@@ -598,6 +616,23 @@ class ExtensionRequest(RecordedModel):
 
     def __str__(self) -> str:
         return f"{self.task.number} · {self.proposed_deadline} · {self.get_status_display()}"
+
+    @property
+    def decision_text(self) -> str:
+        """The leader's answer (第五条), as the task's page says it: "孙海涛同意延期" when the leader answered in the
+        portal, "张敏代为登记：孙海涛同意延期（书面）" when the office entered it. '' while the request waits. Reads
+        `decided_by` (select it with the request)."""
+        if self.decided_at is None:
+            return ""
+        leader = self.decided_by.name if self.decided_by_id else ""
+        said = (
+            _("%(leader)s同意延期") if self.status == ExtensionStatus.APPROVED else _("%(leader)s不同意延期")
+        ) % {"leader": leader}
+        if not self.decision_recorded_by_name:
+            return said
+        return recorded_on_behalf(
+            said, recorder=self.decision_recorded_by_name, channel=self.get_decision_channel_display()
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------

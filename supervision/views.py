@@ -34,6 +34,7 @@ from supervision.forms import (
     NoteForm,
     NotifyForm,
     OnBehalfApprovalForm,
+    OnBehalfExtensionDecisionForm,
     ProgressForm,
     ReturnForm,
     RoundForm,
@@ -280,6 +281,14 @@ def action_form(action: str, user: Any, task: SupervisedTask, *args: Any) -> Any
     return ACTION_FORMS[action](*args, prefix=action)
 
 
+def decision_form(user: Any, task: SupervisedTask, *args: Any) -> ExtensionDecisionForm:
+    """The extension answer's form for this user: the office entering the leader's answer says how it was given
+    (第五条)."""
+    if approves_on_behalf(user, task):
+        return OnBehalfExtensionDecisionForm(*args, prefix="decide")
+    return ExtensionDecisionForm(*args, prefix="decide")
+
+
 def action_label(action: str, user: Any, task: SupervisedTask) -> str:
     if action == TaskAction.APPROVE and approves_on_behalf(user, task):
         return _("代为登记分管校领导的审定")
@@ -358,7 +367,8 @@ class TaskDetailView(SupervisionUserMixin, TemplateView):
         pending = selectors.pending_extension(task)
         context["pending_extension"] = pending
         if pending is not None and can_decide_extension(user, task):
-            context["decision_form"] = bound.get(EXTENSION_DECIDE) or ExtensionDecisionForm(prefix="decide")
+            context["decision_form"] = bound.get(EXTENSION_DECIDE) or decision_form(user, task)
+            context["decision_on_behalf"] = approves_on_behalf(user, task)
         return context
 
     def _decide_extension(self, request: HttpRequest, task: SupervisedTask) -> HttpResponse:
@@ -368,23 +378,35 @@ class TaskDetailView(SupervisionUserMixin, TemplateView):
             return HttpResponseRedirect(task.get_absolute_url())
         if not can_decide_extension(request.user, task):
             raise PermissionDenied(_("延期申请由分管校领导审批（第五条）。"))
-        form = ExtensionDecisionForm(request.POST, prefix="decide")
+        form = decision_form(request.user, task, request.POST)
         if form.is_valid():
             approve = form.cleaned_data["decision"]
             try:
-                services.extension_decide(
-                    extension=pending, user=request.user, approve=approve, note=form.cleaned_data["note"]
+                decided = services.extension_decide(
+                    extension=pending,
+                    user=request.user,
+                    approve=approve,
+                    note=form.cleaned_data["note"],
+                    channel=form.cleaned_data.get("channel", ""),
                 )
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                messages.success(
-                    request,
-                    _("已同意延期，办理时限改为 %(date)s。")
-                    % {"date": f"{pending.proposed_deadline:%Y-%m-%d}"}
-                    if approve
-                    else _("已答复不同意延期，主办单位会收到邮件。"),
-                )
+                date = f"{pending.proposed_deadline:%Y-%m-%d}"
+                if decided.decision_recorded_by_name:  # 第五条: says whose answer was entered, and how
+                    said = {"decision": decided.decision_text.split("：", 1)[-1], "date": date}
+                    message = (
+                        _("已代为登记：%(decision)s，办理时限改为 %(date)s。") % said
+                        if approve
+                        else _("已代为登记：%(decision)s，主办单位会收到邮件。") % said
+                    )
+                else:
+                    message = (
+                        _("已同意延期，办理时限改为 %(date)s。") % {"date": date}
+                        if approve
+                        else _("已答复不同意延期，主办单位会收到邮件。")
+                    )
+                messages.success(request, message)
                 return HttpResponseRedirect(task.get_absolute_url())
         return self.render_to_response(self.get_context_data(bound_forms={EXTENSION_DECIDE: form}))
 

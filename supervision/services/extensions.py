@@ -22,15 +22,26 @@ from governance.errors import DomainError, clean_or_refuse
 from supervision.conf import setting
 from supervision.models import (
     REPORTING_STATES,
+    ApprovalChannel,
     ExtensionRequest,
     ExtensionStatus,
     SupervisedTask,
     TaskAction,
     amber_from,
 )
-from supervision.permissions import can_act_for_lead_unit, can_decide_extension
+from supervision.permissions import approves_on_behalf, can_act_for_lead_unit, can_decide_extension
 
-from .tasks import NOT_CLEANED, _event, _locked, _mail_after_commit, _save, _task_lines, _unit_contacts
+from .tasks import (
+    NOT_CLEANED,
+    _actor_name,
+    _event,
+    _locked,
+    _mail_after_commit,
+    _save,
+    _task_lines,
+    _unit_contacts,
+    on_behalf_note,
+)
 
 
 def _day(value: dt.date) -> str:
@@ -120,10 +131,14 @@ def _pending(extension: ExtensionRequest) -> ExtensionRequest:
 
 @transaction.atomic
 def extension_decide(
-    *, extension: ExtensionRequest, user: Any, approve: bool, note: str = ""
+    *, extension: ExtensionRequest, user: Any, approve: bool, note: str = "", channel: str = ""
 ) -> ExtensionRequest:
-    """The responsible leader (or the office recording the leader's written answer) approves or refuses. A refusal
-    says why. An approval moves the deadline; the original deadline stays on the task."""
+    """The responsible leader approves or refuses (第五条: 与具体工作的分管校领导请示). The answer is the leader's: the
+    leader answers here, or the office enters the answer the leader gave on paper, by phone or in person (`channel`,
+    required then), and the request, the timeline, the audit history and the unit's email then say who entered it and
+    how — never that the leader did it in the portal (as task_approve does for a registration's approval). A refusal
+    says why. An approval moves the deadline; the original deadline stays on the task. Either answer is a line of
+    the task's audit history."""
     extension = _pending(extension)
     task = _locked(extension.task)
     if not can_decide_extension(user, task):
@@ -131,18 +146,31 @@ def extension_decide(
             _("延期申请由分管校领导%(leader)s审批（第五条），承办单位不能审批本单位的申请。")
             % {"leader": task.leader.name}
         )
+    on_behalf = approves_on_behalf(user, task)
     note = (note or "").strip()
+    errors: dict[str, str] = {}
+    if on_behalf and channel not in ApprovalChannel.values:
+        errors["channel"] = _("请选择分管校领导答复的方式：书面、电话或当面。")
     if not approve and not note:
-        raise DomainError({"note": _("不同意延期时，请写明理由，以便承办单位抓紧办理。")})
+        errors["note"] = _("不同意延期时，请写明理由，以便承办单位抓紧办理。")
+    if errors:
+        raise DomainError(errors)
     if approve and not task.is_open:
         raise DomainError(_("“%(state)s”状态的事项无需再延期。") % {"state": task.get_state_display()})
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-    extension.decided_by = task.leader  # the office only records the leader's own (written) answer
+    extension.decided_by = task.leader  # the answer is the leader's, whoever enters it
     extension.decided_at = timezone.now()
     extension.decision_note = note
+    extension.decision_recorded_by_name = _actor_name(user)[:100] if on_behalf else ""
+    extension.decision_channel = channel if on_behalf else ""
     extension._history_user = user  # type: ignore[attr-defined]
     clean_or_refuse(extension)
     extension.save()
+    action = TaskAction.EXTENSION_APPROVE if approve else TaskAction.EXTENSION_REFUSE
+    entered = ""
+    if on_behalf:
+        said = _("%(leader)s同意延期") if approve else _("%(leader)s不同意延期")
+        entered = on_behalf_note(said % {"leader": task.leader.name}, channel)
     old = task.deadline
     if approve:
         task.deadline = extension.proposed_deadline
@@ -150,15 +178,17 @@ def extension_decide(
             task.assigned_on, task.deadline, float(setting("SUPERVISION_AMBER_SHARE"))
         )
         clean_or_refuse(task, exclude=NOT_CLEANED)
-        _save(task, user=user, reason=_("同意延期"))
         text = _("同意由 %(old)s 延至 %(new)s。") % {"old": _day(old), "new": _day(task.deadline)}
     else:
         text = _("不同意延期，办理时限仍为 %(old)s。") % {"old": _day(old)}
+    # The audit history's line: a refusal changes no field of the task but is said there too, with who entered it.
+    label = str(TaskAction(action).label)
+    _save(task, user=user, reason=f"{label}（{entered}）" if entered else label)
     _event(
         task,
-        action=TaskAction.EXTENSION_APPROVE if approve else TaskAction.EXTENSION_REFUSE,
+        action=action,
         user=user,
-        note=text + (f"{_('审批意见')}：{note}" if note else ""),
+        note=(f"{entered}。" if entered else "") + text + (f"{_('审批意见')}：{note}" if note else ""),
         new_deadline=task.deadline if approve else None,
     )
     with override(settings.LANGUAGE_CODE):
@@ -171,6 +201,7 @@ def extension_decide(
             _("分管校领导%(leader)s审批了贵单位的延期申请：") % {"leader": task.leader.name}
             + text
             + (f"\n{_('审批意见')}：{note}" if note else "")
+            + (f"\n{extension.decision_text}。" if on_behalf else "")
             + "\n\n"
             + _task_lines(task),
         )

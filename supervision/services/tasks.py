@@ -292,6 +292,19 @@ def _check_approvable(task: SupervisedTask) -> None:
         raise DomainError(_("该事项已经审定立项。"))
 
 
+def on_behalf_note(said: str, channel: str) -> str:
+    """The timeline's and the audit history's words for a leader's decision the office entered on the leader's behalf
+    (第四条（一） an approval, 第五条 an extension's answer): "代为登记：分管校领导孙海涛已审定（书面）". `said` is what the
+    leader decided, `channel` how they gave it (an ApprovalChannel value, '' when not said). The event's and the
+    history's user is the one who entered it."""
+    if channel:
+        return _("代为登记：分管校领导%(said)s（%(channel)s）") % {
+            "said": said,
+            "channel": ApprovalChannel(channel).label,
+        }
+    return _("代为登记：分管校领导%(said)s") % {"said": said}
+
+
 @transaction.atomic
 def task_approve(*, task: SupervisedTask, user: Any, note: str = "", channel: str = "") -> SupervisedTask:
     """第四条（一）: 督查小组提出立项意见后，报请学校主管领导审定后正式立项. The approval is the responsible leader's: the
@@ -315,12 +328,7 @@ def task_approve(*, task: SupervisedTask, user: Any, note: str = "", channel: st
         }
 
     def on_behalf_of(task: SupervisedTask) -> str:
-        if channel:
-            return _("代为登记：分管校领导%(leader)s已审定（%(channel)s）") % {
-                "leader": task.leader.name,
-                "channel": ApprovalChannel(channel).label,
-            }
-        return _("代为登记：分管校领导%(leader)s已审定") % {"leader": task.leader.name}
+        return on_behalf_note(_("%(leader)s已审定") % {"leader": task.leader.name}, channel)
 
     return _transition(
         task,
