@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.families import DemoContext
-from governance.models import Organization, Person, Position
+from governance.models import Organization, Person, Position, PositionKind
 from governance.roles import STAFF
 from supervision import services
 from supervision.models import (
@@ -193,6 +193,18 @@ def demo_records_seed(context: DemoContext) -> int:
     units.update({code: org for code, org in context.organizations.items() if code in ("wxy", "lxy", "tyxy")})
     people = {a.username: _account(a, units[a.unit], office) for a in ACCOUNTS}
     liaison_user = {a.unit: people[a.username].user for a in ACCOUNTS if a.role == UnitRole.LIAISON}
+    # 文学院's dean answers for the college as a unit too (第一条（一）: 牵头单位负责落实, the unit's head): his leader
+    # home (wxy_yuanzhang) shows the college's tasks beside his obligations.
+    dean = (
+        Position.objects.active_on(today)
+        .filter(team__organization=units["wxy"], kind=PositionKind.PRESIDENT)
+        .select_related("person")
+        .first()
+    )
+    if dean is not None:
+        services.unit_contact_add(
+            recorded_by=office, organization=units["wxy"], person=dean.person, role=UnitRole.HEAD
+        )
     from communication.selectors import meetings_for_list
 
     meetings = list(meetings_for_list(office).filter(organization=university, date__lte=today)[:10])

@@ -150,8 +150,12 @@ def test_it_creates_logins_in_the_right_groups(seeded):
     assert groups("office") == {roles.OFFICE}
     assert User.objects.get(username="office").is_staff
     for username in ("shuji", "xiaozhang", "fuxiaozhang", "wxy_shuji", "wxy_yuanzhang"):
-        assert groups(username) == {roles.LEADERS, roles.PARTY_MEMBERS}
+        assert {roles.LEADERS, roles.PARTY_MEMBERS} <= groups(username)
         assert not User.objects.get(username=username).is_staff
+    # Only 文学院's dean also answers for his college as a unit (督查督办 第一条（一）): the units' people group.
+    leaders_only = {roles.LEADERS, roles.PARTY_MEMBERS}
+    assert [u for u in ("shuji", "xiaozhang", "fuxiaozhang", "wxy_shuji") if groups(u) != leaders_only] == []
+    assert len(groups("wxy_yuanzhang") - leaders_only) == 1
     assert groups("dangyuan") == {roles.PARTY_MEMBERS}  # a Party member on no team (issue 8)
     assert not User.objects.get(username="dangyuan").is_staff
     assert groups("jiaozhigong") == {roles.STAFF}
