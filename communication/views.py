@@ -68,6 +68,7 @@ from communication.permissions import (
     person_of,
 )
 from governance.access import OfficeRequiredMixin
+from governance.families import page_actions
 from governance.filters import FilteredListView
 from governance.forms import parse_id
 from governance.models import ObligationRule, Organization, Person, Position, PositionKind
@@ -825,6 +826,8 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
         context["is_democratic_life"] = meeting.kind == MeetingKind.DEMOCRATIC_LIFE
         context["can_change"] = can_change_meeting(self.request.user, meeting)
         context["history"] = record_history(meeting, show_records=context["show_records"])
+        # What other families offer on a meeting's page (转为督办事项 …), named by them, not here.
+        context["page_actions"] = page_actions("communication.meeting", self.request.user, meeting)
         return context
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -984,6 +987,8 @@ class AgendaItemDetailView(LoginRequiredMixin, TemplateView):
             item=item,
             state=state,
             office=self.office,
+            # What other families offer on an agenda item's page (转为督办事项 …), named by them, not here.
+            page_actions=page_actions("communication.agenda_item", self.request.user, item),
             is_proposer=self.me is not None and item.proposer_id == self.me.pk,
             opinions=[
                 {

@@ -16,6 +16,8 @@ the families have to say:
 - `evidence_sources` / `event_sources`: what the obligation engine counts (governance.engine.evidence);
 - `demo(context)`: records for `seed_demo`;
 - `admin_cards`: the office home's shortcut cards into the admin;
+- `page_actions`: links this family adds to another family's page, by page name (a meeting's page gets
+  "转为督办事项" from supervision), so the page's family names no other (`page_actions(page, user, record)`);
 - `watched`: the models whose changes change what pages show, each with the organizations a change touches
   (governance.services.freshness stamps only those; None means "could be any": every page is recomputed).
 
@@ -113,6 +115,20 @@ class DemoContext:
     today: dt.date
 
 
+@dataclass(frozen=True)
+class PageAction:
+    """A link one family adds to another family's page (e.g. 转为督办事项 on a meeting's page), so that the page's
+    family need not name the other: `url` is ready to use, `note` says why (with its clause)."""
+
+    label: Text
+    url: str
+    note: Text = ""
+
+
+# A family's actions on another family's page: (user, the page's record) -> the links this user may follow.
+PageActions = Callable[[Any, Any], Sequence[PageAction]]
+
+
 # A watched model's "which organizations does this change touch": ids, or None for "any page may change".
 TouchedOrganizations = Callable[[Any], Iterable[int] | None]
 
@@ -143,6 +159,8 @@ class Family:
     admin_cards: tuple[AdminCard, ...] = ()
     # "app_label.modelname" (lower case) -> which organizations a saved or deleted instance touches.
     watched: Mapping[str, TouchedOrganizations] = field(default_factory=dict)
+    # Links this family adds to other families' pages, by page ("communication.meeting"): see `page_actions`.
+    page_actions: Mapping[str, PageActions] = field(default_factory=dict)
 
 
 _FAMILIES: dict[str, Family] = {}
@@ -192,3 +210,14 @@ def watched_models() -> dict[str, TouchedOrganizations]:
     for family in families():
         found.update(family.watched)
     return found
+
+
+def page_actions(page: str, user: Any, record: Any) -> list[PageAction]:
+    """The links the registered families add to `page` (e.g. "communication.meeting") for this user and record, in
+    menu order: a page shows them without naming the families that give them."""
+    return [
+        action
+        for family in families()
+        if (provide := family.page_actions.get(page)) is not None
+        for action in provide(user, record)
+    ]

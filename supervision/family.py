@@ -4,9 +4,11 @@ reminder email (第四条（三）、第六条), demo records, admin shortcuts a
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from governance.families import AdminCard, AdminLink, DemoContext, Family, Panel
+from governance.families import AdminCard, AdminLink, DemoContext, Family, PageAction, Panel
+from governance.roles import is_office
 from supervision import selectors
 from supervision.evidence import round_evidence
 from supervision.permissions import may_use
@@ -27,6 +29,25 @@ def demo(context: DemoContext) -> list[str]:
         f"演示督办事项：新建 {created} 项（近一年，各个办理状态都有，部分来自演示会议）",
         f"督查督办的单位账号（密码 {DEMO_PASSWORD}）：{logins}",
     ]
+
+
+# 第二条（三）: the decisions of the committee's and the president's meetings are supervised. The office registers
+# (第四条（一）), so only the office is offered the link on a meeting's or an agenda item's page.
+FROM_DECISIONS = _("会议决议、决定的落实情况列入督查督办（督查督办制度第二条（三））")
+
+
+def _from_meeting(user, meeting) -> list[PageAction]:
+    if not is_office(user):
+        return []
+    url = reverse("supervision:task_create") + f"?meeting={meeting.pk}"
+    return [PageAction(_("转为督办事项"), url, FROM_DECISIONS)]
+
+
+def _from_agenda_item(user, item) -> list[PageAction]:
+    if not is_office(user):
+        return []
+    url = reverse("supervision:task_create") + f"?agenda_item={item.pk}"
+    return [PageAction(_("转为督办事项"), url, FROM_DECISIONS)]
 
 
 FAMILY = Family(
@@ -69,4 +90,5 @@ FAMILY = Family(
             ),
         ),
     ),
+    page_actions={"communication.meeting": _from_meeting, "communication.agenda_item": _from_agenda_item},
 )

@@ -187,3 +187,23 @@ def test_the_core_templates_name_no_family():
             if FAMILY_NAME.search(line):
                 hits.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert hits == [], "A core template names a family:\n" + "\n".join(hits)
+
+
+# The directions a family may know another (issue 6 §1, the import-linter contracts in pyproject.toml): a supervised
+# task's source meeting or agenda item; an issue escalated to an agenda item or turned into a supervised task.
+MAY_NAME = {"supervision": {"communication"}, "outreach": {"communication", "supervision"}}
+
+
+def test_a_familys_templates_name_no_other_family_against_the_allowed_directions():
+    """A family's pages link to a family it may not know only through what that family adds (`Family.page_actions`,
+    e.g. supervision's 转为督办事项 on a meeting's page): import-linter does not read templates, this does."""
+    hits = []
+    for family in FAMILIES:
+        folder = ROOT / family / "templates"
+        unknown = [f for f in FAMILIES if f != family and f not in MAY_NAME.get(family, set())]
+        others = re.compile(r"\b(?:" + "|".join(unknown) + r")\b", re.ASCII)
+        for path in sorted(folder.rglob("*.html")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if others.search(line):
+                    hits.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert hits == [], "A family's template names another family:\n" + "\n".join(hits)

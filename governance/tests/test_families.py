@@ -341,3 +341,24 @@ def test_the_dry_run_prints_a_familys_section_lines_with_their_links(registry, c
     assert "    示例事项一（示例说明）" in out
     assert "      办理：https://portal.example.edu.cn/sample/1/" in out
     assert ReminderDigest.objects.count() == 0
+
+
+def test_a_family_adds_a_link_to_another_familys_page_for_whom_it_chooses(registry):
+    """`Family.page_actions`: the page asks `page_actions(page, user, record)` and names no family."""
+    from governance.families import PageAction, page_actions
+
+    def offer(user, record):
+        return (
+            [PageAction("转为示例事项", f"/sample/new/?from={record}", "依据示例条款")]
+            if user == "office"
+            else []
+        )
+
+    families.register(sample(page_actions={"other.record": offer}))
+    families.register(sample("silent"))
+
+    assert page_actions("other.record", "office", 7) == [
+        PageAction("转为示例事项", "/sample/new/?from=7", "依据示例条款")
+    ]
+    assert page_actions("other.record", "leader", 7) == []
+    assert page_actions("another.page", "office", 7) == []
