@@ -75,11 +75,13 @@ from outreach.permissions import (
     can_view,
     is_assessment_head,
     issues_visible_to,
+    may_open_agenda_item,
     may_record,
     may_see_assessment,
     may_see_ledger_of,
     person_of,
 )
+from supervision.services.tasks import task_may_open
 
 PAGE_SIZE = 50
 
@@ -680,7 +682,8 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, forms: dict[str, Any] | None = None, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         issue = self.issue
-        handler = can_handle_issue(self.request.user, issue)
+        user = self.request.user
+        handler = can_handle_issue(user, issue)
         # The handling record, read-only for whoever reads the ledger listing the issue (004 第六条1).
         reader = handler or can_read_issue_record(self.request.user, issue)
         events = list(issue.events.select_related("by", "to_person", "to_unit", "ask")) if reader else []
@@ -691,6 +694,18 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
             activity_link=reader
             and issue.activity is not None
             and (handler or can_view(self.request.user, issue.activity)),
+            # Where the issue was raised and what it led to, to whoever reads the handling record: a link where the
+            # reader may open the page, else the same facts as text (the ledger's reader, 004 第六条1, reads a
+            # reception day, an agenda item or a task he has no part in that way).
+            reception_link=reader
+            and issue.reception is not None
+            and services.can_record_session(user, issue.reception),
+            agenda_link=reader
+            and issue.agenda_item is not None
+            and may_open_agenda_item(user, issue.agenda_item),
+            task_link=reader
+            and issue.supervised_task is not None
+            and task_may_open(task=issue.supervised_task, user=user),
             office=is_office(self.request.user),
             open=issue.state != IssueState.CLOSED,
             events=events,

@@ -43,7 +43,7 @@ from supervision.models import (
     UrgingChannel,
     amber_from,
 )
-from supervision.permissions import approves_on_behalf, person_of, reporting_units
+from supervision.permissions import approves_on_behalf, can_view, person_of, reporting_units
 
 from .numbering import number_allocate
 
@@ -118,6 +118,12 @@ def _task_lines(task: SupervisedTask) -> str:
             f"{_('办理链接')}：{site_link(task.get_absolute_url())}",
         ]
     )
+
+
+def task_may_open(*, task: SupervisedTask, user: Any) -> bool:
+    """Whether `user` may open the task's page: for another family linking to it (an outreach issue turned into a
+    task, 督查督办 第二条（四）), which shows the task as text, not as a link that would 404, to anyone else."""
+    return can_view(user, task)
 
 
 def _refuse_unless_office(user: Any, message: str) -> None:
