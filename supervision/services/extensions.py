@@ -48,6 +48,21 @@ def _day(value: dt.date) -> str:
     return date_format(value, "DATE_FORMAT")
 
 
+# django-simple-history keeps a change's reason in 100 characters (tasks._save cuts there).
+REASON_MAX = 100
+
+
+def _request_reason(proposed_deadline: dt.date, reason: str) -> str:
+    """申请延期至 <date>（理由：…）, the request's reason shortened (…) to fit the history's reason, the closing
+    bracket kept."""
+    text = _("申请延期至 %(new)s（理由：%(reason)s）")
+    full = text % {"new": _day(proposed_deadline), "reason": reason}
+    if len(full) <= REASON_MAX:
+        return full
+    room = REASON_MAX - len(text % {"new": _day(proposed_deadline), "reason": ""}) - 1
+    return text % {"new": _day(proposed_deadline), "reason": reason[: max(room, 0)] + "…"}
+
+
 @transaction.atomic
 def extension_request(
     *, task: SupervisedTask, user: Any, reason: str, proposed_deadline: dt.date | None
@@ -92,6 +107,9 @@ def extension_request(
             extension.save()
     except IntegrityError as error:  # a second request saved at the same moment
         raise DomainError(_("该事项已有一份延期申请在等待分管校领导审批。")) from error
+    # The audit history's line too (第五条: the request is a step of the task's record like the leader's answer): who
+    # asked, when, for which date and why, though no field of the task changes until the answer.
+    _save(task, user=user, reason=_request_reason(proposed_deadline, extension.reason))
     _event(
         task,
         action=TaskAction.EXTENSION_REQUEST,
