@@ -298,17 +298,3 @@ def can_read_issue_record(user: Any, issue: RaisedIssue) -> bool:
         and issue.owner_id is not None
         and Person.objects.filter(pk=issue.owner_id, pk__in=others).exists()
     )
-
-
-def may_open_agenda_item(user: Any, item: Any) -> bool:
-    """Whether `user` may open the agenda item an issue was escalated to (004 第六条4): communication shows an item to
-    the office, its proposer and everyone asked for an opinion (001 三（三）会前征求意见) and refuses anyone else.
-    Outreach imports communication only through its services (import-linter), which name no such predicate, so the
-    rule is restated here through the issue's link (one query); the issue page's tests open the item's page as each
-    reader, so the two stay in step. Anyone else sees the item as text, not a link that would be refused."""
-    if is_office(user):
-        return True
-    person = person_of(user)
-    if person is None or item is None:
-        return False
-    return item.proposer_id == person.pk or item.opinions.filter(person_id=person.pk).exists()

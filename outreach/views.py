@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from communication.services import agenda_item_may_open
 from governance.access import OfficeRequiredMixin
 from governance.filters import FilteredListView
 from governance.forms import parse_id
@@ -75,13 +76,12 @@ from outreach.permissions import (
     can_view,
     is_assessment_head,
     issues_visible_to,
-    may_open_agenda_item,
     may_record,
     may_see_assessment,
     may_see_ledger_of,
     person_of,
 )
-from supervision.services.tasks import task_may_open
+from supervision.services import task_may_open
 
 PAGE_SIZE = 50
 
@@ -702,7 +702,7 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
             and services.can_record_session(user, issue.reception),
             agenda_link=reader
             and issue.agenda_item is not None
-            and may_open_agenda_item(user, issue.agenda_item),
+            and agenda_item_may_open(item=issue.agenda_item, user=user),
             task_link=reader
             and issue.supervised_task is not None
             and task_may_open(task=issue.supervised_task, user=user),

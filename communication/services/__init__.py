@@ -7,6 +7,7 @@ from .agenda import (
     agenda_item_add_consultee,
     agenda_item_create,
     agenda_item_decide,
+    agenda_item_may_open,
     agenda_item_open_consultation,
     agenda_item_refresh_status,
     agenda_item_required_consultees,
@@ -22,6 +23,7 @@ from .meetings import meeting_attachment_add, meeting_create, meeting_delete, me
 from .talks import sibitan_remind_pairs, talk_delete, talk_record, talk_update
 
 __all__ = [
+    "agenda_item_may_open",
     "CHANGE_REASON_MAX",
     "Consultee",
     "DomainError",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +26,7 @@ from communication.models import (
     Opinion,
     OpinionStance,
 )
-from communication.permissions import person_of
+from communication.permissions import can_view_agenda_item, person_of
 from communication.selectors import OPINION_RECORDED, OPINION_REVISED, Readiness, readiness, team_members
 from governance.models import Area, Organization, Person, Position, PositionKind
 from governance.roles import is_office
@@ -411,3 +412,10 @@ def agenda_item_decide(*, item: AgendaItem, by, decision: str = "") -> AgendaIte
     refuse_invalid_fields(item, "decision")
     item.save(update_fields=["status", "decision", "updated_at"])
     return item
+
+
+def agenda_item_may_open(*, item: AgendaItem, user: Any) -> bool:
+    """Whether `user` may open the item's page (the office, its proposer, everyone asked for an opinion: 001 三（三）):
+    for another family linking to it (an outreach issue escalated to an agenda item, 004 第六条4), which shows the
+    item as text, not as a link that would be refused, to anyone else. The page's own rule, not a copy of it."""
+    return bool(can_view_agenda_item(user, item))

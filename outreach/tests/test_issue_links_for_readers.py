@@ -138,5 +138,7 @@ def test_the_readers_issue_page_asks_a_bounded_number_of_queries(
     client, secretary, issue, django_assert_max_num_queries
 ):
     client.force_login(secretary.user)
-    with django_assert_max_num_queries(12):
+    # Whether he may open the agenda item is communication's own rule (agenda_item_may_open): its person and the
+    # item's opinions, one query each.
+    with django_assert_max_num_queries(13):
         assert client.get(issue.get_absolute_url()).status_code == 200

@@ -13,6 +13,7 @@ from .tasks import (
     task_approve,
     task_archive,
     task_complete,
+    task_may_open,
     task_notify,
     task_register,
     task_return,
@@ -23,6 +24,7 @@ from .units import unit_contact_add
 from .warnings import warning_issue, warning_level_due
 
 __all__ = [
+    "task_may_open",
     "DomainError",
     "extension_decide",
     "extension_request",
