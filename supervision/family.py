@@ -11,7 +11,7 @@ from governance.families import AdminCard, AdminLink, DemoContext, Family, PageA
 from governance.roles import is_office
 from supervision import selectors
 from supervision.evidence import round_evidence
-from supervision.permissions import may_use
+from supervision.permissions import may_use, tasks_visible_to_in_one_query
 
 
 def demo(context: DemoContext) -> list[str]:
@@ -34,20 +34,43 @@ def demo(context: DemoContext) -> list[str]:
 # 第二条（三）: the decisions of the committee's and the president's meetings are supervised. The office registers
 # (第四条（一）), so only the office is offered the link on a meeting's or an agenda item's page.
 FROM_DECISIONS = _("会议决议、决定的落实情况列入督查督办（督查督办制度第二条（三））")
+REGISTERED_FROM_MEETING = _("由本次会议决定转为督办事项（督查督办制度第二条（三））")
+
+
+def _registered_from(user, **source) -> list[PageAction]:
+    """One link per task registered from this meeting or agenda item that `user` may open (the office, the
+    responsible leader, the lead and co-units' people), with its number, state and title. One query."""
+    tasks = (
+        tasks_visible_to_in_one_query(user)
+        .filter(**source)
+        .only("id", "number", "title", "state")
+        .order_by("year", "sequence")
+    )
+    return [
+        PageAction(
+            f"{task.number} {task.get_state_display()}：{task.title}",
+            reverse("supervision:task_detail", args=[task.pk]),
+            REGISTERED_FROM_MEETING,
+        )
+        for task in tasks
+    ]
 
 
 def _from_meeting(user, meeting) -> list[PageAction]:
-    if not is_office(user):
-        return []
-    url = reverse("supervision:task_create") + f"?meeting={meeting.pk}"
-    return [PageAction(_("转为督办事项"), url, FROM_DECISIONS)]
+    actions = _registered_from(user, meeting=meeting)
+    if is_office(user):
+        url = reverse("supervision:task_create") + f"?meeting={meeting.pk}"
+        actions.insert(0, PageAction(_("转为督办事项"), url, FROM_DECISIONS))
+    return actions
 
 
 def _from_agenda_item(user, item) -> list[PageAction]:
-    if not is_office(user):
-        return []
-    url = reverse("supervision:task_create") + f"?agenda_item={item.pk}"
-    return [PageAction(_("转为督办事项"), url, FROM_DECISIONS)]
+    actions = _registered_from(user, agenda_item=item)
+    # Only a decision is supervised (第二条（三）: 会议决议、决定): an item not yet decided offers no 转为督办事项.
+    if is_office(user) and item.decision.strip():
+        url = reverse("supervision:task_create") + f"?agenda_item={item.pk}"
+        actions.insert(0, PageAction(_("转为督办事项"), url, FROM_DECISIONS))
+    return actions
 
 
 FAMILY = Family(

@@ -792,6 +792,7 @@ def digest_sections(people: Sequence[Person], today: dt.date) -> dict[int, list[
         overdue = (today - task.deadline).days
         deadline = date_format(task.deadline, "DATE_FORMAT")
         escalated = round_number >= escalate_after
+        facts = {"unit": task.lead_unit.name, "deadline": deadline, "days": overdue}
         line = DigestLine(
             text=f"{task.number} {task.title}",
             url=url(task.pk),
@@ -799,8 +800,24 @@ def digest_sections(people: Sequence[Person], today: dt.date) -> dict[int, list[
                 "主办单位：%(unit)s；办理时限 %(deadline)s，已逾期 %(days)d 天，尚未报结。"
                 "请抓紧办理并将办理结果反馈督查小组（第四条（三））。"
             )
-            % {"unit": task.lead_unit.name, "deadline": deadline, "days": overdue},
+            % facts,
         )
+        # The responsible leader answers for the task (第一条（一）: 分管校领导是第一责任人) and is asked to urge the lead
+        # unit, not to do its work; once escalated (第六条: 经催办仍不能按时完成), the line says so.
+        if escalated:
+            leader_detail = gettext(
+                "主办单位：%(unit)s；办理时限 %(deadline)s，已逾期 %(days)d 天，经 %(round)d 次催办仍未报结。"
+                "请督促主办单位（%(unit)s）抓紧办理（第六条）。"
+            ) % {**facts, "round": round_number}
+        else:
+            leader_detail = (
+                gettext(
+                    "主办单位：%(unit)s；办理时限 %(deadline)s，已逾期 %(days)d 天，尚未报结。"
+                    "请督促主办单位（%(unit)s）抓紧办理并将办理结果反馈督查小组（第一条（一）、第四条（三））。"
+                )
+                % facts
+            )
+        leader_line = DigestLine(text=line.text, url=line.url, detail=leader_detail)
         key = urging_key(task, round_number)
         unit_title = gettext("督办事项催办（第 %(round)d 次）") % {"round": round_number}
         for person_id in contacts.get(task.lead_unit_id, []):
@@ -811,7 +828,7 @@ def digest_sections(people: Sequence[Person], today: dt.date) -> dict[int, list[
             leader_title = gettext("您分管的督办事项已逾期（第 %(round)d 次催办）") % {"round": round_number}
         if task.leader_id not in contacts.get(task.lead_unit_id, []):
             sections[task.leader_id].append(
-                DigestSection(family=FAMILY, title=leader_title, lines=(line,), key=key)
+                DigestSection(family=FAMILY, title=leader_title, lines=(leader_line,), key=key)
             )
     return dict(sections)
 

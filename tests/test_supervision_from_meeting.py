@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_wednesday")
 def test_the_office_turns_a_meeting_or_a_decision_into_a_supervised_task(client, university, college):
     university_org, people = university
     meeting = MeetingFactory(organization=university_org, chair=people[0], attendees=[people[1]])
-    item = AgendaItemFactory(organization=university_org, proposer=people[1], title="启用学生服务大厅")
+    item = AgendaItemFactory(
+        organization=university_org, proposer=people[1], title="启用学生服务大厅", decision="同意启用。"
+    )
     client.force_login(office_user(username="office-x"))
     to_task = reverse("supervision:task_create")
     page = client.get(reverse("communication:meeting_detail", args=[meeting.pk])).content.decode()

@@ -168,3 +168,40 @@ def test_the_office_logs_an_urging_by_phone_and_the_unit_cannot(office, unit, le
     assert [e.title for e in selectors.timeline(task)][-1] == "催办"
     with pytest.raises(DomainError):
         services.urging_record(task=task, user=liaison.user, channel="phone")
+
+
+def test_the_responsible_leader_is_asked_to_urge_the_lead_unit_and_the_unit_to_handle_the_task(
+    office, unit, leader, liaison, settings
+):
+    # 第一条（一）: the leader answers for the task; 第六条: after repeated urging the leader is to press the unit.
+    settings.SUPERVISION_URGING_CADENCE_DAYS = 3
+    settings.SUPERVISION_ESCALATE_AFTER = 2
+    walk(
+        register(office, lead_unit=unit, leader=leader, deadline=dt.date(2026, 11, 10)),
+        "in_progress",
+        office=office,
+    )
+    # Overdue 10 days on 11-20: the 4th round, escalated.
+    sections = selectors.digest_sections([], dt.date(2026, 11, 20))
+    (to_leader,) = sections[leader.pk]
+    (to_unit,) = sections[liaison.pk]
+    assert to_leader.title == "督办事项经 4 次催办仍未报结（第六条）"
+    assert "请督促主办单位（教务处）抓紧办理（第六条）" in to_leader.lines[0].detail
+    assert "经 4 次催办仍未报结" in to_leader.lines[0].detail
+    assert "请抓紧办理并将办理结果反馈督查小组" not in to_leader.lines[0].detail
+    assert to_unit.title == "督办事项催办（第 4 次）"
+    assert "请抓紧办理并将办理结果反馈督查小组（第四条（三））" in to_unit.lines[0].detail
+    assert to_leader.lines[0].url == to_unit.lines[0].url
+
+
+def test_before_the_escalation_the_leader_is_asked_to_urge_the_unit_too(office, unit, leader, liaison):
+    walk(
+        register(office, lead_unit=unit, leader=leader, deadline=dt.date(2026, 11, 18)),
+        "notified",
+        office=office,
+    )
+    sections = selectors.digest_sections([], dt.date(2026, 11, 20))
+    (to_leader,) = sections[leader.pk]
+    assert to_leader.title == "您分管的督办事项已逾期（第 1 次催办）"
+    assert "请督促主办单位（教务处）抓紧办理" in to_leader.lines[0].detail
+    assert "第一条（一）" in to_leader.lines[0].detail
