@@ -11,7 +11,7 @@ from governance.families import AdminCard, AdminLink, DemoContext, Family, PageA
 from governance.roles import is_office
 from supervision import selectors
 from supervision.evidence import round_evidence
-from supervision.permissions import may_use, tasks_visible_to_in_one_query
+from supervision.permissions import may_use, tasks_visible_to
 
 
 def demo(context: DemoContext) -> list[str]:
@@ -41,7 +41,7 @@ def _registered_from(user, **source) -> list[PageAction]:
     """One link per task registered from this meeting or agenda item that `user` may open (the office, the
     responsible leader, the lead and co-units' people), with its number, state and title. One query."""
     tasks = (
-        tasks_visible_to_in_one_query(user)
+        tasks_visible_to(user)
         .filter(**source)
         .only("id", "number", "title", "state")
         .order_by("year", "sequence")

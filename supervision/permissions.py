@@ -60,26 +60,9 @@ def unit_ids_of(user: Any) -> frozenset[int]:
 
 
 def tasks_visible_to(user: Any) -> QuerySet[SupervisedTask]:
-    if is_office(user):
-        return SupervisedTask.objects.all()
-    person = person_of(user)
-    if person is None:
-        return SupervisedTask.objects.none()
-    units = unit_ids_of(user)
-    condition = Q(leader_id=person.pk)
-    if units:
-        condition |= Q(lead_unit_id__in=units) | Q(
-            pk__in=SupervisedTask.co_units.through.objects.filter(organization_id__in=units).values(
-                "supervisedtask_id"
-            )
-        )
-    return SupervisedTask.objects.filter(condition)
-
-
-def tasks_visible_to_in_one_query(user: Any) -> QuerySet[SupervisedTask]:
-    """The tasks of `tasks_visible_to`, with the person and their units as subqueries rather than looked up first:
-    for another family's page that lists a few tasks (a meeting's, 第二条（三）) in one query. The same rule (tests
-    check both agree with `can_view`)."""
+    """The tasks `user` may open (`can_view`, tested to agree): the office all; a responsible leader theirs; a unit's
+    head or liaison their units' as lead or co-unit. The person and their units are subqueries, not looked up first,
+    so another family's page listing a few tasks (a meeting's, 第二条（三）) reads them in one query."""
     if is_office(user):
         return SupervisedTask.objects.all()
     if user is None or not getattr(user, "is_authenticated", False):
