@@ -686,7 +686,11 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
         handler = can_handle_issue(user, issue)
         # The handling record, read-only for whoever reads the ledger listing the issue (004 第六条1).
         reader = handler or can_read_issue_record(self.request.user, issue)
-        events = list(issue.events.select_related("by", "to_person", "to_unit", "ask")) if reader else []
+        events = (
+            list(issue.events.select_related("by", "to_person", "to_unit", "ask", "ask__by"))
+            if reader
+            else []
+        )
         context.update(
             issue=issue,
             handler=handler,

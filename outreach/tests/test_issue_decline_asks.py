@@ -7,8 +7,10 @@ when a request arrives (004 第六条4: 必要时可作为议题提请学校党�
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -64,7 +66,8 @@ def test_the_office_declines_a_request_with_a_reason_and_it_leaves_the_panel_and
     assert 'value="decline"' in page
     assert office_panel(today=TODAY).asked == 1
 
-    page = _decline(client, issue, asked).content.decode()
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 3, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        page = _decline(client, issue, asked).content.decode()
 
     assert "已答复：不予提请。承办校领导在本页看到答复和理由，并收到邮件通知。" in page
     reply = IssueEvent.objects.get(issue=issue, kind=IssueEventKind.DECLINED_ASK)
@@ -75,39 +78,55 @@ def test_the_office_declines_a_request_with_a_reason_and_it_leaves_the_panel_and
     assert "校领导提请上会或督办" not in client.get("/").content.decode()
     assert "承办校领导的提请，待党委办公室办理" not in page
     assert 'value="decline"' not in page  # nothing left to decline
-    # The history says who declined, when and why, and which request it answers.
+    # The history says who declined whose request, when and why; the request's line names who asked, not "黄晓峰 → 黄晓峰".
     history = _text(page.split("办理记录")[1].split("</ol>")[0])
     assert (
-        "党委办公室不予提请</span> · 2026-11-20 10:00 · office-staff → 黄晓峰 · 校长办公会"
-        " · 答复：请党委办公室提请上会（2026-11-20 10:00） <div>" + REASON
+        "请党委办公室提请上会</span> · 2026-11-20 10:00 · 提请人：黄晓峰 · 校长办公会 <div>提请理由：涉及多个学院</div>"
     ) in history
+    assert (
+        "党委办公室不予提请</span> · 2026-11-20 10:03 · office-staff 不予提请 黄晓峰 的提请"
+        "（请党委办公室提请上会 · 校长办公会 · 2026-11-20 10:00 提请） <div>不予提请的理由：" + REASON
+    ) in history
+    assert "黄晓峰 → 黄晓峰" not in history
     assert "党委办公室对提请的答复：不予提请" in page
 
 
 def test_the_leader_sees_the_decline_with_its_reason_on_the_issue_page_and_may_ask_again(
     client, office, issue, asked, leader
 ):
-    services.issue_decline_ask(issue, by=office, ask_id=asked.pk, reason=REASON)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 3, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        services.issue_decline_ask(issue, by=office, ask_id=asked.pk, reason=REASON)
     client.force_login(leader.user)
     response = client.get(issue.get_absolute_url())
     page = response.content.decode()
     answer = _text(page.split("outreach-issue-declined")[1].split("<form")[0])
     assert "党委办公室对提请的答复：不予提请" in answer
-    assert "请党委办公室提请上会（校长办公会） · 2026-11-20 10:00 · office-staff" in answer
-    assert f"理由：{REASON}" in answer
+    # The request as the leader made it: who asked, when, what and why ...
+    request = _text(answer.split("outreach-declined-request")[1].split("outreach-declined-answer")[0])
+    assert "提请</span> · 黄晓峰 · 2026-11-20 10:00" in request
+    assert "请党委办公室提请上会（校长办公会）" in request
+    assert "提请理由：涉及多个学院" in request
+    assert "office-staff" not in request
+    assert REASON not in request
+    # ... and apart from it, the office's answer: who declined, when and why.
+    reply = answer.split("outreach-declined-answer")[1]
+    assert "答复：不予提请</span> · office-staff · 2026-11-20 10:03" in reply
+    assert f"不予提请的理由：{REASON}" in reply
+    assert "涉及多个学院" not in reply
     assert "诉求仍由您承办；如仍需学校研究或督办，可补充理由后再次提请。" in answer
     assert 'value="agenda"' in page  # the agenda may be asked for again
 
-    page = client.post(
-        issue.get_absolute_url(),
-        {
-            "action": "ask",
-            "ask-target": "agenda",
-            "ask-meeting_kind": "party_committee",
-            "ask-reason": "已与职能部门协调未果，仍需学校统筹",
-        },
-        follow=True,
-    ).content.decode()
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 5, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        page = client.post(
+            issue.get_absolute_url(),
+            {
+                "action": "ask",
+                "ask-target": "agenda",
+                "ask-meeting_kind": "party_committee",
+                "ask-reason": "已与职能部门协调未果，仍需学校统筹",
+            },
+            follow=True,
+        ).content.decode()
 
     assert "已向党委办公室提请" in page
     assert "党委办公室对提请的答复" not in page  # the new request replaces the old answer on the page

@@ -5,6 +5,8 @@ is emailed, sees the answer on the issue page and asks again with more; the offi
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
@@ -61,6 +63,10 @@ def test_the_office_declines_a_request_with_a_reason_the_leader_sees_it_and_asks
     expect(page.locator(".outreach-issue-asks")).to_have_count(0)
     expect(page.locator(".outreach-issue-events")).to_contain_text("党委办公室不予提请")
     expect(page.locator(".outreach-issue-events")).to_contain_text("可由后勤管理处直接办理")
+    # Who declined whose request, not "孙海涛 → 孙海涛".
+    expect(page.locator(".outreach-event-declined")).to_contain_text("不予提请 孙海涛 的提请")
+    expect(page.locator(".outreach-event-asked")).to_contain_text("提请人：孙海涛")
+    expect(page.locator(".outreach-issue-events")).not_to_contain_text("孙海涛 → 孙海涛")
     page.goto(f"{live_server.url}/")
     expect(page.locator(".outreach-office-asks")).to_have_count(0)  # no longer waiting on the office home
     assert mail.outbox[-1].subject == "[党委办公室] 党委办公室不予提请：研究生公寓热水供应时间短"
@@ -72,7 +78,21 @@ def test_the_office_declines_a_request_with_a_reason_the_leader_sees_it_and_asks
     page.goto(issue_url)
     answer = page.locator(".outreach-issue-declined")
     expect(answer).to_contain_text("党委办公室对提请的答复：不予提请")
-    expect(answer).to_contain_text("理由：可由后勤管理处直接办理，不属于校长办公会议事范围")
+    # The request (who asked, what, why) and the office's answer (who declined, why) apart.
+    request = answer.locator(".outreach-declined-request")
+    expect(request).to_contain_text("孙海涛")
+    expect(request).to_contain_text("请党委办公室提请上会（校长办公会）")
+    expect(request).to_contain_text("提请理由：涉及多个学院的共性问题")
+    expect(request).not_to_contain_text("可由后勤管理处直接办理")
+    reply = answer.locator(".outreach-declined-answer")
+    expect(reply).to_contain_text("答复：不予提请")
+    expect(reply).to_contain_text("不予提请的理由：可由后勤管理处直接办理，不属于校长办公会议事范围")
+    expect(reply).not_to_contain_text("涉及多个学院")
+    if os.environ.get("SHOTS_DIR"):
+        answer.screenshot(path=f"{os.environ['SHOTS_DIR']}/decline_answer_{width}.png")
+        page.locator(".outreach-issue-events").screenshot(
+            path=f"{os.environ['SHOTS_DIR']}/decline_events_{width}.png"
+        )
     page.get_by_label("列为议题，提请学校会议研究").check()
     page.get_by_label("提请理由").fill("已与后勤管理处协调，需学校统筹经费")
     page.get_by_role("button", name="向党委办公室提请").click()
