@@ -28,29 +28,16 @@ from communication.models import (
 )
 from communication.services import CHANGE_REASON_MAX
 from communication.services.meetings import MAX_ATTACHMENTS_AT_ONCE
-from governance.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField, parse_id
+from governance.forms import (
+    BoundedModelChoiceField,
+    BoundedModelMultipleChoiceField,
+    parse_id,
+    record_date,
+    text,
+)
 from governance.models import Area, Organization, Person
-from governance.validators import MaxCharsValidator, validate_record_date
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def text(label, limit: int, *, required: bool = False, rows: int | None = None, **kwargs) -> forms.CharField:
-    """A text input (a textarea with `rows`) of at most `limit` characters, refused past it with a Chinese message
-    (issue 7, hole 5); the browser stops typing at the limit too."""
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    widget.attrs["maxlength"] = str(limit)
-    return forms.CharField(
-        label=label, required=required, widget=widget, validators=[MaxCharsValidator(limit)], **kwargs
-    )
-
-
-def record_date(label, *, required: bool = True, **kwargs) -> forms.DateField:
-    """A record's date: 2000-01-01 to five years from today (governance.validators)."""
-    return forms.DateField(
-        label=label, required=required, widget=DATE_WIDGET, validators=[validate_record_date], **kwargs
-    )
 
 
 class _OfferedChoices(ModelChoiceIterator):
@@ -100,18 +87,6 @@ class RecordForPeriodMixin:
         if day is not None and self.record_period is not None and day not in self.record_period:
             raise ValidationError(self.record_period.refusal())
         return day
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError/DomainError on the form: on its field when the form has that field, else at
-    the top of the form. The user's input stays in the bound form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        form.add_error(None, error)
 
 
 # --- Correcting a record (issue 8) -------------------------------------------------------------------------------

@@ -39,7 +39,6 @@ from communication.forms import (
     ResolveForm,
     ScheduleForm,
     TalkForm,
-    apply_errors,
 )
 from communication.history import record_history
 from communication.models import (
@@ -70,7 +69,7 @@ from communication.permissions import (
 from governance.access import OfficeRequiredMixin
 from governance.families import page_actions
 from governance.filters import FilteredListView
-from governance.forms import parse_id
+from governance.forms import apply_errors, parse_id
 from governance.models import ObligationRule, Organization, Person, Position, PositionKind
 from governance.roles import is_office
 from governance.selectors.obligations import RecordPeriod, record_counted_message, record_period

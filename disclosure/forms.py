@@ -11,30 +11,7 @@ from django_prose_editor.widgets import ProseEditorWidget, prose_editor_base_med
 from js_asset import Media, Script
 
 from disclosure.models import SUGGESTED_TOPICS, Category, Form, Nature, Scope
-from governance.validators import MaxCharsValidator
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def text(
-    label: Any, limit: int, *, required: bool = False, rows: int | None = None, **kwargs: Any
-) -> forms.CharField:
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    widget.attrs["maxlength"] = str(limit)
-    return forms.CharField(
-        label=label, required=required, widget=widget, validators=[MaxCharsValidator(limit)], **kwargs
-    )
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal on the form: on its field when the form has it, else above the form. The input stays."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        form.add_error(None, error)
+from governance.forms import DATE_WIDGET, text
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -42,7 +42,6 @@ from disclosure.forms import (
     ReturnForm,
     WidenDecisionForm,
     WidenRequestForm,
-    apply_errors,
     topic_choices,
 )
 from disclosure.models import (
@@ -64,6 +63,7 @@ from disclosure.permissions import (
 )
 from governance.access import OfficeRequiredMixin
 from governance.filters import FilteredListView
+from governance.forms import apply_errors
 from governance.models import Organization
 from governance.roles import is_office
 from governance.services.freshness import cached_fragment

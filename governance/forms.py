@@ -12,12 +12,49 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from governance.validators import MaxCharsValidator, validate_record_date
+
 MAX_ID = 2**63 - 1  # the largest value of a 64-bit signed integer column (PostgreSQL bigint, SQLite INTEGER)
 
 # The days the portal can reason about: the holiday data the office may enter runs 2000—2100
 # (governance/models/calendar.py, HolidayYear), and so do the calendar feeds' time zones.
 EARLIEST_DAY = dt.date(2000, 1, 1)
 LATEST_DAY = dt.date(2100, 12, 31)
+
+
+# The form fields every family's forms share: a date picker, a bounded text, a record's date, a service's refusal
+# shown on the form.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def text(
+    label: Any, limit: int, *, required: bool = False, rows: int | None = None, **kwargs: Any
+) -> forms.CharField:
+    """A text input (a textarea with `rows`) of at most `limit` characters, refused past it with a Chinese message;
+    the browser stops typing at the limit too."""
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    widget.attrs["maxlength"] = str(limit)
+    return forms.CharField(
+        label=label, required=required, widget=widget, validators=[MaxCharsValidator(limit)], **kwargs
+    )
+
+
+def record_date(label: Any, *, required: bool = True, **kwargs: Any) -> forms.DateField:
+    """A record's date: 2000-01-01 to five years from today (governance.validators)."""
+    return forms.DateField(
+        label=label, required=required, widget=DATE_WIDGET, validators=[validate_record_date], **kwargs
+    )
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: on its field when the form has it, else above the form. The input stays."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
 
 
 def parse_id(value: Any) -> int | None:

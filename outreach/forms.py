@@ -11,9 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from governance.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
+from governance.forms import (
+    DATE_WIDGET,
+    BoundedModelChoiceField,
+    BoundedModelMultipleChoiceField,
+    text,
+)
+from governance.forms import record_date as day
 from governance.models import Organization, Person, Semester
-from governance.validators import MaxCharsValidator, validate_record_date
 from outreach.models import (
     ANSWER_MAX,
     ESCALATION_MEETING_CHOICES,
@@ -27,35 +32,7 @@ from outreach.models import (
     ReceptionSession,
 )
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_FILES = 10
-
-
-def text(
-    label: Any, limit: int, *, required: bool = False, rows: int | None = None, **kwargs: Any
-) -> forms.CharField:
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    widget.attrs["maxlength"] = str(limit)
-    return forms.CharField(
-        label=label, required=required, widget=widget, validators=[MaxCharsValidator(limit)], **kwargs
-    )
-
-
-def day(label: Any, *, required: bool = True, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=DATE_WIDGET, validators=[validate_record_date], **kwargs
-    )
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal on the form: on its field when the form has it, else above the form. The input stays."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        form.add_error(None, error)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -25,7 +25,7 @@ from django.views.generic import FormView, TemplateView
 from communication.services import agenda_item_may_open
 from governance.access import OfficeRequiredMixin
 from governance.filters import FilteredListView
-from governance.forms import parse_id
+from governance.forms import apply_errors, parse_id
 from governance.models import ObligationRule, Organization, Person, Semester
 from governance.roles import is_leader, is_office
 from governance.selectors.obligations import RecordPeriod, record_counted_message, record_period
@@ -52,7 +52,6 @@ from outreach.forms import (
     SwapForm,
     TaskForm,
     TransferForm,
-    apply_errors,
 )
 from outreach.models import (
     Activity,

@@ -20,7 +20,7 @@ from django.views.generic import FormView, TemplateView
 
 from governance.access import OfficeRequiredMixin
 from governance.filters import FilteredListView
-from governance.forms import parse_id
+from governance.forms import apply_errors, parse_id
 from governance.history import record_changes
 from governance.pdf import PdfTemplateMixin
 from governance.roles import is_leader, is_office
@@ -42,7 +42,6 @@ from supervision.forms import (
     TaskForm,
     UrgingForm,
     WarningForm,
-    apply_errors,
 )
 from supervision.models import SupervisedTask, TaskAction, TaskSource, TaskState
 from supervision.permissions import (
