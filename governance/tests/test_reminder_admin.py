@@ -1,5 +1,6 @@
-"""The admin's list of reminder emails says what went to whom: the person, the address, when, the subject, whether it
-was sent (or is waiting, or failed), and what it reminded of; the office finds a person's emails by name or login."""
+"""The admin's list of reminder emails says what went to whom: the person, the address, whether it was sent and when
+(or is waiting, or failed), and what it reminded of; the email's page adds its subject and body; the office finds a
+person's emails by name or login."""
 
 from __future__ import annotations
 
@@ -99,17 +100,14 @@ def digests(db):
 
 
 def _rows(page: str) -> dict[str, str]:
-    """Each listed email's row text, by subject."""
+    """Each listed email's row text, by its subject (the list links each row to the email's page, which shows the
+    subject; the list itself leaves the subject out to keep what it reminded of readable, issue 8)."""
     body = page.split('<table id="result_list">', 1)[1].split("</table>", 1)[0]
     rows = {}
     for row in re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S):
         text = " ".join(re.sub(r"<[^>]+>", " ", row).split())
-        subject = next(
-            s
-            for s in ("您有 1 项即将到期、1 项已逾期的工作", "您有 1 项即将到期的工作", "您有新的待办")
-            if s in text
-        )
-        rows[subject] = text
+        pk = re.search(r"/reminderdigest/(\d+)/change/", row).group(1)
+        rows[ReminderDigest.objects.get(pk=pk).subject.removeprefix("[党委办公室] ")] = text
     return rows
 
 
@@ -159,6 +157,7 @@ def test_an_email_opens_read_only_with_its_body_and_each_item_it_reminded_of(cli
     page = client.get(reverse("admin:governance_reminderdigest_change", args=[digest.pk])).content.decode()
 
     assert "李书记同志：您好！" in page
+    assert "[党委办公室] 您有 1 项即将到期、1 项已逾期的工作" in page
     assert "领导班子工作碰头会" in page
     assert "党委书记与院长谈心" in page
     assert "提醒的待办（各业务模块）" in page
