@@ -85,7 +85,8 @@ class EvidenceSource(Protocol):
     ) -> str:
         """Where a user goes to record evidence that satisfies such a rule ("one click to record it"). With a
         period, the page records for that period: its date starts inside it and must stay there (an overdue week
-        is made good by a record dated in that week, not today)."""
+        is made good by a record dated in that week, not today). A source serving "event_owners" rules also takes
+        `match` (the event's Event.match, e.g. {"task": 17}: the page of that task)."""
         ...
 
 
@@ -101,18 +102,22 @@ def record_path(
     for_office: bool,
     period_start: dt.date | None = None,
     period_end: dt.date | None = None,
+    match: Mapping[str, Any] | None = None,
 ) -> str:
-    """The page where this user records evidence for a rule (for the period given), or "" when there is none for
-    them (an unknown source, or one the office keeps when the user is a leader)."""
+    """The page where this user records evidence for a rule (for the period given, and for an event's `match`), or
+    "" when there is none for them (an unknown source, or one the office keeps when the user is a leader)."""
     source = _SOURCES.get(source_code)
     if source is None or (source.office_records and not for_office):
         return ""
+    # Only sources serving event_owners rules take `match`: the others are called as before.
+    extra: dict[str, Any] = {"match": match} if match else {}
     return source.record_url(
         rule_code=rule_code,
         subject_person_id=subject_person_id,
         counterpart_person_id=counterpart_person_id,
         period_start=period_start,
         period_end=period_end,
+        **extra,
     )
 
 
@@ -137,9 +142,18 @@ def source_choices() -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Event:
-    """An event a "before the event" rule counts up to, e.g. a democratic life meeting (民主生活会).
+    """An event a "before the event" rule counts up to, e.g. a democratic life meeting (民主生活会), or one cycle of a
+    long supervised task's progress reports (003 第五条).
 
-    The period runs from `preparation_start` to `date` (000 四（二）: talks before the meeting)."""
+    The period runs from `preparation_start` to `date` (000 四（二）: talks before the meeting).
+
+    For rules owed by the event's own people (subject "event_owners"), the source also says:
+    - `owners`: ids of governance.Person who answer for it on its date (a unit's head and liaisons on the cycle's last
+      day); they owe the obligation, are shown it and reminded of it.
+    - `match`: record attributes a record must also have to count for this event ({"task": 17}: a report on another
+      task of the same unit does not count). Events with the same `match` are one series: a dashboard shows each
+      series' current event (each task's current cycle), not only one of them.
+      Read-only, like EvidenceRecord.attrs."""
 
     key: str
     date: dt.date
@@ -147,6 +161,8 @@ class Event:
     title: str
     organization_id: int | None
     url: str = ""
+    owners: frozenset[int] = field(default_factory=frozenset)
+    match: Mapping[str, Any] = field(default_factory=dict)
 
 
 class EventSource(Protocol):
@@ -156,7 +172,9 @@ class EventSource(Protocol):
     def events(
         self, *, start: dt.date, end: dt.date, organizations: Iterable[int] | None, params: Mapping[str, Any]
     ) -> list[Event]:
-        """Events whose preparation overlaps [start, end]."""
+        """Events whose preparation overlaps [start, end]. A source whose events have `owners` (for "event_owners"
+        rules) also takes `people: Iterable[int] | None`: only the events any of them owns (None: no filter).
+        One or two queries, whatever the range."""
         ...
 
 

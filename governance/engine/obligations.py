@@ -26,6 +26,13 @@ STATUS_LABELS = {status: STYLES[status].label for status in Status}
 # The nearest Bootstrap colour of each status.
 STATUS_COLOURS = {status: STYLES[status].bootstrap for status in Status}
 SUBJECT_TEAM, SUBJECT_EACH, SUBJECT_POSITION = "team", "each_member", "position"
+# Owed by each event's own people (Event.owners), one obligation per event: a unit's head and liaisons for each cycle
+# of a long task's progress reports (003 第五条). Only with the period BEFORE_EVENT; evaluated by
+# `evaluate_event_owners`, never by a leadership team (`evaluate` leaves such rules out).
+SUBJECT_EVENT_OWNERS = "event_owners"
+# The team of an event_owners obligation: no leadership team owes it; its organization is the event's (the unit),
+# its name the organization's.
+OWNERS_TEAM_ID = 0
 COUNTERPART_NONE, COUNTERPART_POSITION, COUNTERPART_EACH_OTHER = "none", "position", "each_other_member"
 BEFORE_EVENT = "before_event"
 # A period that ended unmet stays on the dashboard (as overdue) for this long, then only the office overview's
@@ -101,6 +108,20 @@ class Obligation:
     status: Status = Status.ON_TRACK
     excuse_reason: str = ""
     expected_date: dt.date | None = None
+    # The event of an event_owners obligation (one cycle of one task): its key tells two tasks' cycles on the same
+    # dates apart, its match which records count and which series it belongs to.
+    event: Event | None = None
+
+    @property
+    def event_key(self) -> str:
+        return self.event.key if self.event is not None else ""
+
+    @property
+    def series(self) -> str:
+        """The event series (an event_owners obligation's Event.match, e.g. one task's cycles); "" otherwise."""
+        if self.event is None:
+            return ""
+        return json.dumps(self.event.match, sort_keys=True, default=str)
 
     @property
     def people(self) -> tuple[int, ...]:
@@ -110,7 +131,8 @@ class Obligation:
 
     @property
     def key(self) -> str:
-        return f"{self.rule.code}:{self.team.id}:{self.period.start}:{self.subject_person_id}:{self.counterpart_person_id}"
+        key = f"{self.rule.code}:{self.team.id}:{self.period.start}:{self.subject_person_id}:{self.counterpart_person_id}"
+        return f"{key}:{self.event_key}" if self.event is not None else key
 
     @property
     def days_left(self) -> int:
@@ -118,8 +140,8 @@ class Obligation:
 
 
 ExcuseKey = tuple[
-    str, dt.date, int | None, int | None, int | None
-]  # rule code, period start, team, person, counterpart
+    str, dt.date, int | None, int | None, int | None, str
+]  # rule code, period start, team, person, counterpart, event key ("" but for event_owners rules)
 
 
 def excuse_key(
@@ -128,10 +150,11 @@ def excuse_key(
     team_id: int | None,
     person_id: int | None,
     counterpart_id: int | None,
+    event_key: str = "",
 ) -> ExcuseKey:
     if person_id is not None and counterpart_id is not None and counterpart_id < person_id:
         person_id, counterpart_id = counterpart_id, person_id
-    return (rule_code, period_start, team_id, person_id, counterpart_id)
+    return (rule_code, period_start, team_id, person_id, counterpart_id, event_key)
 
 
 def _overlap(
@@ -257,6 +280,8 @@ def evaluate(
     # Rules adopted by many teams share their evidence filter: index each (source, parameters) once.
     indexes: dict[tuple[str, str], RecordIndex] = {}
     for rule in rules:
+        if rule.subject == SUBJECT_EVENT_OWNERS:
+            continue  # owed by each event's people, not by a team: evaluate_event_owners
         index_key = (rule.evidence_source, json.dumps(rule.evidence_params, sort_keys=True, default=str))
         records = indexes.get(index_key)
         if records is None:
@@ -285,6 +310,96 @@ def evaluate(
         key=lambda o: (o.period.end, o.rule.code, o.subject_person_id or 0, o.counterpart_person_id or 0)
     )
     return results
+
+
+def evaluate_event_owners(
+    rules: Sequence[RuleSpec],
+    *,
+    events: Mapping[str, Sequence[Event]],
+    evidence: Mapping[str, Sequence[EvidenceRecord]],
+    excuses: Mapping[ExcuseKey, str],
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    organizations: Mapping[int, str] | None = None,
+    people: Collection[int] | None = None,
+) -> list[Obligation]:
+    """The obligations of event_owners rules (003 第五条: each cycle of a long task's progress reports) whose event
+    overlaps [start, end], with status as of `today`: one per rule and event, owed by the event's owners
+    (`responsible_ids`, no subject or counterpart), counting the records that match the rule's parameters AND the
+    event's `match`, dated within the event's period. `organizations` names the events' organizations (the
+    obligation's team is TeamInfo(OWNERS_TEAM_ID, organization, name)). With `people`, only their events."""
+    names = organizations or {}
+    results: list[Obligation] = []
+    for rule in rules:
+        if rule.subject != SUBJECT_EVENT_OWNERS or rule.period != BEFORE_EVENT:
+            continue
+        index = _MatchIndex(_matching(evidence.get(rule.evidence_source, ()), rule.evidence_params))
+        for event in events.get(rule.event_source, ()):
+            if not (event.preparation_start <= end and start <= event.date):
+                continue
+            if people is not None and not (event.owners & set(people)):
+                continue
+            org = event.organization_id or 0
+            period = Period(event.preparation_start, event.date, BEFORE_EVENT, event.title)
+            records = index.of(event.match, period.start, period.end)
+            split = bisect_right(records, today, key=attrgetter("date"))
+            counted, planned = records[:split], records[split:]
+            total = (
+                sum((r.amount for r in counted), Decimal(0))
+                if rule.measure == "sum"
+                else Decimal(len(counted))
+            )
+            ob = Obligation(
+                rule=rule,
+                team=TeamInfo(OWNERS_TEAM_ID, org, names.get(org, "")),
+                period=period,
+                window_start=period.start,
+                window_end=period.end,
+                due=period.end,
+                subject_person_id=None,
+                counterpart_person_id=None,
+                responsible_ids=tuple(sorted(event.owners)),
+                required=rule.target,
+                done=total,
+                evidence=counted,
+                planned=planned,
+                excuse_reason=excuses.get(
+                    excuse_key(rule.code, period.start, None, None, None, event.key), ""
+                ),
+                event=event,
+            )
+            ob.status = status_on(ob, today)
+            results.append(ob)
+    results.sort(key=lambda o: (o.period.end, o.rule.code, o.event_key))
+    return results
+
+
+class _MatchIndex:
+    """Records by the values of the attributes events match on ({"task": 17}), each list sorted by date: an event's
+    records are found by bisection, not by a scan of every record for every event."""
+
+    def __init__(self, records: Sequence[EvidenceRecord]) -> None:
+        self._records = sorted(records, key=attrgetter("date"))
+        self._by: dict[tuple[str, ...], dict[str, tuple[list[dt.date], list[EvidenceRecord]]]] = {}
+
+    def of(self, match: Mapping[str, Any], start: dt.date, end: dt.date) -> list[EvidenceRecord]:
+        names = tuple(sorted(match))
+        grouped = self._by.get(names)
+        if grouped is None:
+            lists: dict[str, list[EvidenceRecord]] = defaultdict(list)
+            for record in self._records:
+                lists[_match_value(record.attrs, names)].append(record)
+            grouped = self._by[names] = {k: ([r.date for r in v], v) for k, v in lists.items()}
+        found = grouped.get(_match_value(match, names))
+        if found is None:
+            return []
+        dates, records = found
+        return records[bisect_left(dates, start) : bisect_right(dates, end)]
+
+
+def _match_value(attrs: Mapping[str, Any], names: tuple[str, ...]) -> str:
+    return json.dumps([attrs.get(name) for name in names], default=str)
 
 
 def _matching(records: Iterable[EvidenceRecord], params: Mapping[str, Any]) -> list[EvidenceRecord]:
@@ -459,7 +574,10 @@ def current_view(obligations: Sequence[Obligation], today: dt.date) -> list[Obli
     leader still see that it was, and why)."""
     groups: dict[tuple, list[Obligation]] = defaultdict(list)
     for ob in obligations:
-        groups[(ob.rule.code, ob.team.id, ob.subject_person_id, ob.counterpart_person_id)].append(ob)
+        # An event_owners obligation's series (one task's cycles) is a group of its own: each task's current cycle shows.
+        groups[(ob.rule.code, ob.team.id, ob.subject_person_id, ob.counterpart_person_id, ob.series)].append(
+            ob
+        )
     shown: list[Obligation] = []
     for items in groups.values():
         items.sort(key=lambda o: o.period.start)
