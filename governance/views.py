@@ -3,12 +3,15 @@ family app shows on its index page."""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -17,7 +20,7 @@ from django.views.generic import ListView, TemplateView
 from governance import families
 from governance.roles import is_leader, is_office
 from governance.selectors.calendar import current_semester
-from governance.selectors.dashboard import leader_dashboard, office_attention
+from governance.selectors.dashboard import leader_dashboard, member_dashboard, office_attention
 from governance.selectors.people import leader_home
 from governance.selectors.regulations import regulations_listed
 from governance.services.freshness import cached_fragment, organizations_of_user
@@ -68,12 +71,13 @@ class HomeView(LoginRequiredMixin, TemplateView):
             )
         elif is_leader(user):
             # The leader's page shows their teams' obligations and records: only those organizations' changes count.
+            organizations = organizations_of_user(user)
             context["leader_home"] = cached_fragment(
                 "leader-home",
                 user.pk,
                 today,
-                render=lambda: self._render_leader_home(user, today),
-                organizations=organizations_of_user(user),
+                render=lambda: self._render_leader_home(user, today, organizations),
+                organizations=organizations,
             )
         else:
             # Party members and staff: each family's panel of what it has for them (a constant number of queries).
@@ -86,8 +90,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 for f in _with_panel("member_panel")
             ]
             context["panels"] = [entry for entry in panels if entry["panel"] is not None]
+            # What they owe as an event's owner (a unit's liaison: each cycle of a long task's progress reports,
+            # 003 第五条), above the panels.
+            context["dashboard"] = dashboard = member_dashboard(user, today=today)
             # A unit's liaison with tasks to act on is not told there is nothing for them to do here.
-            context["has_work"] = any(
+            context["has_work"] = bool(dashboard and dashboard.groups) or any(
                 entry["family"].member_panel.has_work(entry["panel"])
                 for entry in context["panels"]
                 if entry["family"].member_panel.has_work is not None
@@ -111,21 +118,44 @@ class HomeView(LoginRequiredMixin, TemplateView):
         }
         return render_to_string("governance/includes/office_today.html", context, request=self.request)
 
-    def _render_leader_home(self, user, today) -> str:
+    def _render_leader_home(self, user, today, organizations: list[int]) -> str:
         """The leader's page body: positions, obligations (the dashboard) and each family's panel."""
         home = leader_home(user, on=today)
         context = {"today": today, "semester": current_semester(today), "home": home}
         if home is not None:
             context["dashboard"] = leader_dashboard(home.person, today=today)
+            # Each family's panel is cached on its own, until that family's records (or the core's) change for the
+            # leader's organizations: after a talk, only the communication panel and the obligations are computed.
             context["panels"] = [
                 {
                     "family": f,
-                    "template": f.leader_panel.template,
-                    "panel": f.leader_panel.select(home.person, today=today),
+                    "html": mark_safe(  # noqa: S308 — the panel's own template rendered it, escaping as it went
+                        cached_fragment(
+                            f"leader-panel-{f.name}",
+                            user.pk,
+                            today,
+                            render=functools.partial(
+                                self._render_leader_panel, f, home, today, context["semester"]
+                            ),
+                            organizations=organizations,
+                            scope=f.name,
+                        )
+                    ),
                 }
                 for f in _with_panel("leader_panel")
             ]
         return render_to_string("governance/includes/leader_home.html", context, request=self.request)
+
+    def _render_leader_panel(self, family: families.Family, home, today, semester) -> str:
+        panel = family.leader_panel
+        context = {
+            "today": today,
+            "semester": semester,
+            "home": home,
+            "person": home.person,
+            "panel": panel.select(home.person, today=today),
+        }
+        return render_to_string(panel.template, context, request=self.request)
 
 
 def _with_panel(attribute: str) -> list[families.Family]:

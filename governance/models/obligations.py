@@ -37,6 +37,8 @@ class Subject(models.TextChoices):
     TEAM = "team", _("领导班子整体")
     EACH_MEMBER = "each_member", _("每位班子成员")
     POSITION = "position", _("特定职务")
+    # 003 第五条: owed by the people the event's source names (a unit's head and liaisons for each cycle of a task)
+    EVENT_OWNERS = "event_owners", _("活动（事项）的承办人员")
 
 
 class Counterpart(models.TextChoices):
@@ -182,6 +184,10 @@ class ObligationRule(models.Model):
             errors["weekday"] = _("双周规则请选择约定的星期（如周五）。")
         if self.period == "before_event" and not self.event_source:
             errors["event_source"] = _("周期为“活动召开前”时，请填写活动来源。")
+        if self.subject == Subject.EVENT_OWNERS and self.period != "before_event":
+            errors["period"] = _("义务主体为活动（事项）的承办人员时，周期须为“活动召开前”。")
+        if self.subject == Subject.EVENT_OWNERS and self.counterpart != Counterpart.NONE:
+            errors["counterpart"] = _("义务主体为活动（事项）的承办人员时，不能设置谈话对象。")
         if self.target is not None and self.target <= 0:
             errors["target"] = _("要求数量必须大于 0。")
         if errors:
@@ -218,6 +224,15 @@ class ObligationExcuse(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+    )
+    event_key = models.CharField(
+        _("活动（事项）标识"),
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_(
+            "仅用于按活动（事项）承担的规则：免于考核的是哪一个活动或周期（如某督办事项的一个反馈周期）"
+        ),
     )
     reason = models.CharField(_("理由"), max_length=300)
     created_by = models.ForeignKey(

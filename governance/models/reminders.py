@@ -57,6 +57,7 @@ class ReminderSent(models.Model):
 
     The obligation is (rule, team, period start, counterpart): counterpart is the other person of a pair rule
     as seen from `person` (the secretary's row names the dean and the dean's row the secretary), empty otherwise.
+    An obligation owed by an event's people (no team, 003 第五条) is (rule, event key).
     """
 
     person = models.ForeignKey(
@@ -68,9 +69,16 @@ class ReminderSent(models.Model):
         on_delete=models.CASCADE,
         related_name="reminders_sent",
     )
+    # Empty for an obligation owed by an event's people (003 第五条: a task's report cycle), which `event_key` names.
     team = models.ForeignKey(
-        "governance.LeadershipTeam", verbose_name=_("领导班子"), on_delete=models.CASCADE, related_name="+"
+        "governance.LeadershipTeam",
+        verbose_name=_("领导班子"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
+    event_key = models.CharField(_("活动（事项）标识"), max_length=100, blank=True, default="")
     period_start = models.DateField(_("周期开始"))
     counterpart = models.ForeignKey(
         "governance.Person",
@@ -102,6 +110,12 @@ class ReminderSent(models.Model):
                 fields=["person", "rule", "team", "period_start", "kind"],
                 condition=Q(counterpart__isnull=True),
                 name="reminder_once_per_item",
+            ),
+            # An event's obligation (no team): once per person, rule, event and kind.
+            models.UniqueConstraint(
+                fields=["person", "rule", "event_key", "kind"],
+                condition=Q(team__isnull=True),
+                name="reminder_once_per_event_item",
             ),
         ]
         indexes = [models.Index(fields=["period_start"], name="remindersent_period_start")]

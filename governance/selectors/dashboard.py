@@ -15,11 +15,11 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from governance.engine import evidence as evidence_registry
-from governance.engine.obligations import Obligation, Status
+from governance.engine.obligations import SUBJECT_EVENT_OWNERS, Obligation, Status
 from governance.engine.status import NOT_STARTED, STYLES, URGENCY, StatusStyle, state_of
 from governance.models import LeadershipTeam, Organization, Person, Position
-from governance.selectors.evaluations import current_view
-from governance.selectors.obligations import Evaluation, obligations_for_person
+from governance.selectors.evaluations import current_view, person_current_view
+from governance.selectors.obligations import Evaluation
 
 PERIOD_HEADINGS = OrderedDict(
     [
@@ -32,6 +32,8 @@ PERIOD_HEADINGS = OrderedDict(
         ("academic_year", _("本学年")),
         ("calendar_year", _("本年度")),
         ("before_event", _("民主生活会前")),
+        # event_owners rules (003 第五条): each task's own cycle, not a calendar period
+        (SUBJECT_EVENT_OWNERS, _("按事项周期")),
     ]
 )
 PERIOD_ORDER = {kind: i for i, kind in enumerate(PERIOD_HEADINGS)}
@@ -71,6 +73,7 @@ class Row:
     excuse_reason: str
     record_url: str
     office_records: str = ""  # what the office records for it (its source's label), when the person does not
+    record_label: str = ""  # the record link's words when its source names them (去报送); "" for 去登记
     evidence: list = field(default_factory=list)
     planned: list = field(default_factory=list)  # records dated after today: shown as 已安排, not counted
     source: str = ""  # 参照：the clause the organization's own regulation was modelled on
@@ -130,6 +133,8 @@ def record_url_for(ob: Obligation, viewer_id: int | None, *, for_office: bool) -
         for_office=for_office,
         period_start=ob.period.start,
         period_end=ob.period.end,
+        # An event's obligation (a task's report cycle, 003 第五条): the page of that event's matter (the task).
+        match=ob.event.match if ob.event is not None else None,
     )
 
 
@@ -141,6 +146,16 @@ def office_records_label(ob: Obligation) -> str:
     except LookupError:
         return ""
     return str(source.label) if source.office_records else ""
+
+
+def record_label_of(ob: Obligation) -> str:
+    """The record link's words when the evidence source names them ("去报送" for a task's progress report), else ""."""
+    try:
+        source = evidence_registry.get_source(ob.rule.evidence_source)
+    except LookupError:
+        return ""
+    label = getattr(source, "record_label", "")
+    return str(label) if label else ""
 
 
 def row_for(
@@ -182,6 +197,7 @@ def row_for(
             else ""
         ),
         office_records=office_records_label(ob),
+        record_label=record_label_of(ob),
         evidence=ob.evidence,
         planned=ob.planned,
     )
@@ -217,13 +233,14 @@ class Dashboard:
 def leader_dashboard(person: Person, *, today: dt.date) -> Dashboard:
     """A leader's obligations on `today`: the open ones grouped by period (本周, 本学期 …), most urgent first, then the
     settled ones (done or excused), which the page folds."""
-    result = obligations_for_person(person, today=today)
+    result = person_current_view(person, today=today)
     grouped: dict[str, list[Row]] = defaultdict(list)
     settled: list[Row] = []
     counts: dict[str, int] = defaultdict(int)
     for ob in result.obligations:
         row = row_for(ob, result, person.pk, today=today)
-        (grouped[ob.rule.period] if row.style.is_open else settled).append(row)
+        heading = SUBJECT_EVENT_OWNERS if ob.rule.subject == SUBJECT_EVENT_OWNERS else ob.rule.period
+        (grouped[heading] if row.style.is_open else settled).append(row)
         counts[row.status] += 1
     groups: list[tuple[str | Promise, list[Row]]] = [
         (PERIOD_HEADINGS[k], sorted(grouped[k], key=lambda r: (URGENCY[r.status], r.due)))
@@ -232,6 +249,17 @@ def leader_dashboard(person: Person, *, today: dt.date) -> Dashboard:
     ]
     settled.sort(key=lambda r: (PERIOD_ORDER.get(r.obligation.rule.period, 99), URGENCY[r.status], r.due))
     return Dashboard(person=person, today=today, groups=groups, settled=settled, counts=dict(counts))
+
+
+def member_dashboard(user, *, today: dt.date) -> Dashboard | None:
+    """The obligations on the home of someone who holds no leadership position (a unit's head or liaison: each
+    cycle of their units' long tasks' progress reports, 003 第五条), shaped as a leader's dashboard; None when they
+    have no person record or owe nothing today. A constant number of queries."""
+    person = Person.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
+    if person is None:
+        return None
+    dashboard = leader_dashboard(person, today=today)
+    return None if dashboard.empty else dashboard
 
 
 @dataclass

@@ -33,6 +33,7 @@ from governance.engine.obligations import (
     STALE_AFTER_DAYS,
     STATUS_COLOURS,
     STATUS_LABELS,
+    SUBJECT_EVENT_OWNERS,
     SUBJECT_TEAM,
     Obligation,
     RuleSpec,
@@ -41,9 +42,11 @@ from governance.engine.obligations import (
     Tenure,
     current_view,
     evaluate,
+    evaluate_event_owners,
     excuse_key,
     rule_periods,
 )
+from governance.engine.status import URGENCY
 from governance.forms import parse_day
 from governance.models import LeadershipTeam, ObligationExcuse, ObligationRule, Organization, Person, Position
 from governance.selectors.calendar import AcademicCalendar, academic_calendar
@@ -143,6 +146,10 @@ def rule_specs(
         if rule.include_sub_units:
             orgs += descendants.get(rule.organization_id, [])
         team_ids = tuple(team_by_org[o] for o in orgs if o in team_by_org)
+        if rule.subject == SUBJECT_EVENT_OWNERS:
+            # Owed by each event's people, never by a team: the teams' evaluations (and their caches) leave it out;
+            # evaluate_event_owner_obligations evaluates it.
+            team_ids = ()
         specs.append(
             RuleSpec(
                 id=rule.pk,
@@ -467,7 +474,9 @@ def _outside(first: dt.date, last: dt.date, core: tuple[dt.date, dt.date]) -> li
 def obligations_for_person(
     person: Person, *, today: dt.date, start: dt.date | None = None, end: dt.date | None = None
 ) -> Evaluation:
-    """What `person` owes: on `today` (the dashboard's current view), or every period overlapping [start, end]."""
+    """What `person` owes: on `today` (the dashboard's current view), or every period overlapping [start, end] — as a
+    member of a leadership team and as an owner of events (a unit's head or liaison: each cycle of its long tasks'
+    progress reports, 003 第五条)."""
     start = start or today
     end = end or today
     team_ids = set(
@@ -475,7 +484,102 @@ def obligations_for_person(
         .filter(Q(end__isnull=True) | Q(end__gte=start - dt.timedelta(days=400)), start__lte=end)
         .values_list("team_id", flat=True)
     )
-    return evaluate_obligations(start=start, end=end, today=today, team_ids=team_ids, person_ids=[person.pk])
+    result = evaluate_obligations(
+        start=start, end=end, today=today, team_ids=team_ids, person_ids=[person.pk]
+    )
+    owned = evaluate_event_owner_obligations(today=today, start=start, end=end, person_ids=[person.pk])
+    if not owned.obligations:
+        return result
+    obligations = result.obligations + owned.obligations
+    if start == end:
+        obligations.sort(key=lambda o: (URGENCY[o.status], o.due, o.rule.code))
+    return Evaluation(obligations, {**result.people, **owned.people}, result.teams)
+
+
+def _event_owner_specs() -> list[RuleSpec]:
+    """The active event_owners rules: from the setup read once per global stamp; inside a transaction (where the
+    setup is read afresh), only the rules, in one query."""
+    if connection.in_atomic_block:
+        rules = ObligationRule.objects.filter(
+            is_active=True, subject=SUBJECT_EVENT_OWNERS, period=BEFORE_EVENT
+        ).select_related("clause__regulation__reference")
+        return rule_specs(rules.order_by("order", "code"), {}, {})
+    return [s for s in _setup().specs if s.subject == SUBJECT_EVENT_OWNERS and s.period == BEFORE_EVENT]
+
+
+def evaluate_event_owner_obligations(
+    *,
+    today: dt.date,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    person_ids: Iterable[int] | None = None,
+) -> Evaluation:
+    """The obligations of the active event_owners rules (003 第五条: each cycle of a long supervised task's progress
+    reports, owed by its lead unit's head and liaisons): on `today` (the current view: each task's current cycle and
+    an unmet previous one), or every event overlapping [start, end]. With `person_ids`, only the events they own
+    (the event source filters by people). Apart from the teams' evaluations and their caches: a family's events are
+    few and read afresh.
+
+    Queries: none without such a rule (the rules come with the setup); else each event source's (≤2), each evidence
+    source's one read for the events' organizations and dates, the excuses (1), the organizations' names (1) and the
+    people (1) — whatever the number of events."""
+    start = start or today
+    end = end or today
+    specs = _event_owner_specs()
+    if not specs:
+        return Evaluation([], {}, {})
+    eval_start = start - dt.timedelta(days=STALE_AFTER_DAYS) if start == end else start
+    wanted = None if person_ids is None else set(person_ids)
+    events: dict[str, list] = {}
+    for spec in specs:
+        if spec.event_source in events:
+            continue
+        source = evidence_registry.get_event_source(spec.event_source)
+        # Only the events that matter: those of these people (a unit's liaison's home reads their units' tasks only).
+        extra: dict[str, Any] = {"people": wanted} if wanted is not None else {}
+        events[spec.event_source] = source.events(
+            start=eval_start, end=end, organizations=None, params=spec.event_params, **extra
+        )
+    found = [e for spec in specs for e in events[spec.event_source]]
+    if not found:
+        return Evaluation([], {}, {})
+    first = min(e.preparation_start for e in found)
+    last = max(e.date for e in found)
+    organization_ids = {e.organization_id for e in found if e.organization_id is not None}
+    evidence: dict[str, list[EvidenceRecord]] = {}
+    for code in dict.fromkeys(spec.evidence_source for spec in specs):
+        evidence[code] = evidence_registry.get_source(code).gather(
+            start=first, end=last, organizations=organization_ids
+        )
+    excuses = {
+        excuse_key(code, period_start, None, None, None, key): reason
+        for code, period_start, key, reason in ObligationExcuse.objects.filter(
+            rule__code__in=[s.code for s in specs], period_start__gte=first
+        )
+        .exclude(event_key="")
+        .values_list("rule__code", "period_start", "event_key", "reason")
+    }
+    names = dict(Organization.objects.filter(pk__in=organization_ids).values_list("pk", "name"))
+    obligations = evaluate_event_owners(
+        specs,
+        events=events,
+        evidence=evidence,
+        excuses=excuses,
+        start=eval_start,
+        end=end,
+        today=today,
+        organizations=names,
+        people=wanted,
+    )
+    if start == end:
+        obligations = current_view(obligations, today)
+    else:
+        obligations = [o for o in obligations if o.period.overlaps(start, end)]
+    if wanted is not None:
+        obligations = [o for o in obligations if wanted & set(o.people)]
+    people_ids = {i for o in obligations for i in o.people}
+    people = Person.objects.select_related("user").in_bulk(people_ids) if people_ids else {}
+    return Evaluation(obligations, people, {})
 
 
 def obligations_for_organization(

@@ -107,7 +107,10 @@ def _family_event(item: CalendarItem, *, stamp: dt.datetime, host: str) -> icale
 def _obligation_uid(ob: Obligation, host: str) -> str:
     return (
         f"obligation-{ob.rule.code}-t{ob.team.id}-{ob.period.start:%Y%m%d}"
-        f"-{ob.subject_person_id or 0}-{ob.counterpart_person_id or 0}@{host}"
+        f"-{ob.subject_person_id or 0}-{ob.counterpart_person_id or 0}"
+        # An event's obligation (003 第五条: one task's report cycle): two tasks' cycles on the same dates are two.
+        + (f"-{ob.event_key}" if ob.event is not None else "")
+        + f"@{host}"
     )
 
 
@@ -118,6 +121,8 @@ def _obligation_event(
     summary = f"截止：{ob.rule.title}" + (
         f"（与 {names.person_name(counterpart_id)}）" if counterpart_id else ""
     )
+    if ob.event is not None:
+        summary += f"：{ob.period.label}"  # which task's cycle
     url = record_link(ob, person_id=person.pk)
     done = f"{ob.done.normalize():f}"
     required = f"{ob.required.normalize():f}"
@@ -126,7 +131,7 @@ def _obligation_event(
             f"依据{ob.rule.clause_citation}",
             f"状态：{STATUS_LABELS[ob.status]}（已完成 {done}/{required} {ob.rule.unit}）",
             f"周期：{ob.period.label}（{chinese_date(ob.period.start)}至{chinese_date(ob.period.end)}）",
-            f"班子：{ob.team.name}",
+            f"单位：{ob.team.name}" if ob.event is not None else f"班子：{ob.team.name}",
             f"办理：{url}",
         ]
     )

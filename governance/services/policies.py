@@ -175,6 +175,12 @@ def _rule_values(
         raise PolicyPackError(
             path, at("period"), f"规则 {code} 的周期为 before_event，需要 event: {{source: …}}。"
         )
+    if raw.get("subject") == "event_owners" and period != "before_event":
+        raise PolicyPackError(
+            path,
+            at("period"),
+            f"规则 {code} 的义务主体为 event_owners（活动的承办人员），周期须为 before_event。",
+        )
     weekday = raw.get("weekday")
     if weekday is not None and (not isinstance(weekday, int) or not 0 <= weekday <= 6):
         raise PolicyPackError(path, at("weekday"), f"规则 {code} 的 weekday 应为 0（周一）到 6（周日）。")
@@ -407,6 +413,8 @@ class PlannedRule:
             )
         elif rule.subject == "each_member":
             who = _("每位班子成员")
+        elif rule.subject == "event_owners":
+            who = _("每项活动（事项）的承办人员")
         else:
             who = positions
         if rule.counterpart == "position":

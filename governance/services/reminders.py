@@ -2,8 +2,10 @@
 
 The job, healthchecks-style, in steps that each return what they found:
 
-1. `reminders_plan` reads: one evaluation pass over every team (the dashboards' current view), grouped by
-   person, minus what already has a ReminderSent row (one query); then each registered family's digest sections
+1. `reminders_plan` reads: one evaluation pass over every team (the dashboards' current view) and one over the
+   rules owed by events' people (003 第五条: each cycle of a long supervised task, owed by its lead unit's head and
+   liaisons; governance.selectors.obligations.evaluate_event_owner_obligations), grouped by person, minus what
+   already has a ReminderSent row (one query; an event's row names its event, not a team); then each registered family's digest sections
    (governance.families: agenda items awaiting an opinion …) for the same people, minus the sections already sent in
    that state (one query). Nothing is written; the dry run prints it. One email per person, whatever the number of
    families.
@@ -55,7 +57,7 @@ from governance.models import (
 )
 from governance.selectors.dashboard import office_records_label, record_url_for
 from governance.selectors.evaluations import current_view
-from governance.selectors.obligations import Evaluation
+from governance.selectors.obligations import Evaluation, evaluate_event_owner_obligations
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +69,8 @@ STALE_AFTER = dt.timedelta(minutes=10)
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 _KIND_OF_STATUS = {Status.DUE_SOON: ReminderKind.DUE_SOON, Status.OVERDUE: ReminderKind.OVERDUE}
 
-ItemKey = tuple[int, int, dt.date, int | None, str]  # rule, team, period start, counterpart, kind
+# rule, team (None for an event's obligation), period start, counterpart, kind, event key ("" but for an event's)
+ItemKey = tuple[int, int | None, dt.date, int | None, str, str]
 
 
 def chinese_date(day: dt.date) -> str:
@@ -119,8 +122,10 @@ class ReminderItem:
     title: str
     citation: str
     clause_ref: str
-    team_id: int
-    team_name: str
+    team_id: (
+        int | None
+    )  # None for an obligation owed by an event's people (003 第五条: a task's report cycle)
+    team_name: str  # the team's name, or the event's organization's (the unit)
     period_start: dt.date
     period_end: dt.date
     period_label: str
@@ -135,10 +140,12 @@ class ReminderItem:
     # What the office records for it ("会议", its evidence source's label) when the person does not: the link is
     # then their dashboard, and the email says who records it instead of "去办理".
     office_records: str = ""
+    # The event of an event_owners obligation (one cycle of one task): with the rule, what the item is.
+    event_key: str = ""
 
     @property
     def key(self) -> ItemKey:
-        return (self.rule_id, self.team_id, self.period_start, self.counterpart_id, self.kind)
+        return (self.rule_id, self.team_id, self.period_start, self.counterpart_id, self.kind, self.event_key)
 
     @property
     def is_overdue(self) -> bool:
@@ -146,6 +153,9 @@ class ReminderItem:
 
     @property
     def what(self) -> str:
+        if self.event_key:
+            # Which event (督〔2026〕3号 …（第 2 期进展反馈）): a unit's two tasks' cycles are two items.
+            return f"{self.title}：{self.period_label}"
         return self.title + (f"（与 {self.counterpart_name}）" if self.counterpart_name else "")
 
     @property
@@ -238,7 +248,7 @@ def _item(ob: Obligation, person_id: int, evaluation: Evaluation, today: dt.date
         title=ob.rule.title,
         citation=ob.rule.clause_citation,
         clause_ref=ob.rule.clause_ref,
-        team_id=ob.team.id,
+        team_id=None if ob.event is not None else ob.team.id,
         team_name=ob.team.name,
         period_start=ob.period.start,
         period_end=ob.period.end,
@@ -252,6 +262,7 @@ def _item(ob: Obligation, person_id: int, evaluation: Evaluation, today: dt.date
         counterpart_name=evaluation.person_name(counterpart_id),
         url=record_link(ob, person_id=person_id),
         office_records=office_records_label(ob),
+        event_key=ob.event_key,
     )
 
 
@@ -267,24 +278,30 @@ def reminders_plan(*, today: dt.date) -> ReminderPlan:
     families' sections (`_new_sections`)."""
     # The teams' current views, shared with the office's pages (governance.selectors.evaluations).
     evaluation = current_view(today=today)
+    # And what events' people owe (003 第五条: each cycle of a long task, owed by its lead unit's head and liaisons):
+    # evaluated apart from the teams' views, in a constant number of queries.
+    owned = evaluate_event_owner_obligations(today=today)
     candidates: dict[int, dict[ItemKey, ReminderItem]] = defaultdict(dict)
-    for ob in evaluation.obligations:
-        if ob.status not in _KIND_OF_STATUS:
-            continue
-        for person_id in ob.people:
-            item = _item(ob, person_id, evaluation, today)
-            candidates[person_id].setdefault(item.key, item)
+    for source, obligations in ((evaluation, evaluation.obligations), (owned, owned.obligations)):
+        for ob in obligations:
+            if ob.status not in _KIND_OF_STATUS:
+                continue
+            for person_id in ob.people:
+                item = _item(ob, person_id, source, today)
+                candidates[person_id].setdefault(item.key, item)
     already: set[tuple[int, ItemKey]] = set()
     starts = {key[2] for items in candidates.values() for key in items}
     if starts:
         already = {
-            (person, (rule, team, start, counterpart, kind))
-            for person, rule, team, start, counterpart, kind in ReminderSent.objects.filter(
+            (person, (rule, team, start, counterpart, kind, event_key))
+            for person, rule, team, start, counterpart, kind, event_key in ReminderSent.objects.filter(
                 period_start__in=starts
-            ).values_list("person_id", "rule_id", "team_id", "period_start", "counterpart_id", "kind")
+            ).values_list(
+                "person_id", "rule_id", "team_id", "period_start", "counterpart_id", "kind", "event_key"
+            )
         }
     # Contact details as they are now: the teams' views may come from the cache.
-    people = Person.objects.select_related("user").in_bulk(list(evaluation.people))
+    people = Person.objects.select_related("user").in_bulk(list(set(evaluation.people) | set(owned.people)))
     sections = _new_sections(people, today)
     recipients: list[PersonReminders] = []
     without_email: list[PersonReminders] = []
@@ -438,6 +455,7 @@ def reminders_collect(*, today: dt.date, queue: bool = True, plan: ReminderPlan 
                 period_start=item.period_start,
                 counterpart_id=item.counterpart_id,
                 kind=item.kind,
+                event_key=item.event_key,
                 digest=digest,
             )
             for digest, entry in zip(digests, plan.recipients, strict=True)
@@ -462,10 +480,18 @@ def reminders_collect(*, today: dt.date, queue: bool = True, plan: ReminderPlan 
         )
         ids = [d.pk for d in digests]
         ours: dict[int, set[ItemKey]] = defaultdict(set)
-        for digest_id, rule_id, team_id, period_start, counterpart_id, kind in ReminderSent.objects.filter(
-            digest_id__gte=min(ids), digest_id__lte=max(ids)
-        ).values_list("digest_id", "rule_id", "team_id", "period_start", "counterpart_id", "kind"):
-            ours[digest_id].add((rule_id, team_id, period_start, counterpart_id, kind))
+        for (
+            digest_id,
+            rule_id,
+            team_id,
+            period_start,
+            counterpart_id,
+            kind,
+            event_key,
+        ) in ReminderSent.objects.filter(digest_id__gte=min(ids), digest_id__lte=max(ids)).values_list(
+            "digest_id", "rule_id", "team_id", "period_start", "counterpart_id", "kind", "event_key"
+        ):
+            ours[digest_id].add((rule_id, team_id, period_start, counterpart_id, kind, event_key))
         our_sections: dict[int, set[str]] = defaultdict(set)
         for digest_id, key_hash in ReminderSectionSent.objects.filter(
             digest_id__gte=min(ids), digest_id__lte=max(ids)

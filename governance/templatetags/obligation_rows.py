@@ -164,7 +164,7 @@ def obligation_row(context: template.Context, row: Any, today: dt.date) -> SafeS
         record = format_html(
             '\n<a class="btn btn-sm btn-outline-primary record-link flex-shrink-0" href="{}">{}</a>',
             row.record_url,
-            w(RECORD),
+            getattr(row, "record_label", "") or w(RECORD),
         )
     when: SafeString | str = ""
     if row.status == NOT_STARTED:
