@@ -18,8 +18,10 @@ from supervision import services
 from supervision.models import (
     ApprovalChannel,
     NoticeMethod,
+    ProgressReport,
     ReportCycle,
     SupervisedTask,
+    TaskAction,
     TaskEvent,
     TaskKind,
     TaskSource,
@@ -121,7 +123,7 @@ def _unit(code: str, name: str, order: int, university: Organization) -> Organiz
     return unit
 
 
-def _account(spec: Account, unit: Organization, office) -> Person:
+def _account(spec: Account, unit: Organization, office, since: dt.date) -> Person:
     user_model = get_user_model()
     user = user_model.objects.filter(username=spec.username).first()
     if user is None:
@@ -137,7 +139,9 @@ def _account(spec: Account, unit: Organization, office) -> Person:
     person = Person.objects.filter(user=user).first() or Person.objects.create(
         user=user, name=spec.name, organization=unit, title=spec.title, email=user.email
     )
-    services.unit_contact_add(recorded_by=office, organization=unit, person=person, role=spec.role)
+    services.unit_contact_add(
+        recorded_by=office, organization=unit, person=person, role=spec.role, start=since
+    )
     return person
 
 
@@ -191,7 +195,9 @@ def demo_records_seed(context: DemoContext) -> int:
     university = context.university
     units = {code: _unit(code, name, order, university) for code, name, order in UNITS}
     units.update({code: org for code, org in context.organizations.items() if code in ("wxy", "lxy", "tyxy")})
-    people = {a.username: _account(a, units[a.unit], office) for a in ACCOUNTS}
+    # In post since before the year's tasks: the report cycles (第五条) of the past months were theirs to report.
+    since = today - dt.timedelta(days=365)
+    people = {a.username: _account(a, units[a.unit], office, since) for a in ACCOUNTS}
     liaison_user = {a.unit: people[a.username].user for a in ACCOUNTS if a.role == UnitRole.LIAISON}
     # 文学院's dean answers for the college as a unit too (第一条（一）: 牵头单位负责落实, the unit's head): his leader
     # home (wxy_yuanzhang) shows the college's tasks beside his obligations.
@@ -203,7 +209,7 @@ def demo_records_seed(context: DemoContext) -> int:
     )
     if dean is not None:
         services.unit_contact_add(
-            recorded_by=office, organization=units["wxy"], person=dean.person, role=UnitRole.HEAD
+            recorded_by=office, organization=units["wxy"], person=dean.person, role=UnitRole.HEAD, start=since
         )
     from communication.selectors import meetings_for_list
 
@@ -341,7 +347,14 @@ def _spread_events(task: SupervisedTask, *, start: dt.date, end: dt.date) -> Non
         return
     span = max((end - start).days, 1)
     tz = timezone.get_current_timezone()
+    reports = iter(ProgressReport.objects.filter(task=task).order_by("pk").values_list("pk", flat=True))
     for i, event in enumerate(events):
         day = start + dt.timedelta(days=span * i // max(len(events), 1))
         at = dt.datetime.combine(day, dt.time(9 + i % 8, 10 * (i % 6)), tzinfo=tz)
         TaskEvent.objects.filter(pk=event.pk).update(at=at)
+        # The notice and the reports on their steps' days too: the report cycle (第五条) runs from the notice day, and a
+        # report counts in the cycle of its date (the rule 003-supervision-progress-report).
+        if event.action == TaskAction.NOTIFY:
+            SupervisedTask.objects.filter(pk=task.pk).update(notified_at=at)
+        elif event.action == TaskAction.REPORT and (report := next(reports, None)) is not None:
+            ProgressReport.objects.filter(pk=report).update(reported_on=day)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.families import AdminCard, AdminLink, DemoContext, Family, PageAction, Panel
 from governance.roles import is_office
 from supervision import selectors
-from supervision.evidence import round_evidence
+from supervision.evidence import progress_evidence, report_cycle_events, round_evidence
 from supervision.permissions import may_use, tasks_visible_to
 
 
@@ -91,7 +91,9 @@ FAMILY = Family(
         has_work=lambda panel: panel.total > 0,
     ),
     calendar_items=selectors.calendar_items,
-    evidence_sources=(round_evidence,),
+    evidence_sources=(round_evidence, progress_evidence),
+    # 第五条: each cycle of a long task's progress reports, owed by its lead unit's people (the pack's event_owners rule).
+    event_sources=(report_cycle_events,),
     digest_sections=selectors.digest_sections,
     demo=demo,
     watched={

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -148,6 +149,36 @@ def recorded_on_behalf(said: str, *, recorder: str, channel: str = "") -> str:
             "channel": channel,
         }
     return _("%(recorder)s代为登记：%(said)s") % {"recorder": recorder, "said": said}
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """One progress-report cycle of a task (第五条): the `number`-th (from 1), from `start` to `end`, due on `end`."""
+
+    number: int
+    start: dt.date
+    end: dt.date
+
+
+def report_cycles(
+    notice_day: dt.date, cycle: int | None, deadline: dt.date, start: dt.date, end: dt.date
+) -> list[ReportPeriod]:
+    """The cycles of `cycle` days from `notice_day` that end by `deadline` and overlap [start, end] (see
+    SupervisedTask.report_cycles)."""
+    if not cycle or cycle <= 0:
+        return []
+    step = dt.timedelta(days=cycle)
+    # The first cycle that may overlap: the one holding `start` (or the first).
+    k = max((start - notice_day).days // cycle, 0)
+    found = []
+    while True:
+        first = notice_day + k * step
+        last = first + step - dt.timedelta(days=1)
+        if first > end or last > deadline:
+            return found
+        if last >= start:
+            found.append(ReportPeriod(k + 1, first, last))
+        k += 1
 
 
 class ReportCycle(models.IntegerChoices):
@@ -359,6 +390,21 @@ class SupervisedTask(ConcurrentTransitionMixin, RecordedModel):
         if today >= self.amber_from or self.deadline <= workday_edge:
             return TaskColour.AMBER
         return TaskColour.GREEN
+
+    @property
+    def notice_day(self) -> dt.date:
+        """The day the lead unit was notified (第四条（二）), from which its report cycle runs (第五条); the day assigned
+        when no notice was recorded."""
+        if self.notified_at is not None:
+            return timezone.localdate(self.notified_at)
+        return self.assigned_on
+
+    def report_cycles(self, start: dt.date, end: dt.date) -> list[ReportPeriod]:
+        """The progress-report cycles (第五条: 办理周期较长的事项，承办单位定期反馈进展) overlapping [start, end]: from the
+        notice day in steps of `report_cycle` days, each due on its last day, as long as a whole cycle ends by the
+        deadline (the result itself is due then, 第四条（三）). The engine's rule 003-supervision-progress-report and
+        the unit panel's 下一步 both read them. Only a task with a cycle; whatever its state."""
+        return report_cycles(self.notice_day, self.report_cycle, self.deadline, start, end)
 
     # --- transitions (第四条). The service checks, saves and records; these only move the state. ----------------
 

@@ -505,20 +505,32 @@ def _next_step(task: SupervisedTask, units: frozenset[int], today: dt.date) -> t
             gettext("已逾期，正在催办：请尽快将办理结果报送督查小组（第四条（三））。"),
         )
     if task.report_cycle:
-        last = task.last_lead  # type: ignore[attr-defined]
-        since = last or (task.notified_at.date() if task.notified_at else task.assigned_on)
-        due = since + dt.timedelta(days=task.report_cycle)
-        return (
-            NEXT_REPORT,
-            gettext("报送进展"),
-            gettext("%(cycle)s报送一次（第五条），%(when)s。")
-            % {
-                "cycle": task.get_report_cycle_display(),
-                "when": gettext("已超过反馈周期，应在 %(day)s 前报送") % {"day": due.isoformat()}
-                if due < today
-                else gettext("下次应在 %(day)s 前报送") % {"day": due.isoformat()},
-            },
-        )
+        # The cycles the engine's rule counts (SupervisedTask.report_cycles, 003-supervision-progress-report): this
+        # one, and the next once this one has the lead unit's report.
+        cycles = task.report_cycles(today, today + dt.timedelta(days=task.report_cycle))
+        current = next((c for c in cycles if c.start <= today), None)
+        if current is not None:
+            last = task.last_lead  # type: ignore[attr-defined]
+            if last is None or last < current.start:
+                when = gettext("第 %(n)d 期（%(start)s—%(end)s）应在 %(end)s 前报送") % {
+                    "n": current.number,
+                    "start": current.start.isoformat(),
+                    "end": current.end.isoformat(),
+                }
+            else:
+                following = next((c for c in cycles if c.start > current.end), None)
+                when = (
+                    gettext("第 %(n)d 期已报送，下次应在 %(day)s 前报送")
+                    % {"n": current.number, "day": following.end.isoformat()}
+                    if following
+                    else gettext("第 %(n)d 期已报送，办理完毕后报结") % {"n": current.number}
+                )
+            return (
+                NEXT_REPORT,
+                gettext("报送进展"),
+                gettext("%(cycle)s报送一次（第五条），%(when)s。")
+                % {"cycle": task.get_report_cycle_display(), "when": when},
+            )
     return (
         NEXT_SUBMIT,
         gettext("报结"),
