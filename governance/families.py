@@ -212,6 +212,14 @@ def watched_models() -> dict[str, TouchedOrganizations]:
     return found
 
 
+def family_watching(label: str) -> str | None:
+    """The name of the family that watches the model "app_label.modelname", or None."""
+    for family in families():
+        if label in family.watched:
+            return family.name
+    return None
+
+
 def page_actions(page: str, user: Any, record: Any) -> list[PageAction]:
     """The links the registered families add to `page` (e.g. "communication.meeting") for this user and record, in
     menu order: a page shows them without naming the families that give them."""

@@ -3,9 +3,13 @@ the office works in Chinese, and an English-language browser must not get a page
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger(__name__)
 
 
 class ChosenLanguageMiddleware:
@@ -21,4 +25,38 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class EvaluateOnWriteMiddleware:
+    """After a request that wrote (any method but GET, HEAD, OPTIONS), evaluate and keep the current obligations of
+    the people whose organizations its committed changes touched (governance.selectors.evaluations
+    .evaluate_people_of), so that their dashboards are read, not evaluated, on their next visit: the writer waits a
+    few tens of milliseconds once instead of each reader after every change. A change that may touch any page (a
+    rule, the calendar) is left to the pages, as are changes made outside a request. A failure here never fails the
+    write: the pages then evaluate as before."""
+
+    SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in self.SAFE or not settings.EVALUATE_ON_WRITE:
+            return self.get_response(request)
+        from governance.services import freshness
+
+        with freshness.changes_committed() as committed:
+            response = self.get_response(request)
+        if committed and None not in committed:
+            organizations = set().union(*committed)
+            if organizations:
+                try:
+                    from django.utils import timezone
+
+                    from governance.selectors.evaluations import evaluate_people_of
+
+                    evaluate_people_of(organizations, today=timezone.localdate())
+                except Exception:
+                    logger.exception("could not evaluate the obligations a change touched")
         return response

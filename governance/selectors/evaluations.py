@@ -21,6 +21,7 @@ more than the figures. A page that lists the records (the overview's drill-down,
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import logging
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils.translation import get_language
 
 from governance.engine.obligations import (
@@ -38,7 +40,7 @@ from governance.engine.obligations import (
     status_on,
 )
 from governance.engine.obligations import current_view as engine_current_view
-from governance.models import LeadershipTeam, Person
+from governance.models import LeadershipTeam, Person, Position
 from governance.selectors.obligations import Evaluation, evaluate_obligations
 from governance.services import freshness
 
@@ -209,3 +211,119 @@ def current_view(*, today: dt.date, team_ids: Iterable[int] | None = None) -> Ev
     shown = {pid for ob in obligations for pid in ob.people}
     people = {pid: Person(pk=pid, name=names[pid]) for pid in shown if pid in names}
     return Evaluation(obligations, people, teams)
+
+
+# --- one person's current view (the leader dashboard), evaluated when a change is written --------------------------
+#
+# A leader's dashboard lists, for each obligation, the records that counted; the teams' views above leave those out.
+# So each person's current view is kept on its own, under the stamps of the organizations of every team they sat on
+# (within the window `obligations_for_person` reads) and the date. A change written through the portal evaluates, once
+# it has committed, the current views of every person its organizations' teams concern, in one evaluation of those
+# teams (governance.middleware.EvaluateOnWriteMiddleware): the writer's request pays it (tens of milliseconds for a
+# college), and the next dashboard of any of those people is read, not evaluated. A change made elsewhere (a
+# management command, the worker, a change to rules or the calendar, which may touch any page) leaves the views to be
+# evaluated by the first page that asks, as before.
+
+PERSON_TIMEOUT = 2 * 24 * 3600  # the date is in the key
+_PERSON_WINDOW_DAYS = (
+    400  # obligations_for_person's: the teams a person sat on up to this long before the day
+)
+
+
+def _person_key(person_id: int, today: dt.date, global_stamp: str, org_stamps: Iterable[str]) -> str:
+    return ":".join(
+        [
+            "governance:person-view",
+            str(person_id),
+            today.isoformat(),
+            freshness.code_release(),
+            get_language() or "",
+            hashlib.sha1(":".join([global_stamp, *org_stamps]).encode(), usedforsecurity=False).hexdigest()[:20],
+        ]
+    )
+
+
+def _sittings(person_ids: Iterable[int] | None, today: dt.date, team_ids: Iterable[int] | None = None):
+    """(person, team, organization) of every position within the window of `obligations_for_person` on `today`, for
+    the given people or teams (one query)."""
+    positions = Position.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=today - dt.timedelta(days=_PERSON_WINDOW_DAYS)), start__lte=today
+    )
+    if person_ids is not None:
+        positions = positions.filter(person_id__in=list(person_ids))
+    if team_ids is not None:
+        positions = positions.filter(team_id__in=list(team_ids))
+    return positions.values_list("person_id", "team_id", "team__organization_id").order_by()
+
+
+def _person_keys(orgs_of: dict[int, set[int]], today: dt.date) -> dict[int, str] | None:
+    """Each person's key under the stamps of their organizations (one cache read for all); None without stamps."""
+    stamps = freshness.organization_stamps({o for orgs in orgs_of.values() for o in orgs})
+    if stamps is None:
+        return None
+    global_stamp, by_org = stamps
+    return {
+        pid: _person_key(pid, today, global_stamp, [f"{o}={by_org[o]}" for o in sorted(orgs)])
+        for pid, orgs in orgs_of.items()
+    }
+
+
+def person_current_view(person: Person, *, today: dt.date) -> Evaluation:
+    """What `obligations_for_person(person, today=today)` gives (the dashboard's current view, records included), from
+    the cache when the person's teams have not changed since it was evaluated."""
+    rows = list(_sittings([person.pk], today))
+    team_ids = {team for _p, team, _o in rows}
+    key = None
+    try:
+        keys = _person_keys({person.pk: {org for _p, _t, org in rows}}, today)
+        key = keys[person.pk] if keys else None
+        found = cache.get(key) if key else None
+    except Exception:
+        logger.exception("cache unavailable; evaluating the person's obligations")
+        found = None
+    if isinstance(found, Evaluation):
+        return found
+    result = evaluate_obligations(
+        start=today, end=today, today=today, team_ids=team_ids, person_ids=[person.pk]
+    )
+    if key:
+        try:
+            cache.set(key, result, PERSON_TIMEOUT)
+        except Exception:
+            logger.exception("could not cache the person's obligations")
+    return result
+
+
+def evaluate_people_of(organizations: Iterable[int], *, today: dt.date) -> int:
+    """Evaluate now, and keep, the current view of every person the teams of `organizations` concern on `today`, in
+    one evaluation of all their teams; returns how many people's views were kept. Called after a change to those
+    organizations has committed, so that their dashboards are read rather than evaluated."""
+    teams = list(
+        LeadershipTeam.objects.filter(organization_id__in=list(organizations)).values_list("pk", flat=True)
+    )
+    if not teams:
+        return 0
+    members = {pid for pid, _t, _o in _sittings(None, today, teams)}
+    if not members:
+        return 0
+    orgs_of: dict[int, set[int]] = {pid: set() for pid in members}
+    team_ids: set[int] = set()
+    for pid, team, org in _sittings(members, today):
+        orgs_of[pid].add(org)
+        team_ids.add(team)
+    keys = _person_keys(orgs_of, today)
+    if not keys:
+        return 0
+    result = evaluate_obligations(start=today, end=today, today=today, team_ids=team_ids)
+    mine: dict[int, list[Obligation]] = {pid: [] for pid in members}
+    for ob in result.obligations:
+        for pid in ob.people:
+            if pid in mine:
+                mine[pid].append(ob)
+    views = {}
+    for pid, obligations in mine.items():
+        named = {i for ob in obligations for i in ob.people}
+        people = {i: p for i, p in result.people.items() if i in named}
+        views[keys[pid]] = Evaluation(obligations, people, result.teams)
+    cache.set_many(views, PERSON_TIMEOUT)
+    return len(views)

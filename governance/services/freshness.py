@@ -10,6 +10,10 @@ cache that change whenever a record those pages show is saved or deleted.
 - One stamp **per organization**, changed by a change that touches only some organizations: a talk touches the
   organizations of the teams its participants sit on, a position its team's organization, and so on. A change also
   moves an "any organization" stamp, which the office's whole-university pages depend on.
+- Beside it, one stamp per organization and **scope**: the family whose model changed, or "core" for the core's
+  models and for a change whose family is not said. A family's panel on a leader's home depends only on its own
+  family's and the core's (`cached_fragment(..., scope="supervision")`): a talk leaves the supervision panel where it
+  is, while the obligations, which count records of every family, are computed afresh.
 
 A fragment depends on the global stamp plus the stamps of the organizations it shows (`cached_fragment(...,
 organizations=[...])`; all of them when not given), read with one `cache.get_many`. A talk in one college therefore
@@ -35,13 +39,15 @@ and management commands (seed_demo, load_policy) all see the same stamps.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import hashlib
 import logging
 import os
+import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -61,8 +67,23 @@ FRAGMENT_TIMEOUT = 2 * 24 * 3600  # the date is part of the key: a fragment is n
 Touched = set[int] | None  # the organizations a change touches; None: any page may change
 
 
-def _org_key(organization_id: int) -> str:
-    return f"governance:stamp:org:{organization_id}"
+CORE_SCOPE = "core"
+
+
+def _org_key(organization_id: int, scope: str | None = None) -> str:
+    if scope is None:
+        return f"governance:stamp:org:{organization_id}"
+    return f"governance:stamp:org:{organization_id}:{scope}"
+
+
+@functools.cache
+def _scope_of(label: str) -> str:
+    """The scope a change of the model "app_label.modelname" moves: its family's name, or the core's."""
+    return families.family_watching(label) or CORE_SCOPE
+
+
+def _scope_of_model(model: Any) -> str:
+    return _scope_of(model._meta.concrete_model._meta.label_lower)
 
 
 # --- what a change touches --------------------------------------------------------------------------------------
@@ -195,32 +216,59 @@ def organization_stamps(organizations: Iterable[int]) -> tuple[str, dict[int, st
     return stamps[GLOBAL_KEY], {o: stamps[_org_key(o)] for o in ids}
 
 
-def _bump(organizations: frozenset[int] | None) -> None:
+def _bump(organizations: frozenset[int] | None, scope: str = CORE_SCOPE) -> None:
     stamp = _new_stamp()
     if organizations is None:
         cache.set(GLOBAL_KEY, stamp, timeout=None)
     else:
         cache.set_many(
-            {ANY_ORGANIZATION_KEY: stamp, **{_org_key(o): stamp for o in organizations}}, timeout=None
+            {
+                ANY_ORGANIZATION_KEY: stamp,
+                **{_org_key(o): stamp for o in organizations},
+                **{_org_key(o, scope): stamp for o in organizations},
+            },
+            timeout=None,
         )
 
 
-def _bump_after_commit(organizations: frozenset[int] | None) -> None:
+def _bump_after_commit(organizations: frozenset[int] | None, scope: str = CORE_SCOPE) -> None:
     try:
-        _bump(organizations)
+        _bump(organizations, scope)
     except Exception:
         logger.exception("could not mark cached pages out of date after a commit")
+    committed = getattr(_collecting, "touched", None)
+    if committed is not None:
+        committed.append(organizations)
 
 
-def data_changed(organizations: Iterable[int] | None = None) -> None:
+# The changes committed while a request writes, for evaluating what they touch before it answers
+# (governance.middleware.EvaluateOnWriteMiddleware).
+_collecting = threading.local()
+
+
+@contextlib.contextmanager
+def changes_committed() -> Iterator[list[frozenset[int] | None]]:
+    """Within the block, the organizations each committed change touched (None: any page) are appended to the list
+    it yields; a change rolled back is never listed."""
+    outer = getattr(_collecting, "touched", None)
+    found: list[frozenset[int] | None] = []
+    _collecting.touched = found
+    try:
+        yield found
+    finally:
+        _collecting.touched = outer
+
+
+def data_changed(organizations: Iterable[int] | None = None, *, scope: str = CORE_SCOPE) -> None:
     """Mark cached fragments out of date, now and again when the current transaction commits: those of the given
-    organizations, or (None) every one."""
+    organizations, or (None) every one. `scope`: the family whose records changed (the core's by default, which
+    every fragment depends on)."""
     touched = None if organizations is None else frozenset(organizations)
     if touched is not None and not touched:
         return
     try:
-        _bump(touched)
-        transaction.on_commit(functools.partial(_bump_after_commit, touched))
+        _bump(touched, scope)
+        transaction.on_commit(functools.partial(_bump_after_commit, touched, scope))
     except Exception:  # a cache that is down must not make a save fail; pages then compute every time
         logger.exception("could not mark cached pages out of date")
 
@@ -255,10 +303,19 @@ def code_release() -> str:
     return digest.hexdigest()[:12]
 
 
-def fragment_key(name: str, *parts: object, organizations: Iterable[int] | None = None) -> str | None:
-    """The cache key of a fragment that depends on `organizations` (None: on every organization); None when the
-    stamps cannot be read back."""
-    if organizations is None:
+def fragment_key(
+    name: str, *parts: object, organizations: Iterable[int] | None = None, scope: str | None = None
+) -> str | None:
+    """The cache key of a fragment that depends on `organizations` (None: on every organization); with `scope`, only on
+    their changes of that family and the core's. None when the stamps cannot be read back."""
+    if organizations is not None and scope is not None:
+        ids = sorted(set(organizations))
+        scoped = [_org_key(o, s) for o in ids for s in dict.fromkeys((CORE_SCOPE, scope))]
+        stamps = _read([GLOBAL_KEY, *scoped])
+        if stamps is None:
+            return None
+        depends = ":".join([stamps[GLOBAL_KEY], scope, *(f"{k}={stamps[k]}" for k in scoped)])
+    elif organizations is None:
         stamps = _read([GLOBAL_KEY, ANY_ORGANIZATION_KEY])
         if stamps is None:
             return None
@@ -288,13 +345,17 @@ def organizations_of_user(user: Any) -> list[int]:
 
 
 def cached_fragment(
-    name: str, *parts: object, render: Callable[[], str], organizations: Iterable[int] | None = None
+    name: str,
+    *parts: object,
+    render: Callable[[], str],
+    organizations: Iterable[int] | None = None,
+    scope: str | None = None,
 ) -> str:
     """`render()`'s result, cached under `name`, the stamps, the code release, the language and `parts` (whose page
     it is, the date, filters). The fragment depends on the global stamp and those of `organizations` (None: of
     every organization). Computed afresh when the cache cannot be reached."""
     try:
-        key = fragment_key(name, *parts, organizations=organizations)
+        key = fragment_key(name, *parts, organizations=organizations, scope=scope)
         html = cache.get(key) if key else None
     except Exception:
         logger.exception("cache unavailable; rendering %s without it", name)
@@ -351,14 +412,14 @@ def _on_post_save(sender, instance, raw: bool = False, **kwargs) -> None:
         data_changed()
         return
     after = _call(watcher, instance)
-    data_changed(None if after is None or before is None else after | before)
+    data_changed(None if after is None or before is None else after | before, scope=_scope_of_model(sender))
 
 
 def _on_pre_delete(sender, instance, **kwargs) -> None:
     """Mapped before the delete: a talk's participants (an M2M) are gone by post_delete."""
     watcher = watcher_for(sender)
     if watcher is not None:
-        data_changed(_call(watcher, instance))
+        data_changed(_call(watcher, instance), scope=_scope_of_model(sender))
 
 
 def _on_m2m_changed(sender, instance, action: str, reverse: bool, model, pk_set, **kwargs) -> None:
@@ -368,7 +429,7 @@ def _on_m2m_changed(sender, instance, action: str, reverse: bool, model, pk_set,
     if not reverse:  # talk.participants.add(person): the talk changed
         watcher = watcher_for(type(instance))
         if watcher is not None:
-            data_changed(_call(watcher, instance))
+            data_changed(_call(watcher, instance), scope=_scope_of_model(type(instance)))
         return
     watcher = watcher_for(model)  # person.talks.add(talk): each talk changed
     if watcher is None:
@@ -383,7 +444,7 @@ def _on_m2m_changed(sender, instance, action: str, reverse: bool, model, pk_set,
             data_changed()
             return
         touched |= found
-    data_changed(touched)
+    data_changed(touched, scope=_scope_of_model(model))
 
 
 def connect() -> None:

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After a write, the obligations of the people it touched are evaluated before the answer (governance.middleware).
+    "governance.middleware.EvaluateOnWriteMiddleware",
     # axes last: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -276,6 +278,9 @@ else:
 
 # Calendar -------------------------------------------------------------------------------------------------------
 # Two-week cycles ("隔周", "每两周") count from this Monday unless a rule names its own anchor.
+# After a request that wrote, evaluate the obligations of the people its changes touched before answering
+# (governance.middleware.EvaluateOnWriteMiddleware), so that their next dashboard is read, not evaluated.
+EVALUATE_ON_WRITE = env.bool("EVALUATE_ON_WRITE", default=True)
 BIWEEKLY_ANCHOR = datetime.date.fromisoformat(env("BIWEEKLY_ANCHOR", default="2024-01-01"))
 
 # Security headers -----------------------------------------------------------------------------------------------
