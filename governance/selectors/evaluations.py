@@ -40,8 +40,13 @@ from governance.engine.obligations import (
     status_on,
 )
 from governance.engine.obligations import current_view as engine_current_view
+from governance.engine.status import URGENCY
 from governance.models import LeadershipTeam, Person, Position
-from governance.selectors.obligations import Evaluation, evaluate_obligations
+from governance.selectors.obligations import (
+    Evaluation,
+    evaluate_event_owner_obligations,
+    evaluate_obligations,
+)
 from governance.services import freshness
 
 logger = logging.getLogger(__name__)
@@ -238,7 +243,9 @@ def _person_key(person_id: int, today: dt.date, global_stamp: str, org_stamps: I
             today.isoformat(),
             freshness.code_release(),
             get_language() or "",
-            hashlib.sha1(":".join([global_stamp, *org_stamps]).encode(), usedforsecurity=False).hexdigest()[:20],
+            hashlib.sha1(":".join([global_stamp, *org_stamps]).encode(), usedforsecurity=False).hexdigest()[
+                :20
+            ],
         ]
     )
 
@@ -269,8 +276,8 @@ def _person_keys(orgs_of: dict[int, set[int]], today: dt.date) -> dict[int, str]
 
 
 def person_current_view(person: Person, *, today: dt.date) -> Evaluation:
-    """What `obligations_for_person(person, today=today)` gives (the dashboard's current view, records included), from
-    the cache when the person's teams have not changed since it was evaluated."""
+    """What `obligations_for_person(person, today=today)` gives (the dashboard's current view, records included), its
+    teams' part from the cache when the person's teams have not changed since it was evaluated."""
     rows = list(_sittings([person.pk], today))
     team_ids = {team for _p, team, _o in rows}
     key = None
@@ -282,16 +289,25 @@ def person_current_view(person: Person, *, today: dt.date) -> Evaluation:
         logger.exception("cache unavailable; evaluating the person's obligations")
         found = None
     if isinstance(found, Evaluation):
-        return found
-    result = evaluate_obligations(
-        start=today, end=today, today=today, team_ids=team_ids, person_ids=[person.pk]
+        result = found
+    else:
+        result = evaluate_obligations(
+            start=today, end=today, today=today, team_ids=team_ids, person_ids=[person.pk]
+        )
+        if key:
+            try:
+                cache.set(key, result, PERSON_TIMEOUT)
+            except Exception:
+                logger.exception("could not cache the person's obligations")
+    # What they owe as an event's owner (a unit's head or liaison, 003 第五条) is no team's: read each time, in a
+    # constant number of queries, as obligations_for_person does.
+    owned = evaluate_event_owner_obligations(today=today, start=today, end=today, person_ids=[person.pk])
+    if not owned.obligations:
+        return result
+    obligations = sorted(
+        result.obligations + owned.obligations, key=lambda o: (URGENCY[o.status], o.due, o.rule.code)
     )
-    if key:
-        try:
-            cache.set(key, result, PERSON_TIMEOUT)
-        except Exception:
-            logger.exception("could not cache the person's obligations")
-    return result
+    return Evaluation(obligations, {**result.people, **owned.people}, result.teams)
 
 
 def evaluate_people_of(organizations: Iterable[int], *, today: dt.date) -> int:
