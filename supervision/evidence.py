@@ -146,7 +146,12 @@ class ProgressEvidence:
         period_end: dt.date | None = None,
         match: Mapping[str, Any] | None = None,
     ) -> str:
-        """The task's progress-report form (its page); the task list when no task is named."""
+        """The task's progress-report form (its page); the task list when no task is named; none for a cycle that has
+        ended (a report is dated the day it is made, so it counts in the current cycle, not in one already missed)."""
+        from django.utils import timezone
+
+        if period_end is not None and period_end < timezone.localdate():
+            return ""
         task_id = (match or {}).get("task")
         if not task_id:
             return reverse("supervision:task_list")
@@ -192,6 +197,7 @@ class ReportCycleEvents:
                 "id",
                 "number",
                 "title",
+                "state",  # read by the FSM's concurrency guard on load: not a query per task
                 "lead_unit_id",
                 "report_cycle",
                 "notified_at",
