@@ -45,7 +45,7 @@ from governance.models import (
 )
 from governance.services.freshness import data_changed
 
-VERSION = 1
+VERSION = 2  # 2: the supervision pack adopted (its progress-report rule, issue 9 第五条, in the reminder job)
 SEED = 20261121
 TASKS = 20_000
 YEARS = (2022, 2023, 2024, 2025, 2026)
@@ -437,6 +437,12 @@ def build(
             batch_size=500,
         )  # fmt: skip
         step(f"{len(email_rounds):,} e-mail urging sections sent in {len(digests):,} digests")
+    # The supervision pack, as the demo and the office adopt it: the half-yearly round (第三条（一）) and the lead units'
+    # progress reports on long tasks (第五条, an event_owners rule the reminder job evaluates beside the teams').
+    from governance.services.policies import policy_load
+
+    policy_load(name="003-supervision", organization=university)
+    step("policy pack 003-supervision adopted")
     data_changed()
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
