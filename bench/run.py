@@ -178,7 +178,11 @@ class Page:
     # (a talk there: the pages of that organization are out of date), or "*" (a rule change: every page is).
     change: str | None = None
     floor: str = ""  # the floor page's key when not "floor-<who>"
+    # The change written through the portal: the writing request also evaluated the obligations of the people of the
+    # organization's teams (governance.middleware.EvaluateOnWriteMiddleware), timed apart in `write_samples`.
+    written: bool = False
     samples: list[float] = field(default_factory=list)
+    write_samples: list[float] = field(default_factory=list)
     queries: int = 0
     size_kb: float = 0.0
     computed: int = 0  # timed requests that computed their page rather than taking it from the cache
@@ -229,10 +233,14 @@ def _pages() -> list[Page]:
         Page("floor-office", "floor: base.html, empty", "office", "/__bench__/floor/"),
         Page("dashboard-university", "leader dashboard /", "university", "/", "dashboard"),
         Page("dashboard-college", "leader dashboard /", "college", "/", "dashboard"),
-        Page("dashboard-university-cold", "leader dashboard /, after a change in own team", "university", "/",
-             "dashboard-cold", uni),
-        Page("dashboard-college-cold", "leader dashboard /, after a change in own team", "college", "/",
-             "dashboard-cold", COLLEGE),
+        Page("dashboard-university-cold", "leader dashboard /, after a talk in own team (via the portal)", "university",
+             "/", "dashboard-cold", uni, written=True),
+        Page("dashboard-college-cold", "leader dashboard /, after a talk in own team (via the portal)", "college", "/",
+             "dashboard-cold", COLLEGE, written=True),
+        Page("dashboard-university-unwritten", "leader dashboard /, after a talk in own team saved by a command",
+             "university", "/", "info", uni),
+        Page("dashboard-college-unwritten", "leader dashboard /, after a talk in own team saved by a command",
+             "college", "/", "info", COLLEGE),
         Page("dashboard-college-other", f"leader dashboard /, after a change in {OTHER_COLLEGE}", "college", "/",
              "other-college", OTHER_COLLEGE),
         Page("office-home", "office home / (今日关注)", "office", "/", "overview"),
@@ -275,14 +283,29 @@ def _get(client, url: str):
     return response
 
 
-def make_change(change: str | None) -> None:
-    """What happened just before the request: a change in one organization, a rule change ("*"), or nothing."""
-    from governance.services.freshness import data_changed
+def make_change(change: str | None, *, written: bool = False) -> float:
+    """What happened just before the request: a talk in one organization (its communication records changed), a rule
+    change ("*"), or nothing. `written`: the talk was saved through the portal, whose request then evaluated the
+    obligations of the people of that organization's teams before answering (EvaluateOnWriteMiddleware): returns how
+    long that evaluation took (0 otherwise), which the writer waited for."""
+    from governance.selectors.evaluations import evaluate_people_of
+    from governance.services.freshness import changes_committed, data_changed
 
     if change == "*":
         data_changed()
     elif change is not None:
-        data_changed(organizations=[_org_ids()[change]])
+        organization = _org_ids()[change]
+        with changes_committed() as committed:
+            data_changed(organizations=[organization], scope="communication")
+        if written and committed:
+            from django.conf import settings
+            from django.utils import translation
+
+            with translation.override(settings.LANGUAGE_CODE):  # as the writing request's (the site's language)
+                started = CLOCK()
+                evaluate_people_of({organization}, today=TODAY)
+                return CLOCK() - started
+    return 0.0
 
 
 @functools.cache
@@ -345,17 +368,19 @@ def measure_page(page: Page, client, *, requests: int, warmups: int, budget_s: f
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(warmups):
-        make_change(page.change)
+        make_change(page.change, written=page.written)
         _get(client, page.url)
     # Queries counted on one request of their own: capturing slows the cursor, so timed requests run without it.
-    make_change(page.change)
+    make_change(page.change, written=page.written)
     with CaptureQueriesContext(connection) as captured:
         response = _get(client, page.url)
     page.queries = len(captured.captured_queries)
     page.size_kb = len(response.content) / 1024
     deadline = time.perf_counter() + budget_s
     for _ in range(requests):
-        make_change(page.change)
+        write = make_change(page.change, written=page.written)
+        if page.written:
+            page.write_samples.append(write)
         with Spy() as spy:
             started = CLOCK()
             _get(client, page.url)
@@ -882,6 +907,23 @@ def _machine() -> dict[str, str]:
     }
 
 
+def _write_costs(pages: list[Page]) -> list[str]:
+    """What the writer waited for on the pages whose change was written through the portal."""
+    by_key = {p.key: p for p in pages}
+    lines = []
+    for page in pages:
+        if not page.written or not page.write_samples:
+            continue
+        floor = by_key.get(_floor_of(page))
+        cost = statistics.median(page.write_samples) * 1000
+        ratio = f" ({cost / floor.median_ms:.1f}× the floor)" if floor else ""
+        lines.append(
+            f"{page.label}, as {page.who}: the writing request evaluated its organization's people's obligations "
+            f"in {cost:.1f} ms{ratio} before answering (median of {len(page.write_samples)})"
+        )
+    return lines
+
+
 def _computed(page: Page) -> str:
     if page.kind in ("floor", "admin"):
         return ""
@@ -923,6 +965,8 @@ def render(
             f"{len(page.samples)} | {'' if ratio is None else f'{ratio:.1f}×'} | "
             f"{'' if target is None else f'≤ {target:.0f}×'} | {verdicts.get(page.key, '')} | {_computed(page)} |"
         )
+    lines.append("")
+    lines += [f"- {line}" for line in _write_costs(pages)]
     lines.append("")
     if reminders is not None:
         floor_ms = _lowest_floor_ms(pages)
@@ -989,6 +1033,8 @@ def print_table(pages: list[Page], reminders: ReminderResult | None) -> None:
             f"{page.label[:50]:50} {page.who:10} {page.queries:7} {page.median_ms:7.1f}ms {page.p95_ms:7.1f}ms "
             f"{len(page.samples):3} {'' if ratio is None else f'{ratio:7.1f}×':8}  {mark:12} {_computed(page)}"
         )
+    for line in _write_costs(pages):
+        print(line)
     if reminders is not None:
         floor_ms = _lowest_floor_ms(pages)
         for name, runs in (
@@ -1055,7 +1101,7 @@ def profile(key: str, *, sql: int = 12, rows: int = 35) -> None:
         _get(client, page.url)
 
         def call():
-            make_change(page.change)
+            make_change(page.change, written=page.written)
             _get(client, page.url)
 
     profiler = cProfile.Profile()
