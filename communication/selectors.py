@@ -760,10 +760,11 @@ def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
     # not a DISTINCT over joins of every meeting of the coming days.
     attending = Meeting.attendees.through.objects.filter(person_id=person.pk).values("meeting_id")
     observing = Meeting.observers.through.objects.filter(person_id=person.pk).values("meeting_id")
+    # Only what the panel shows of each (its link, title, day, time and place): not the minutes and agenda texts.
     meetings = list(
         Meeting.objects.filter(date__gte=today, date__lte=today + dt.timedelta(days=UPCOMING_DAYS))
         .filter(Q(chair=person) | Q(pk__in=attending) | Q(pk__in=observing))
-        .select_related("organization")
+        .only("pk", "title", "date", "start_time", "place")
         .order_by("date", "start_time")[:MAX_ITEMS]
     )
     # Disagreements the leader may revise (few: they hold an item back), then opinions awaited, in one query; each
@@ -787,7 +788,8 @@ def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
     )
     opinions = [o for o in attention if o.stance == OpinionStance.PENDING]
     revisable = [o for o in attention if o.stance != OpinionStance.PENDING]
-    orgs = organizations_of(person, today)
+    # The democratic life meetings being prepared by the teams the person sits on today (one query).
+    orgs = Position.objects.active_on(today).filter(person=person).values("team__organization_id")
     upcoming_dl = list(
         Meeting.objects.filter(
             kind=MeetingKind.DEMOCRATIC_LIFE,
