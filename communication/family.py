@@ -3,11 +3,13 @@ puts in calendar feeds and reminder emails, counts as evidence, seeds for the de
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communication import calendar, selectors
 from communication.evidence import meeting_evidence, talk_evidence
-from governance.families import AdminCard, AdminLink, DemoContext, Family, Panel
+from communication.permissions import can_record_absence, can_record_talk
+from governance.families import LEADER_HOME, AdminCard, AdminLink, DemoContext, Family, PageAction, Panel
 
 # The demo's college (文学院, pack 000) beside the university (pack 001).
 DEMO_COLLEGE = "wxy"
@@ -22,6 +24,20 @@ def demo(context: DemoContext) -> list[str]:
     if not created:
         return []
     return [f"演示会议、谈话记录：新建 {created} 条（相对今天生成，含一次缺开的碰头会）"]
+
+
+def leader_home_actions(user, person) -> list[PageAction]:
+    """The leader's main actions, right under their home's header (on a phone, its first screen): record a talk and
+    report an absence, each for whoever the form itself lets in."""
+    if person is not None and person.user_id == user.pk:
+        # The home has read the leader's Person already: person_of (communication.permissions) need not again.
+        user._communication_person = person
+    actions = []
+    if can_record_talk(user):
+        actions.append(PageAction(_("登记谈心谈话"), reverse("communication:talk_create")))
+    if can_record_absence(user):
+        actions.append(PageAction(_("登记外出（出差、学习）"), reverse("communication:absence_create")))
+    return actions
 
 
 FAMILY = Family(
@@ -48,6 +64,7 @@ FAMILY = Family(
         "communication.absence": selectors.organizations_touched_by_absence,
         "communication.handover": selectors.organizations_touched_by_handover,
     },
+    page_actions={LEADER_HOME: leader_home_actions},
     admin_cards=(
         AdminCard(
             title=_("领导沟通"),

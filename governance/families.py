@@ -17,7 +17,9 @@ the families have to say:
 - `demo(context)`: records for `seed_demo`;
 - `admin_cards`: the office home's shortcut cards into the admin;
 - `page_actions`: links this family adds to another family's page, by page name (a meeting's page gets
-  "转为督办事项" from supervision), so the page's family names no other (`page_actions(page, user, record)`);
+  "转为督办事项" from supervision), so the page's family names no other (`page_actions(page, user, record)`); the
+  core's leader home is such a page too, `LEADER_HOME` (record: the leader's Person): each family's main actions
+  (登记谈心谈话 …) stand right under its header, on a phone's first screen;
 - `watched`: the models whose changes change what pages show, each with the organizations a change touches
   (governance.services.freshness stamps only those; None means "could be any": every page is recomputed).
 
@@ -127,6 +129,10 @@ class PageAction:
 
 # A family's actions on another family's page: (user, the page's record) -> the links this user may follow.
 PageActions = Callable[[Any, Any], Sequence[PageAction]]
+
+# The core's page for `page_actions`: a leader's home (the record is the leader's Person). Its fragment is cached per
+# user and day, so what a family offers there may depend on the user only.
+LEADER_HOME = "governance.leader_home"
 
 
 # A watched model's "which organizations does this change touch": ids, or None for "any page may change".

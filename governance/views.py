@@ -124,6 +124,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = {"today": today, "semester": current_semester(today), "home": home}
         if home is not None:
             context["dashboard"] = leader_dashboard(home.person, today=today)
+            # The families' main actions (登记谈心谈话 …), right under the header: a phone shows them first.
+            context["actions"] = families.page_actions(families.LEADER_HOME, user, home.person)
             # Each family's panel is cached on its own, until that family's records (or the core's) change for the
             # leader's organizations: after a talk, only the communication panel and the obligations are computed.
             context["panels"] = [
