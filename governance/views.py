@@ -4,6 +4,7 @@ family app shows on its index page."""
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -21,9 +22,9 @@ from governance import families
 from governance.roles import is_leader, is_office
 from governance.selectors.calendar import current_semester
 from governance.selectors.dashboard import leader_dashboard, member_dashboard, office_attention
-from governance.selectors.people import leader_home
+from governance.selectors.people import PersonPositions, person_for_user, positions_of
 from governance.selectors.regulations import regulations_listed
-from governance.services.freshness import cached_fragment, organizations_of_user
+from governance.services.freshness import CORE_SCOPE, cached_fragment, organizations_of_user
 from governance.services.workdays import WorkdayCalendar, years_in_use
 
 
@@ -120,9 +121,22 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def _render_leader_home(self, user, today, organizations: list[int]) -> str:
         """The leader's page body: positions, obligations (the dashboard) and each family's panel."""
-        home = leader_home(user, on=today)
-        context = {"today": today, "semester": current_semester(today), "home": home}
+        person = person_for_user(user)
+        # The positions (at the page's foot) are cached apart, until the core's records change for these organizations;
+        # the rest of the page needs only the person.
+        home = None if person is None else PersonPositions(person=person, current=[], past=[])
+        context: dict[str, Any] = {"today": today, "semester": current_semester(today), "home": home}
         if home is not None:
+            context["positions"] = mark_safe(  # noqa: S308 — rendered by its own template, escaping as it went
+                cached_fragment(
+                    "leader-positions",
+                    user.pk,
+                    today,
+                    render=functools.partial(self._render_leader_positions, person, today),
+                    organizations=organizations,
+                    scope=CORE_SCOPE,
+                )
+            )
             context["dashboard"] = leader_dashboard(home.person, today=today)
             # The families' main actions (登记谈心谈话 …), right under the header: a phone shows them first.
             context["actions"] = families.page_actions(families.LEADER_HOME, user, home.person)
@@ -147,6 +161,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 for f in _with_panel("leader_panel")
             ]
         return render_to_string("governance/includes/leader_home.html", context, request=self.request)
+
+    def _render_leader_positions(self, person, today) -> str:
+        context = {"home": positions_of(person, on=today), "today": today}
+        return render_to_string("governance/includes/leader_positions.html", context, request=self.request)
 
     def _render_leader_panel(self, family: families.Family, home, today, semester) -> str:
         panel = family.leader_panel
