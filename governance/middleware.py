@@ -29,12 +29,13 @@ class ChosenLanguageMiddleware:
 
 
 class EvaluateOnWriteMiddleware:
-    """After a request that wrote (any method but GET, HEAD, OPTIONS), evaluate and keep the current obligations of
-    the people whose organizations its committed changes touched (governance.selectors.evaluations
-    .evaluate_people_of), so that their dashboards are read, not evaluated, on their next visit: the writer waits a
-    few tens of milliseconds once instead of each reader after every change. A change that may touch any page (a
-    rule, the calendar) is left to the pages, as are changes made outside a request. A failure here never fails the
-    write: the pages then evaluate as before."""
+    """After a request that wrote (any method but GET, HEAD, OPTIONS), evaluate and keep what its committed changes
+    changed (governance.selectors.evaluations.evaluate_after_changes): the current obligations of the people of the
+    teams they touched, so that their dashboards are read, not evaluated, on their next visit; after a change that
+    may touch any page (a rule, the calendar), every team's view. The writer waits once (tens of milliseconds for a
+    talk; about half a second for a rule on the benchmark's university) instead of each reader after every change.
+    Changes made outside a request are left to the pages. A failure here never fails the write: the pages then
+    evaluate as before."""
 
     SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -48,15 +49,13 @@ class EvaluateOnWriteMiddleware:
 
         with freshness.changes_committed() as committed:
             response = self.get_response(request)
-        if committed and None not in committed:
-            organizations = set().union(*committed)
-            if organizations:
-                try:
-                    from django.utils import timezone
+        if committed:
+            try:
+                from django.utils import timezone
 
-                    from governance.selectors.evaluations import evaluate_people_of
+                from governance.selectors.evaluations import evaluate_after_changes
 
-                    evaluate_people_of(organizations, today=timezone.localdate())
-                except Exception:
-                    logger.exception("could not evaluate the obligations a change touched")
+                evaluate_after_changes(committed, today=timezone.localdate())
+            except Exception:
+                logger.exception("could not evaluate the obligations a change touched")
         return response

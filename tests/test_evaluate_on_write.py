@@ -146,3 +146,18 @@ def test_a_talk_leaves_the_other_families_panels_cached_and_a_change_of_a_person
     changed = {k for k in before if before[k] != after_talk[k]}
     assert changed == {"communication", "whole"}
     assert all(after_person[k] != after_talk[k] for k in before)
+
+
+@pytest.mark.django_db
+def test_after_a_change_that_may_touch_any_page_every_teams_view_is_kept(
+    university, college, evaluations_counted
+):
+    evaluations.evaluate_after_changes([frozenset({college[0].pk}), None], today=TODAY)
+    assert len(evaluations_counted) == 1
+    teams = len(evaluations.current_view(today=TODAY).teams)
+
+    again = evaluations.current_view(today=TODAY)
+
+    assert len(evaluations_counted) == 1  # the office's pages and the reminder job read it
+    assert teams == 2
+    assert again.obligations

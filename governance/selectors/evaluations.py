@@ -343,3 +343,22 @@ def evaluate_people_of(organizations: Iterable[int], *, today: dt.date) -> int:
         views[keys[pid]] = Evaluation(obligations, people, result.teams)
     cache.set_many(views, PERSON_TIMEOUT)
     return len(views)
+
+
+def evaluate_after_changes(committed: Iterable[frozenset[int] | None], *, today: dt.date) -> None:
+    """What a request that wrote evaluates before it answers (governance.middleware.EvaluateOnWriteMiddleware), from
+    the organizations its committed changes touched: each person's view for the teams of those organizations; after
+    a change that may touch any page (a rule, a policy pack, the calendar: None), every team's view, which the office's
+    pages and the next reminder job read (the people's views are left to their pages: evaluating every person's
+    would keep the office waiting seconds)."""
+    changes = list(committed)
+    if not changes:
+        return
+    if None in changes:
+        current_view(today=today)
+        return
+    organizations: set[int] = set()
+    for touched in changes:
+        organizations |= set(touched or ())
+    if organizations:
+        evaluate_people_of(organizations, today=today)
