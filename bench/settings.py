@@ -28,7 +28,7 @@ LOGGING = {
 # the development server's under var/.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "governance.cache.FileCache",
         # bench/run.py's BENCH_VAR_DIR, when given, holds the cache beside its databases.
         "LOCATION": str(Path(os.environ.get("BENCH_VAR_DIR") or VAR_DIR / "bench") / "cache"),  # noqa: F405
         "OPTIONS": {"MAX_ENTRIES": 5000},
