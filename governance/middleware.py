@@ -31,7 +31,8 @@ class ChosenLanguageMiddleware:
 class EvaluateOnWriteMiddleware:
     """After a request that wrote (any method but GET, HEAD, OPTIONS), evaluate and keep what its committed changes
     changed (governance.selectors.evaluations.evaluate_after_changes): the current obligations of the people of the
-    teams they touched, so that their dashboards are read, not evaluated, on their next visit; after a change that
+    teams they touched, and their obligations as the home page shows them, so that their dashboards are read, not
+    evaluated or rendered, on their next visit; after a change that
     may touch any page (a rule, the calendar), every team's view. The writer waits once (tens of milliseconds for a
     talk; about half a second for a rule on the benchmark's university) instead of each reader after every change.
     Changes made outside a request are left to the pages. A failure here never fails the write: the pages then
@@ -54,8 +55,10 @@ class EvaluateOnWriteMiddleware:
                 from django.utils import timezone
 
                 from governance.selectors.evaluations import evaluate_after_changes
+                from governance.views import keep_obligations_html
 
-                evaluate_after_changes(committed, today=timezone.localdate())
+                today = timezone.localdate()
+                keep_obligations_html(evaluate_after_changes(committed, today=today), today=today)
             except Exception:
                 logger.exception("could not evaluate the obligations a change touched")
         return response

@@ -4,11 +4,14 @@ family app shows on its index page."""
 from __future__ import annotations
 
 import functools
+import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,9 +22,11 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from governance import families
+from governance.models import Person
 from governance.roles import is_leader, is_office
 from governance.selectors.calendar import current_semester
-from governance.selectors.dashboard import leader_dashboard, member_dashboard, office_attention
+from governance.selectors.dashboard import Dashboard, leader_dashboard, member_dashboard, office_attention
+from governance.selectors.evaluations import PERSON_TIMEOUT, PersonView, person_view
 from governance.selectors.people import PersonPositions, person_for_user, positions_of
 from governance.selectors.regulations import regulations_listed
 from governance.services.freshness import CORE_SCOPE, cached_fragment, organizations_of_user
@@ -33,6 +38,9 @@ from governance.services.workdays import WorkdayCalendar, years_in_use
 def healthz(request: HttpRequest) -> HttpResponse:
     """For docker's health check: the process answers. Touches neither the database nor the session."""
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+logger = logging.getLogger(__name__)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -137,7 +145,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
                     scope=CORE_SCOPE,
                 )
             )
-            context["dashboard"] = leader_dashboard(home.person, today=today)
+            context["obligations"] = obligations_html(person, today)
             # The families' main actions (登记谈心谈话 …), right under the header: a phone shows them first.
             context["actions"] = families.page_actions(families.LEADER_HOME, user, home.person)
             # Each family's panel is cached on its own, until that family's records (or the core's) change for the
@@ -176,6 +184,66 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "panel": panel.select(home.person, today=today),
         }
         return render_to_string(panel.template, context, request=self.request)
+
+
+@dataclass(frozen=True)
+class ObligationsHTML:
+    """A leader's obligations as the home page shows them: the open ones, and the settled ones folded apart."""
+
+    open: str
+    settled: str
+    has_settled: bool
+
+
+def _render_obligations(dashboard: Dashboard) -> ObligationsHTML:
+    """The obligations' two parts; nothing in them depends on the request (kept ahead of it by a write)."""
+    context = {"dashboard": dashboard, "today": dashboard.today}
+    return ObligationsHTML(
+        open=render_to_string("governance/includes/obligations_panel.html", context),
+        settled=render_to_string("governance/includes/obligations_settled.html", context),
+        has_settled=bool(dashboard.settled),
+    )
+
+
+def _html_key(view: PersonView) -> str | None:
+    """Where a person's obligations are kept as HTML: beside their teams' view, while they owe nothing as an event's
+    owner (what they owe as one is read afresh on every page, so its HTML is not kept)."""
+    return f"{view.key}:html" if view.key and not view.owned.obligations else None
+
+
+def obligations_html(person, today) -> ObligationsHTML:
+    """The leader's obligations as HTML, kept since the request that last changed them wrote them ahead (or since the
+    last page that rendered them), while their teams' records are unchanged."""
+    view = person_view(person, today=today)
+    key = _html_key(view)
+    try:
+        found = cache.get(key) if key else None
+    except Exception:
+        logger.exception("cache unavailable; rendering the obligations")
+        found = key = None
+    if isinstance(found, ObligationsHTML):
+        return found
+    html = _render_obligations(leader_dashboard(person, today=today, result=view.result))
+    if key:
+        try:
+            cache.set(key, html, PERSON_TIMEOUT)
+        except Exception:
+            logger.exception("could not cache the obligations")
+    return html
+
+
+def keep_obligations_html(views: dict[int, PersonView], *, today) -> int:
+    """After a write (governance.middleware.EvaluateOnWriteMiddleware): render and keep the obligations of the people
+    whose views it evaluated, so that each one's next home page reads them. Returns how many were kept."""
+    kept = {}
+    for pid, view in views.items():
+        key = _html_key(view)
+        if key:
+            person = view.teams.people.get(pid) or Person(pk=pid)
+            kept[key] = _render_obligations(leader_dashboard(person, today=today, result=view.result))
+    if kept:
+        cache.set_many(kept, PERSON_TIMEOUT)
+    return len(kept)
 
 
 def _with_panel(attribute: str) -> list[families.Family]:

@@ -230,10 +230,11 @@ class Dashboard:
         return not self.groups and not self.settled
 
 
-def leader_dashboard(person: Person, *, today: dt.date) -> Dashboard:
+def leader_dashboard(person: Person, *, today: dt.date, result: Evaluation | None = None) -> Dashboard:
     """A leader's obligations on `today`: the open ones grouped by period (本周, 本学期 …), most urgent first, then the
-    settled ones (done or excused), which the page folds."""
-    result = person_current_view(person, today=today)
+    settled ones (done or excused), which the page folds. `result`: their current view, when already read."""
+    if result is None:
+        result = person_current_view(person, today=today)
     grouped: dict[str, list[Row]] = defaultdict(list)
     settled: list[Row] = []
     counts: dict[str, int] = defaultdict(int)

@@ -275,9 +275,30 @@ def _person_keys(orgs_of: dict[int, set[int]], today: dt.date) -> dict[int, str]
     }
 
 
-def person_current_view(person: Person, *, today: dt.date) -> Evaluation:
-    """What `obligations_for_person(person, today=today)` gives (the dashboard's current view, records included), its
-    teams' part from the cache when the person's teams have not changed since it was evaluated."""
+@dataclass
+class PersonView:
+    """A person's current view: their teams' part, kept under `key` (None when the cache cannot keep it), and what
+    they owe as an event's owner (a unit's head or liaison, 003 第五条), which is no team's and is read each time."""
+
+    key: str | None
+    teams: Evaluation
+    owned: Evaluation
+
+    @property
+    def result(self) -> Evaluation:
+        """Both, as obligations_for_person gives them."""
+        if not self.owned.obligations:
+            return self.teams
+        obligations = sorted(
+            self.teams.obligations + self.owned.obligations,
+            key=lambda o: (URGENCY[o.status], o.due, o.rule.code),
+        )
+        return Evaluation(obligations, {**self.teams.people, **self.owned.people}, self.teams.teams)
+
+
+def person_view(person: Person, *, today: dt.date) -> PersonView:
+    """The person's current view, its teams' part from the cache when their teams have not changed since it was
+    evaluated (by a page, or by the request that changed them)."""
     rows = list(_sittings([person.pk], today))
     team_ids = {team for _p, team, _o in rows}
     key = None
@@ -299,29 +320,29 @@ def person_current_view(person: Person, *, today: dt.date) -> Evaluation:
                 cache.set(key, result, PERSON_TIMEOUT)
             except Exception:
                 logger.exception("could not cache the person's obligations")
-    # What they owe as an event's owner (a unit's head or liaison, 003 第五条) is no team's: read each time, in a
-    # constant number of queries, as obligations_for_person does.
     owned = evaluate_event_owner_obligations(today=today, start=today, end=today, person_ids=[person.pk])
-    if not owned.obligations:
-        return result
-    obligations = sorted(
-        result.obligations + owned.obligations, key=lambda o: (URGENCY[o.status], o.due, o.rule.code)
-    )
-    return Evaluation(obligations, {**result.people, **owned.people}, result.teams)
+    return PersonView(key, result, owned)
 
 
-def evaluate_people_of(organizations: Iterable[int], *, today: dt.date) -> int:
+def person_current_view(person: Person, *, today: dt.date) -> Evaluation:
+    """What `obligations_for_person(person, today=today)` gives (the dashboard's current view, records included), its
+    teams' part from the cache when the person's teams have not changed since it was evaluated."""
+    return person_view(person, today=today).result
+
+
+def evaluate_people_of(organizations: Iterable[int], *, today: dt.date) -> dict[int, PersonView]:
     """Evaluate now, and keep, the current view of every person the teams of `organizations` concern on `today`, in
-    one evaluation of all their teams; returns how many people's views were kept. Called after a change to those
-    organizations has committed, so that their dashboards are read rather than evaluated."""
+    one evaluation of all their teams (and what they owe as events' owners, in one more); returns the views kept, by
+    person. Called after a change to those organizations has committed, so that their dashboards are read rather
+    than evaluated."""
     teams = list(
         LeadershipTeam.objects.filter(organization_id__in=list(organizations)).values_list("pk", flat=True)
     )
     if not teams:
-        return 0
+        return {}
     members = {pid for pid, _t, _o in _sittings(None, today, teams)}
     if not members:
-        return 0
+        return {}
     orgs_of: dict[int, set[int]] = {pid: set() for pid in members}
     team_ids: set[int] = set()
     for pid, team, org in _sittings(members, today):
@@ -329,36 +350,51 @@ def evaluate_people_of(organizations: Iterable[int], *, today: dt.date) -> int:
         team_ids.add(team)
     keys = _person_keys(orgs_of, today)
     if not keys:
-        return 0
+        return {}
     result = evaluate_obligations(start=today, end=today, today=today, team_ids=team_ids)
     mine: dict[int, list[Obligation]] = {pid: [] for pid in members}
     for ob in result.obligations:
         for pid in ob.people:
             if pid in mine:
                 mine[pid].append(ob)
-    views = {}
+    owned = evaluate_event_owner_obligations(today=today, start=today, end=today, person_ids=members)
+    owned_by: dict[int, list[Obligation]] = {}
+    for ob in owned.obligations:
+        for pid in ob.people:
+            owned_by.setdefault(pid, []).append(ob)
+    views: dict[int, PersonView] = {}
     for pid, obligations in mine.items():
         named = {i for ob in obligations for i in ob.people}
         people = {i: p for i, p in result.people.items() if i in named}
-        views[keys[pid]] = Evaluation(obligations, people, result.teams)
-    cache.set_many(views, PERSON_TIMEOUT)
-    return len(views)
+        theirs = owned_by.get(pid, [])
+        views[pid] = PersonView(
+            keys[pid],
+            Evaluation(obligations, people, result.teams),
+            Evaluation(
+                theirs,
+                {i: p for i, p in owned.people.items() if any(i in o.people for o in theirs)},
+                owned.teams,
+            ),
+        )
+    cache.set_many({view.key: view.teams for view in views.values() if view.key}, PERSON_TIMEOUT)
+    return views
 
 
-def evaluate_after_changes(committed: Iterable[frozenset[int] | None], *, today: dt.date) -> None:
+def evaluate_after_changes(
+    committed: Iterable[frozenset[int] | None], *, today: dt.date
+) -> dict[int, PersonView]:
     """What a request that wrote evaluates before it answers (governance.middleware.EvaluateOnWriteMiddleware), from
     the organizations its committed changes touched: each person's view for the teams of those organizations; after
     a change that may touch any page (a rule, a policy pack, the calendar: None), every team's view, which the office's
     pages and the next reminder job read (the people's views are left to their pages: evaluating every person's
-    would keep the office waiting seconds)."""
+    would keep the office waiting seconds). Returns the people's views it kept."""
     changes = list(committed)
     if not changes:
-        return
+        return {}
     if None in changes:
         current_view(today=today)
-        return
+        return {}
     organizations: set[int] = set()
     for touched in changes:
         organizations |= set(touched or ())
-    if organizations:
-        evaluate_people_of(organizations, today=today)
+    return evaluate_people_of(organizations, today=today) if organizations else {}
