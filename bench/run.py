@@ -288,7 +288,7 @@ def make_change(change: str | None, *, written: bool = False) -> float:
     change ("*"), or nothing. `written`: the talk was saved through the portal, whose request then evaluated the
     obligations of the people of that organization's teams before answering (EvaluateOnWriteMiddleware): returns how
     long that evaluation took (0 otherwise), which the writer waited for."""
-    from governance.selectors.evaluations import evaluate_people_of
+    from governance.middleware import evaluate_after_write
     from governance.services.freshness import changes_committed, data_changed
 
     if change == "*":
@@ -303,7 +303,7 @@ def make_change(change: str | None, *, written: bool = False) -> float:
 
             with translation.override(settings.LANGUAGE_CODE):  # as the writing request's (the site's language)
                 started = CLOCK()
-                evaluate_people_of({organization}, today=TODAY)
+                evaluate_after_write(committed, today=TODAY)
                 return CLOCK() - started
     return 0.0
 
@@ -918,8 +918,8 @@ def _write_costs(pages: list[Page]) -> list[str]:
         cost = statistics.median(page.write_samples) * 1000
         ratio = f" ({cost / floor.median_ms:.1f}× the floor)" if floor else ""
         lines.append(
-            f"{page.label}, as {page.who}: the writing request evaluated its organization's people's obligations "
-            f"in {cost:.1f} ms{ratio} before answering (median of {len(page.write_samples)})"
+            f"{page.label}, as {page.who}: the writing request evaluated and rendered its organization's "
+            f"people's obligations in {cost:.1f} ms{ratio} before answering (median of {len(page.write_samples)})"
         )
     return lines
 

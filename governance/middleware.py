@@ -54,11 +54,15 @@ class EvaluateOnWriteMiddleware:
             try:
                 from django.utils import timezone
 
-                from governance.selectors.evaluations import evaluate_after_changes
-                from governance.views import keep_obligations_html
-
-                today = timezone.localdate()
-                keep_obligations_html(evaluate_after_changes(committed, today=today), today=today)
+                evaluate_after_write(committed, today=timezone.localdate())
             except Exception:
                 logger.exception("could not evaluate the obligations a change touched")
         return response
+
+
+def evaluate_after_write(committed, *, today) -> None:
+    """What EvaluateOnWriteMiddleware does once a request's changes have committed (bench/run.py does the same)."""
+    from governance.selectors.evaluations import evaluate_after_changes
+    from governance.views import keep_obligations_html
+
+    keep_obligations_html(evaluate_after_changes(committed, today=today), today=today)

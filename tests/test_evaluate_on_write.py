@@ -166,3 +166,13 @@ def test_after_a_change_that_may_touch_any_page_every_teams_view_is_kept(
     assert len(evaluations_counted) == 1  # the office's pages and the reminder job read it
     assert teams == 2
     assert again.obligations
+
+
+@pytest.mark.django_db
+def test_a_bulk_change_leaves_the_peoples_views_to_their_pages(university, evaluations_counted):
+    many = [frozenset({university[0].pk}), frozenset({101, 102, 103, 104})]
+
+    kept = evaluations.evaluate_after_changes(many, today=TODAY)
+
+    assert kept == {}
+    assert evaluations_counted == []

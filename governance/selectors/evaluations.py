@@ -230,6 +230,9 @@ def current_view(*, today: dt.date, team_ids: Iterable[int] | None = None) -> Ev
 # evaluated by the first page that asks, as before.
 
 PERSON_TIMEOUT = 2 * 24 * 3600  # the date is in the key
+# A write touching more organizations than this (an import of a year's records) leaves its people's views to their
+# pages rather than keep the office waiting while every team is evaluated.
+PEOPLE_AFTER_CHANGES_MAX_ORGANIZATIONS = 4
 _PERSON_WINDOW_DAYS = (
     400  # obligations_for_person's: the teams a person sat on up to this long before the day
 )
@@ -397,4 +400,6 @@ def evaluate_after_changes(
     organizations: set[int] = set()
     for touched in changes:
         organizations |= set(touched or ())
-    return evaluate_people_of(organizations, today=today) if organizations else {}
+    if not organizations or len(organizations) > PEOPLE_AFTER_CHANGES_MAX_ORGANIZATIONS:
+        return {}  # a bulk change (an import): its people's pages evaluate as they are asked for
+    return evaluate_people_of(organizations, today=today)
