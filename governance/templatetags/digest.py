@@ -1,5 +1,5 @@
 """The items of a reminder email (governance.services.reminders.digest_render): `{% load digest %}`, then
-`{% digest_item item style %}`.
+`{% digest_item item style %}` in the HTML body and `{% digest_text_item item number %}` in the text body.
 
 The reminder job renders one email a day for each person with something due; an item was a template `include`
 (some 30 template nodes) per item, a third of the job's time over a university. Here each item is one call that
@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
+
+from governance.html import format_html
 
 register = template.Library()
 
@@ -50,4 +51,21 @@ def digest_item(item: Any, style: Any) -> SafeString:
         act=(gettext("%(what)s由党委办公室登记") % {"what": item.office_records}) + " · " + gettext("查看")
         if getattr(item, "office_records", "")
         else gettext("去办理"),
+    )
+
+
+@register.simple_tag
+def digest_text_item(item: Any, number: int) -> str:
+    """The same item in the email's plain text: numbered, then its deadline, why, progress and where to act, each on
+    its own indented line (the text template renders with autoescape off)."""
+    if getattr(item, "office_records", ""):
+        act = (gettext("%(what)s由党委办公室登记") % {"what": item.office_records}) + "，" + gettext("查看")
+    else:
+        act = gettext("办理")
+    return (
+        f"\n{number}. {item.what}（{item.team_name}）\n"
+        f"   {gettext('截止')}：{item.due_label}，{item.when}\n"
+        f"   {item.why}\n"
+        f"   {gettext('进度')}：{item.progress}\n"
+        f"   {act}：{item.url}\n"
     )

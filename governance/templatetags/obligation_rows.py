@@ -7,15 +7,14 @@ per page, most of a cold dashboard's time (issue 6 §3); here each row is one fu
 markup with `format_html`, the same message ids (the .po needs no change) and each date formatted once per render.
 Every value from the data is escaped (`conditional_escape`); only the message strings themselves are trusted.
 
-`format_html`, `format_html_join` and `conditional_escape` here are this module's own, with the same output as
-Django's (html.escape of the text, or the value's own `__html__`) without their per-call checks for lazy arguments:
-two thousand calls per page made them a third of a dashboard's rendering (tests/test_dashboard_rows.py compares).
+`format_html`, `format_html_join` and `conditional_escape` are governance.html's, with the same output as Django's
+(html.escape of the text, or the value's own `__html__`) without their per-call checks for lazy arguments: two
+thousand calls per page made them a third of a dashboard's rendering (governance/tests/test_dashboard_rows.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,31 +24,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 
 from governance.engine.status import NOT_STARTED, Status
+from governance.html import conditional_escape, format_html, format_html_join
 
 register = template.Library()
 NOTHING = SafeString("")
-
-
-def conditional_escape(value: Any) -> str:
-    """As django.utils.html.conditional_escape: the value's own HTML when it has one, else its text escaped."""
-    if isinstance(value, SafeString):
-        return value
-    if type(value) is str:  # the common case, without looking for an __html__ it does not have
-        return html.escape(value)
-    own = getattr(value, "__html__", None)
-    return own() if own is not None else html.escape(str(value))
-
-
-def format_html(format_string: str, *args: Any) -> SafeString:
-    """As django.utils.html.format_html, for positional arguments."""
-    return SafeString(format_string.format(*map(conditional_escape, args)))
-
-
-def format_html_join(sep: str, format_string: str, args_generator: Iterable[Iterable[Any]]) -> SafeString:
-    """As django.utils.html.format_html_join."""
-    return SafeString(
-        conditional_escape(sep).join(format_html(format_string, *args) for args in args_generator)
-    )
 
 
 # The messages of a row (the same message ids the templates had, so the .po needs no change), translated once per

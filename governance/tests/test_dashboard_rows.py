@@ -1,5 +1,5 @@
-"""The dashboard rows' own format_html, format_html_join and conditional_escape (governance/templatetags/obligation_rows.py)
-give what Django's give: the same escaping of every value, the same trust in what is already safe."""
+"""The fast format_html, format_html_join and conditional_escape (governance/html.py) of the dashboard's rows and the
+reminder emails' items give what Django's give: the same escaping of every value, the same trust in what is safe."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.functional import lazystr
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
-from governance.templatetags import obligation_rows as rows
+from governance import html as rows
 
 VALUES = [
     "林书记",
@@ -51,3 +51,11 @@ def test_records_are_joined_as_djangos_format_html_join_joins_them():
 
     assert ours == django_html.format_html_join("、", "{}（{}）", items)
     assert isinstance(ours, SafeString)
+
+
+def test_keyword_arguments_are_escaped_as_djangos_format_html_escapes_them():
+    fmt = '<div style="background:{bg}">{what}</div>'
+
+    assert rows.format_html(fmt, bg="#fff", what="<b>&</b>") == django_html.format_html(
+        fmt, bg="#fff", what="<b>&</b>"
+    )
