@@ -173,8 +173,9 @@ def test_without_redis_url_the_broker_is_the_filesystem_under_var_dir(tmp_path):
     assert loaded["transport_options"]["control_folder"] == str(tmp_path / "celery" / "control")
     assert (tmp_path / "celery" / "control").is_dir()
     assert loaded["beat_scheduler"] == "django_celery_beat.schedulers:DatabaseScheduler"
-    # A file cache the web server, the worker and commands share (the data version of cached pages).
-    assert loaded["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
+    # A file cache the web server, the worker and commands share (the data version of cached pages): Django's,
+    # culled now and then rather than on every write (governance/cache.py).
+    assert loaded["cache"] == "governance.cache.FileCache"
     assert loaded["cache_location"] == str(tmp_path / "cache")
 
 
