@@ -25,6 +25,8 @@ class FileCache(FileBasedCache):
     def _cull(self) -> None:
         with self._writes_lock:
             self._writes += 1
-            due = self._writes % self.CULL_EVERY == 1  # the first write of a process looks, then one in CULL_EVERY
+            due = (
+                self._writes % self.CULL_EVERY == 1
+            )  # the first write of a process looks, then one in CULL_EVERY
         if due:
             super()._cull()

@@ -15,7 +15,6 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -135,15 +134,14 @@ class HomeView(LoginRequiredMixin, TemplateView):
         home = None if person is None else PersonPositions(person=person, current=[], past=[])
         context: dict[str, Any] = {"today": today, "semester": current_semester(today), "home": home}
         if home is not None:
-            context["positions"] = mark_safe(  # noqa: S308 — rendered by its own template, escaping as it went
-                cached_fragment(
-                    "leader-positions",
-                    user.pk,
-                    today,
-                    render=functools.partial(self._render_leader_positions, person, today),
-                    organizations=organizations,
-                    scope=CORE_SCOPE,
-                )
+            # Rendered by its own template (a SafeString, kept as one in the cache).
+            context["positions"] = cached_fragment(
+                "leader-positions",
+                user.pk,
+                today,
+                render=functools.partial(self._render_leader_positions, person, today),
+                organizations=organizations,
+                scope=CORE_SCOPE,
             )
             context["obligations"] = obligations_html(person, today)
             # The families' main actions (登记谈心谈话 …), right under the header: a phone shows them first.
@@ -153,17 +151,16 @@ class HomeView(LoginRequiredMixin, TemplateView):
             context["panels"] = [
                 {
                     "family": f,
-                    "html": mark_safe(  # noqa: S308 — the panel's own template rendered it, escaping as it went
-                        cached_fragment(
-                            f"leader-panel-{f.name}",
-                            user.pk,
-                            today,
-                            render=functools.partial(
-                                self._render_leader_panel, f, home, today, context["semester"]
-                            ),
-                            organizations=organizations,
-                            scope=f.name,
-                        )
+                    # The panel's own template rendered it (a SafeString, kept as one in the cache).
+                    "html": cached_fragment(
+                        f"leader-panel-{f.name}",
+                        user.pk,
+                        today,
+                        render=functools.partial(
+                            self._render_leader_panel, f, home, today, context["semester"]
+                        ),
+                        organizations=organizations,
+                        scope=f.name,
                     ),
                 }
                 for f in _with_panel("leader_panel")

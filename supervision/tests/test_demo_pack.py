@@ -47,4 +47,8 @@ def test_the_demo_adopts_the_half_yearly_round_citing_the_universitys_own_regula
     assert ObligationRule.objects.filter(code="003-supervision-periodic-round").count() == 1
     # 第五条: the lead unit's progress reports on long tasks, owed by the units' people (an event_owners rule).
     progress = ObligationRule.objects.get(code="003-supervision-progress-report")
-    assert (progress.subject, progress.period, progress.clause.number) == ("event_owners", "before_event", "第五条")
+    assert (progress.subject, progress.period, progress.clause.number) == (
+        "event_owners",
+        "before_event",
+        "第五条",
+    )

@@ -96,7 +96,10 @@ def test_a_units_liaison_sees_their_units_open_tasks_on_their_home_with_what_eac
     assert "下一步：回复通知 收到督查督办通知单后签收" in page
     assert "推进专业认证" in page
     # The cycle the engine's rule counts (第五条, 003-supervision-progress-report): from the notice day, due on its last.
-    assert "下一步：报送进展 每两周报送一次（第五条），第 1 期（2026-11-20—2026-12-03）应在 2026-12-03 前报送。" in page
+    assert (
+        "下一步：报送进展 每两周报送一次（第五条），第 1 期（2026-11-20—2026-12-03）应在 2026-12-03 前报送。"
+        in page
+    )
     assert "联合申报教学成果奖" in page
     assert "协办 下一步：报送协办进展 贵单位协办（主办单位：科学研究处）" in page
     assert "办理时限 2026-10-23" in page
