@@ -13,6 +13,7 @@ from governance.families import LEADER_HOME, AdminCard, AdminLink, DemoContext, 
 
 # The demo's college (文学院, pack 000) beside the university (pack 001).
 DEMO_COLLEGE = "wxy"
+TALKS = "communication.talks"  # the scope of talks' changes (Family.scopes)
 
 
 def demo(context: DemoContext) -> list[str]:
@@ -46,7 +47,21 @@ FAMILY = Family(
     index_url="communication:index",
     description=_("党政领导经常性沟通"),
     order=10,
-    leader_panel=Panel("communication/includes/leader_panel.html", select=selectors.leader_panel, order=10),
+    leader_panel=Panel(
+        "communication/includes/leader_panel.html",
+        select=selectors.leader_panel,
+        order=10,
+        scopes=("communication",),  # meetings, agenda items, opinions, absences: not talks
+    ),
+    # The 四必谈 reads talks: apart, so that a talk recomputes it alone.
+    leader_panels=(
+        Panel(
+            "communication/includes/sibitan_panel.html",
+            select=selectors.sibitan_panel,
+            order=11,
+            scopes=("communication", TALKS),
+        ),
+    ),
     office_panel=Panel("communication/includes/office_panel.html", select=selectors.office_panel, order=10),
     # Meetings with their end (recorded, else the kind's usual length: communication.calendar.DEFAULT_DURATIONS).
     calendar_items=calendar.calendar_items,
@@ -64,6 +79,9 @@ FAMILY = Family(
         "communication.absence": selectors.organizations_touched_by_absence,
         "communication.handover": selectors.organizations_touched_by_handover,
     },
+    # Talks are the records that change most often: their own scope, so that a talk leaves the panel of meetings,
+    # agenda items and absences cached (governance.services.freshness).
+    scopes={"communication.talk": TALKS},
     page_actions={LEADER_HOME: leader_home_actions},
     admin_cards=(
         AdminCard(

@@ -748,7 +748,6 @@ class CommunicationPanel:
     meetings: list[Meeting]
     opinions: Sequence[Opinion]  # annotated with the window count `total`
     opinions_total: int
-    sibitan: list[SibitanSummary]
     covering: list
     # Held-back items (暂缓上会) on which the leader's disagreement stands: 可修改意见 (000 四（一）、001 三（三）).
     revisable: Sequence[Opinion] = ()
@@ -788,6 +787,21 @@ def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
     )
     opinions = [o for o in attention if o.stance == OpinionStance.PENDING]
     revisable = [o for o in attention if o.stance != OpinionStance.PENDING]
+    covering = list(absences_covered_by(person, today=today)[:MAX_ITEMS])
+    return CommunicationPanel(
+        meetings=meetings,
+        opinions=opinions,
+        opinions_total=opinions[0].total if opinions else 0,
+        covering=covering,
+        revisable=revisable,
+        revisable_total=revisable[0].total if revisable else 0,
+    )
+
+
+def sibitan_panel(person: Person, *, today: dt.date) -> list[SibitanSummary]:
+    """The leader's 四必谈 before the democratic life meetings being prepared (000 四（二）): whom they have talked
+    with and whom not yet. A panel of its own (communication/family.py): it reads talks, which change far more often
+    than the meetings, opinions and absences of the other panel, and is recomputed alone after a talk. Three queries."""
     # The democratic life meetings being prepared by the teams the person sits on today (one query).
     orgs = Position.objects.active_on(today).filter(person=person).values("team__organization_id")
     upcoming_dl = list(
@@ -807,16 +821,7 @@ def leader_panel(person: Person, *, today: dt.date) -> CommunicationPanel:
         mine = [m for m in matrix.members if m.pk != person.pk]
         missing = [m for m in mine if not matrix.talks_between(person, m)]
         sibitan.append(SibitanSummary(matrix.meeting, len(mine) - len(missing), len(mine), missing))
-    covering = list(absences_covered_by(person, today=today)[:MAX_ITEMS])
-    return CommunicationPanel(
-        meetings=meetings,
-        opinions=opinions,
-        opinions_total=opinions[0].total if opinions else 0,
-        sibitan=sibitan,
-        covering=covering,
-        revisable=revisable,
-        revisable_total=revisable[0].total if revisable else 0,
-    )
+    return sibitan
 
 
 OFFICE_UPCOMING_DAYS = 7

@@ -51,6 +51,9 @@ class Panel:
     # member's home then leads with the panels and drops its "为什么这里没有待办事项" card. A select that returns None
     # has nothing for the person: the panel is left out.
     has_work: Callable[[Any], bool] | None = None
+    # Leader panels, cached on the leader's home until their records change: the scopes of the records they read
+    # (see Family.scopes); none given, every record of their family.
+    scopes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,9 @@ class Family:
     order: int = 100
     nav_visible: Callable[[Any], bool] = lambda user: bool(user.is_authenticated)
     leader_panel: Panel | None = None
+    # More leader panels, each cached apart: one that reads records which change often (talks) beside one that does
+    # not, so that such a change recomputes only the first.
+    leader_panels: tuple[Panel, ...] = ()
     office_panel: Panel | None = None
     member_panel: Panel | None = (
         None  # the home of a Party member or a member of staff (neither office nor leader)
@@ -165,6 +171,9 @@ class Family:
     admin_cards: tuple[AdminCard, ...] = ()
     # "app_label.modelname" (lower case) -> which organizations a saved or deleted instance touches.
     watched: Mapping[str, TouchedOrganizations] = field(default_factory=dict)
+    # A watched model's scope, when not the family's name ("communication.talk" -> "communication.talks"): a change
+    # to it leaves the family's panels that do not read that scope where they are (Panel.scopes).
+    scopes: Mapping[str, str] = field(default_factory=dict)
     # Links this family adds to other families' pages, by page ("communication.meeting"): see `page_actions`.
     page_actions: Mapping[str, PageActions] = field(default_factory=dict)
 
@@ -218,12 +227,23 @@ def watched_models() -> dict[str, TouchedOrganizations]:
     return found
 
 
-def family_watching(label: str) -> str | None:
-    """The name of the family that watches the model "app_label.modelname", or None."""
+def scope_watching(label: str) -> str | None:
+    """The scope a change of the model "app_label.modelname" moves: the one its family names for it, else the
+    family's name; None when no family watches it."""
     for family in families():
         if label in family.watched:
-            return family.name
+            return family.scopes.get(label, family.name)
     return None
+
+
+def leader_panels() -> list[tuple[Family, Panel]]:
+    """Every family's leader panels, in the panels' order."""
+    found = [
+        (f, panel)
+        for f in families()
+        for panel in ((f.leader_panel,) if f.leader_panel else ()) + f.leader_panels
+    ]
+    return sorted(found, key=lambda fp: (fp[1].order, fp[0].order, fp[0].name))
 
 
 def page_actions(page: str, user: Any, record: Any) -> list[PageAction]:

@@ -148,31 +148,35 @@ class HomeView(LoginRequiredMixin, TemplateView):
             context["actions"] = families.page_actions(families.LEADER_HOME, user, home.person)
             # Each family's panel is cached on its own, until that family's records (or the core's) change for the
             # leader's organizations: after a talk, only the communication panel and the obligations are computed.
+            all_panels = families.leader_panels()
             context["panels"] = [
                 {
                     "family": f,
+                    # The jump bar's target: a family's first panel.
+                    "first": i == 0 or all_panels[i - 1][0] is not f,
                     # The panel's own template rendered it (a SafeString, kept as one in the cache).
                     "html": cached_fragment(
-                        f"leader-panel-{f.name}",
+                        f"leader-panel-{f.name}-{panel.template}",
                         user.pk,
                         today,
                         render=functools.partial(
-                            self._render_leader_panel, f, home, today, context["semester"]
+                            self._render_leader_panel, panel, home, today, context["semester"]
                         ),
                         organizations=organizations,
-                        scope=f.name,
+                        scope=panel.scopes or (f.name,),
                     ),
                 }
-                for f in _with_panel("leader_panel")
+                for i, (f, panel) in enumerate(all_panels)
             ]
+            # A panel with nothing to show (no democratic life meeting being prepared) takes no room.
+            context["panels"] = [item for item in context["panels"] if item["html"].strip()]
         return render_to_string("governance/includes/leader_home.html", context, request=self.request)
 
     def _render_leader_positions(self, person, today) -> str:
         context = {"home": positions_of(person, on=today), "today": today}
         return render_to_string("governance/includes/leader_positions.html", context, request=self.request)
 
-    def _render_leader_panel(self, family: families.Family, home, today, semester) -> str:
-        panel = family.leader_panel
+    def _render_leader_panel(self, panel: families.Panel, home, today, semester) -> str:
         context = {
             "today": today,
             "semester": semester,

@@ -82,7 +82,9 @@ def test_after_a_talk_is_recorded_both_dashboards_show_it_without_evaluating(
     client.force_login(president.user)
     page = client.get(reverse("home")).content.decode()
 
-    assert evaluated_by_the_write == 2  # the page before, then the write: one evaluation for the whole team
+    # The page before, then the write: the team's view (the office's pages, the reminder job) and one evaluation of
+    # the team's people's current views.
+    assert evaluated_by_the_write == 3
     assert len(evaluations_counted) == evaluated_by_the_write  # the president's page evaluated nothing
     assert not rendered  # nor rendered the obligations: the write did
     assert f'data-rule="{WEEKLY}" data-status="overdue"' not in page
@@ -131,14 +133,21 @@ def test_with_evaluate_on_write_off_a_write_evaluates_nothing(
 
 
 @pytest.mark.django_db
-def test_a_talk_leaves_the_other_families_panels_cached_and_a_change_of_a_person_does_not(university):
+def test_a_talk_leaves_the_other_panels_cached_and_a_change_of_a_person_does_not(university):
     university_org = university[0]
     _org, (secretary, president, _vice) = university
+    scopes = {
+        "talks": ("communication", "communication.talks"),  # the 四必谈 panel
+        "communication": ("communication",),  # meetings, agenda items, absences
+        "supervision": ("supervision",),
+        "outreach": ("outreach",),
+        "disclosure": ("disclosure",),
+    }
 
     def keys() -> dict[str, str | None]:
         return {
-            scope: freshness.fragment_key("panel", 1, organizations=[university_org.pk], scope=scope)
-            for scope in ("communication", "supervision", "outreach", "disclosure")
+            name: freshness.fragment_key("panel", 1, organizations=[university_org.pk], scope=scope)
+            for name, scope in scopes.items()
         } | {"whole": freshness.fragment_key("home", 1, organizations=[university_org.pk])}
 
     before = keys()
@@ -149,7 +158,7 @@ def test_a_talk_leaves_the_other_families_panels_cached_and_a_change_of_a_person
     after_person = keys()
 
     changed = {k for k in before if before[k] != after_talk[k]}
-    assert changed == {"communication", "whole"}
+    assert changed == {"talks", "whole"}
     assert all(after_person[k] != after_talk[k] for k in before)
 
 
@@ -176,3 +185,17 @@ def test_a_bulk_change_leaves_the_peoples_views_to_their_pages(university, evalu
 
     assert kept == {}
     assert evaluations_counted == []
+
+
+@pytest.mark.django_db
+def test_after_a_change_the_teams_view_is_kept_for_the_office_and_the_reminder_job(
+    university, college, evaluations_counted
+):
+    evaluations.current_view(today=TODAY)
+    freshness.data_changed([college[0].pk], scope="communication")
+    evaluations.evaluate_after_changes([frozenset({college[0].pk})], today=TODAY)
+    evaluated = len(evaluations_counted)
+
+    evaluations.current_view(today=TODAY)
+
+    assert len(evaluations_counted) == evaluated  # the office home, the overview and the job read it

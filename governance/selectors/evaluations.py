@@ -387,10 +387,11 @@ def evaluate_after_changes(
     committed: Iterable[frozenset[int] | None], *, today: dt.date
 ) -> dict[int, PersonView]:
     """What a request that wrote evaluates before it answers (governance.middleware.EvaluateOnWriteMiddleware), from
-    the organizations its committed changes touched: each person's view for the teams of those organizations; after
-    a change that may touch any page (a rule, a policy pack, the calendar: None), every team's view, which the office's
-    pages and the next reminder job read (the people's views are left to their pages: evaluating every person's
-    would keep the office waiting seconds). Returns the people's views it kept."""
+    the organizations its committed changes touched: the teams' views of those organizations (which the office's
+    pages and the next reminder job read) and each person's view for those teams (their dashboards); after a change
+    that may touch any page (a rule, a policy pack, the calendar: None), every team's view (the people's views are
+    left to their pages: evaluating every person's would keep the office waiting seconds). Returns the people's views
+    it kept."""
     changes = list(committed)
     if not changes:
         return {}
@@ -401,5 +402,10 @@ def evaluate_after_changes(
     for touched in changes:
         organizations |= set(touched or ())
     if not organizations or len(organizations) > PEOPLE_AFTER_CHANGES_MAX_ORGANIZATIONS:
-        return {}  # a bulk change (an import): its people's pages evaluate as they are asked for
+        return {}  # a bulk change (an import): its pages evaluate as they are asked for
+    teams = list(
+        LeadershipTeam.objects.filter(organization_id__in=organizations).values_list("pk", flat=True)
+    )
+    if teams:
+        current_view(today=today, team_ids=teams)
     return evaluate_people_of(organizations, today=today)

@@ -79,7 +79,7 @@ def _org_key(organization_id: int, scope: str | None = None) -> str:
 @functools.cache
 def _scope_of(label: str) -> str:
     """The scope a change of the model "app_label.modelname" moves: its family's name, or the core's."""
-    return families.family_watching(label) or CORE_SCOPE
+    return families.scope_watching(label) or CORE_SCOPE
 
 
 def _scope_of_model(model: Any) -> str:
@@ -304,17 +304,21 @@ def code_release() -> str:
 
 
 def fragment_key(
-    name: str, *parts: object, organizations: Iterable[int] | None = None, scope: str | None = None
+    name: str,
+    *parts: object,
+    organizations: Iterable[int] | None = None,
+    scope: str | Iterable[str] | None = None,
 ) -> str | None:
-    """The cache key of a fragment that depends on `organizations` (None: on every organization); with `scope`, only on
-    their changes of that family and the core's. None when the stamps cannot be read back."""
+    """The cache key of a fragment that depends on `organizations` (None: on every organization); with `scope` (one
+    or several), only on their changes of those scopes and the core's. None when the stamps cannot be read back."""
     if organizations is not None and scope is not None:
+        scopes = (scope,) if isinstance(scope, str) else tuple(scope)
         ids = sorted(set(organizations))
-        scoped = [_org_key(o, s) for o in ids for s in dict.fromkeys((CORE_SCOPE, scope))]
+        scoped = [_org_key(o, s) for o in ids for s in dict.fromkeys((CORE_SCOPE, *scopes))]
         stamps = _read([GLOBAL_KEY, *scoped])
         if stamps is None:
             return None
-        depends = ":".join([stamps[GLOBAL_KEY], scope, *(f"{k}={stamps[k]}" for k in scoped)])
+        depends = ":".join([stamps[GLOBAL_KEY], *scopes, *(f"{k}={stamps[k]}" for k in scoped)])
     elif organizations is None:
         stamps = _read([GLOBAL_KEY, ANY_ORGANIZATION_KEY])
         if stamps is None:
@@ -349,7 +353,7 @@ def cached_fragment(
     *parts: object,
     render: Callable[[], str],
     organizations: Iterable[int] | None = None,
-    scope: str | None = None,
+    scope: str | Iterable[str] | None = None,
 ) -> str:
     """`render()`'s result, cached under `name`, the stamps, the code release, the language and `parts` (whose page
     it is, the date, filters). The fragment depends on the global stamp and those of `organizations` (None: of
