@@ -4,8 +4,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from governance.middleware import evaluate_after_write
 from governance.models import Organization
+from governance.services.freshness import changes_committed
 from governance.services.policies import OwnRegulation, PolicyPackError, policy_load
 
 
@@ -38,16 +41,23 @@ class Command(BaseCommand):
                 raise CommandError(f"找不到代码为“{options['org']}”的组织。")
         own = self._own(options)
         try:
-            result = policy_load(
-                name=options["pack"],
-                organization=organization,
-                include_sub_units=options["with_sub_units"],
-                own=own,
-            )
+            with changes_committed() as committed:
+                result = policy_load(
+                    name=options["pack"],
+                    organization=organization,
+                    include_sub_units=options["with_sub_units"],
+                    own=own,
+                )
         except PolicyPackError as exc:
             raise CommandError(str(exc)) from exc
         except ValidationError as exc:  # a DomainError: the own regulation's name refused
             raise CommandError(" ".join(exc.messages)) from exc
+        # As a write through the portal does: every team's view is evaluated now, so the office's pages and the next
+        # reminder job read it instead of evaluating the whole university. A failure here leaves that to them.
+        try:
+            evaluate_after_write(committed, today=timezone.localdate())
+        except Exception as exc:  # the rules are loaded whatever happens here
+            self.stderr.write(f"规则已载入；预先计算各班子的义务时出错（页面打开时再计算）：{exc}")
         self.stdout.write(
             f"规则包“{result.pack.title}”已载入到 {result.organization.name}："
             f"新增 {len(result.created)} 条，更新 {len(result.updated)} 条，未变 {len(result.unchanged)} 条。"
