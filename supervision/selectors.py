@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from governance.families import CalendarItem, DigestLine, DigestSection
+from governance.html import format_html
 from governance.links import pk_link_maker
 from governance.models import Organization, Person, Position, ReminderSectionSent
 from governance.roles import is_office
@@ -186,17 +187,65 @@ def page_of(page: QuerySet[SupervisedTask]) -> list[SupervisedTask]:
     return rows
 
 
+# A row of the task list (task_list.html): its facts carry their column's name for a phone (supervision.css).
+# Built with governance.html.format_html, as the template built it (every value escaped), byte for byte.
+LIST_ROW = (
+    '<tr class="task-row task-{colour}">\n'
+    '          <td class="text-nowrap task-number">{number}</td>\n'
+    '          <td class="task-title"><a href="{url}">{title}</a>\n'
+    '            <div class="small text-body-secondary">{source}{co_units}</div></td>\n'
+    '          <td class="task-fact task-unit" data-label="{label_unit}">{unit}</td>\n'
+    '          <td class="text-nowrap task-fact task-leader" data-label="{label_leader}">{leader}</td>\n'
+    '          <td class="text-nowrap task-fact task-deadline" data-label="{label_deadline}">{deadline}<br>{badge}</td>\n'
+    '          <td class="text-nowrap task-state">{state}{urged}</td>\n'
+    "        </tr>"
+)
+
+
+def _list_row(task: Any, labels: dict[str, str]) -> str:
+    """A task's row (LIST_ROW) from what list_rows worked out."""
+    return format_html(
+        LIST_ROW,
+        colour=task.colour_code or "done",
+        number=task.number,
+        url=task.url,
+        title=task.title,
+        source=task.source_label,
+        co_units=format_html(" · {}：{}", labels["label_co"], task.co_unit_names)
+        if task.co_unit_names
+        else "",
+        unit=task.lead_unit.display_name,
+        leader=task.leader.name,
+        label_unit=labels["label_unit"],
+        label_leader=labels["label_leader"],
+        label_deadline=labels["label_deadline"],
+        deadline=task.deadline_text,
+        badge=format_html('<span class="badge {}">{}</span>', task.badge_class, task.badge_text)
+        if task.badge_text
+        else "",
+        state=task.state_label,
+        urged=format_html('<div class="small text-danger">{}</div>', task.urged_text) if task.urged else "",
+    )
+
+
 def list_rows(tasks: Sequence[SupervisedTask], today: dt.date) -> list[SupervisedTask]:
     """A list page's tasks (from tasks_for_list), each with its colour (with_colours), its e-mail urging rounds
     (`urged`, `urged_text`) and what its row shows — link, state and source labels, deadline and badge — worked out
     once per page rather than by the template row by row (a get_FOO_display, a reverse and a blocktranslate a row cost
-    a third of the page at 50 rows and 20,000 tasks: bench/results.md). Two queries: the outbox's newest row and, once
+    a third of the page at 50 rows and 20,000 tasks: bench/results.md), and the row itself (`row`, LIST_ROW): a
+    template's twenty-odd nodes a row were a quarter of a unit's list. Two queries: the outbox's newest row and, once
     per state of the outbox, its count (urgings_sent_count)."""
     rows = with_colours(tasks, today, workday_edge(today))
     urged = urgings_sent_count([t.pk for t in rows])
     states = {value: str(label) for value, label in TaskState.choices}
     sources = {value: str(label) for value, label in TaskSource.choices}
     url = pk_link_maker("supervision:task_detail")
+    labels = {
+        "label_unit": gettext("主办单位"),
+        "label_leader": gettext("分管校领导"),
+        "label_deadline": gettext("办理时限"),
+        "label_co": gettext("协办"),
+    }
     for task in rows:
         n = urged.get(task.pk, 0)
         task.urged = n  # type: ignore[attr-defined]
@@ -207,13 +256,13 @@ def list_rows(tasks: Sequence[SupervisedTask], today: dt.date) -> list[Supervise
         task.deadline_text = task.deadline.isoformat()  # type: ignore[attr-defined]
         task.badge_class = COLOUR_BADGES.get(task.colour_code, "")  # type: ignore[attr-defined]
         task.badge_text = badge_text(task)  # type: ignore[attr-defined]
-        if hasattr(task, "co_unit_names"):  # page_of read the names
-            continue
-        # The prefetched co-units, read as permissions._co_unit_ids does (a `.all()` a row clones a queryset).
-        co_units = getattr(task, "_prefetched_objects_cache", {}).get("co_units")
-        if co_units is None:
-            co_units = task.co_units.all()
-        task.co_unit_names = "、".join(unit.display_name for unit in co_units)  # type: ignore[attr-defined]
+        if not hasattr(task, "co_unit_names"):  # else page_of read the names
+            # The prefetched co-units, read as permissions._co_unit_ids does (a `.all()` a row clones a queryset).
+            co_units = getattr(task, "_prefetched_objects_cache", {}).get("co_units")
+            if co_units is None:
+                co_units = task.co_units.all()
+            task.co_unit_names = "、".join(unit.display_name for unit in co_units)  # type: ignore[attr-defined]
+        task.row = _list_row(task, labels)  # type: ignore[attr-defined]
     return rows
 
 
