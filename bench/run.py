@@ -296,7 +296,7 @@ def make_change(change: str | None, *, written: bool = False) -> float:
     elif change is not None:
         organization = _org_ids()[change]
         with changes_committed() as committed:
-            data_changed(organizations=[organization], scope="communication")
+            data_changed(organizations=[organization], scope="communication.talks")  # a talk: its own scope
         if written and committed:
             from django.conf import settings
             from django.utils import translation
