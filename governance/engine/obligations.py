@@ -248,13 +248,6 @@ def status_on(ob: Obligation, today: dt.date) -> Status:
     return Status.ON_TRACK
 
 
-def _event_organization(events: Sequence[Event], period: Period) -> int | None:
-    for e in events:
-        if e.preparation_start == period.start and e.date == period.end:
-            return e.organization_id
-    return None
-
-
 def evaluate(
     rules: Sequence[RuleSpec],
     *,
@@ -290,16 +283,20 @@ def evaluate(
             )
         rule_events = events.get(rule.event_source, ()) if rule.period == BEFORE_EVENT else ()
         periods = rule_periods(rule, start, end, calendar=calendar, events=rule_events)
+        # Before an event, each period is that event's and is owed by its organization's team alone: matched by the
+        # event itself, not by its dates (several colleges' democratic life meetings often fall on the same days).
+        owners = (
+            [e.organization_id for e in rule_events if e.preparation_start <= end and start <= e.date]
+            if rule.period == BEFORE_EVENT
+            else [None] * len(periods)
+        )
         for team_id in rule.team_ids:
             team = teams.get(team_id)
             if team is None:
                 continue
             members = by_team.get(team_id, [])
-            for period in periods:
-                if (
-                    rule.period == BEFORE_EVENT
-                    and _event_organization(rule_events, period) != team.organization_id
-                ):
+            for period, owner in zip(periods, owners, strict=True):
+                if rule.period == BEFORE_EVENT and owner != team.organization_id:
                     continue
                 results.extend(
                     _obligations_in_period(

@@ -69,3 +69,44 @@ def digest_text_item(item: Any, number: int) -> str:
         f"   {gettext('进度')}：{item.progress}\n"
         f"   {act}：{item.url}\n"
     )
+
+
+@register.simple_tag
+def digest_line(line: Any) -> SafeString:
+    """A line of a family's section (an urging, an issue awaiting an answer …): what, the detail, and 去办理."""
+    detail = (
+        format_html('<div style="font-size:13px;color:#555;">{}</div>', line["detail"])
+        if line["detail"]
+        else ""
+    )
+    act = (
+        format_html(
+            '<div style="margin-top:8px;"><a href="{}" style="display:inline-block;padding:4px 12px;'
+            'background:#1d4f91;color:#fff;text-decoration:none;border-radius:4px;">{}</a></div>',
+            line["url"],
+            gettext("去办理"),
+        )
+        if line["url"]
+        else ""
+    )
+    return format_html(
+        '\n  <div style="border:1px solid #e3e3e3;border-left:4px solid #1d4f91;padding:12px 16px;margin:0 0 12px;">\n'
+        '    <div style="font-weight:bold;">{}</div>\n'
+        "    {}\n"
+        "    {}\n"
+        "  </div>\n  ",
+        line["text"],
+        detail,
+        act,
+    )
+
+
+@register.simple_tag
+def digest_text_line(line: Any, number: int) -> str:
+    """The same line in the plain text: numbered, the detail in brackets, and where to act."""
+    text = f"\n{number}. {line['text']}"
+    if line["detail"]:
+        text += f"（{line['detail']}）"
+    if line["url"]:
+        text += f"\n   {gettext('办理')}：{line['url']}"
+    return text + "\n"

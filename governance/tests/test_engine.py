@@ -269,6 +269,38 @@ def test_before_event_rules_count_talks_between_preparation_start_and_the_meetin
     )  # the talk before preparation started does not count
 
 
+def test_two_colleges_democratic_life_meetings_on_the_same_days_are_each_owed_by_its_own_team_alone():
+    r = rule(
+        subject="each_member",
+        subject_positions=(),
+        counterpart="each_other_member",
+        period="before_event",
+        weekday=None,
+        event_source="ev",
+        team_ids=(1, 2),
+    )
+    other = TeamInfo(2, 20, "美术学院领导班子")
+    events = {
+        "ev": [
+            Event("e20", D(2026, 12, 20), D(2026, 11, 1), "美术学院民主生活会", 20),
+            Event("e10", D(2026, 12, 20), D(2026, 11, 1), "文学院民主生活会", 10),
+        ]
+    }
+    tenures = [
+        *team_tenures(),
+        Tenure(201, 2, "secretary", D(2020, 1, 1), None),
+        Tenure(202, 2, "president", D(2020, 1, 1), None),
+    ]
+    result = evaluate(
+        [r], teams={1: TEAM, 2: other}, tenures=tenures, evidence={"src": []}, events=events, excuses={},
+        start=D(2026, 11, 1), end=D(2026, 12, 31), today=D(2026, 12, 10), calendar=CAL, is_workday=None,
+    )  # fmt: skip
+
+    by_team = {(o.team.name, o.period.label) for o in result}
+    assert by_team == {("文学院领导班子", "文学院民主生活会"), ("美术学院领导班子", "美术学院民主生活会")}
+    assert len(result) == 3 + 1  # the three pairs of 文学院's team, the one pair of 美术学院's: no copy
+
+
 def test_the_current_view_keeps_the_previous_period_when_it_ended_unmet():
     r = rule(
         subject="position",
