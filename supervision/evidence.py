@@ -214,9 +214,17 @@ class ReportCycleEvents:
             by_unit[unit_id].append((person_id, first, last))
         url = pk_link_maker("supervision:task_detail")
         title = gettext("%(number)s %(title)s（第 %(n)d 期进展反馈）")
+        # A unit whose people all held their role from before the range and still do owes every cycle through the
+        # same people: worked out once per unit, not once per cycle (thousands over a university).
+        settled = {
+            unit: frozenset(pid for pid, _first, _last in unit_people)
+            for unit, unit_people in by_unit.items()
+            if all(first <= start and last is None for _pid, first, last in unit_people)
+        }
         found = []
         for task in rows:
             unit_people = by_unit.get(task.lead_unit_id, [])
+            same = settled.get(task.lead_unit_id)
             match = {"task": task.pk}
             for cycle in task.report_cycles(start, end):
                 day = cycle.end
@@ -228,7 +236,9 @@ class ReportCycleEvents:
                         title=title % {"number": task.number, "title": task.title, "n": cycle.number},
                         organization_id=task.lead_unit_id,
                         url=url(task.pk),
-                        owners=frozenset(
+                        owners=same
+                        if same is not None
+                        else frozenset(
                             pid
                             for pid, first, last in unit_people
                             if first <= day and (last is None or day <= last)
