@@ -29,7 +29,6 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Q
 from django.utils.translation import get_language
 
 from governance.engine.obligations import (
@@ -40,12 +39,13 @@ from governance.engine.obligations import (
     status_on,
 )
 from governance.engine.obligations import current_view as engine_current_view
-from governance.engine.status import URGENCY
-from governance.models import LeadershipTeam, Person, Position
+from governance.models import LeadershipTeam, Person
 from governance.selectors.obligations import (
     Evaluation,
     evaluate_event_owner_obligations,
     evaluate_obligations,
+    positions_in_window,
+    with_owned,
 )
 from governance.services import freshness
 
@@ -233,9 +233,6 @@ PERSON_TIMEOUT = 2 * 24 * 3600  # the date is in the key
 # A write touching more organizations than this (an import of a year's records) leaves its people's views to their
 # pages rather than keep the office waiting while every team is evaluated.
 PEOPLE_AFTER_CHANGES_MAX_ORGANIZATIONS = 4
-_PERSON_WINDOW_DAYS = (
-    400  # obligations_for_person's: the teams a person sat on up to this long before the day
-)
 
 
 def _person_key(person_id: int, today: dt.date, global_stamp: str, org_stamps: Iterable[str]) -> str:
@@ -254,11 +251,9 @@ def _person_key(person_id: int, today: dt.date, global_stamp: str, org_stamps: I
 
 
 def _sittings(person_ids: Iterable[int] | None, today: dt.date, team_ids: Iterable[int] | None = None):
-    """(person, team, organization) of every position within the window of `obligations_for_person` on `today`, for
-    the given people or teams (one query)."""
-    positions = Position.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=today - dt.timedelta(days=_PERSON_WINDOW_DAYS)), start__lte=today
-    )
+    """(person, team, organization) of every position a dashboard on `today` reads (`positions_in_window`, as
+    `obligations_for_person`), for the given people or teams (one query)."""
+    positions = positions_in_window(today, today)
     if person_ids is not None:
         positions = positions.filter(person_id__in=list(person_ids))
     if team_ids is not None:
@@ -290,13 +285,7 @@ class PersonView:
     @property
     def result(self) -> Evaluation:
         """Both, as obligations_for_person gives them."""
-        if not self.owned.obligations:
-            return self.teams
-        obligations = sorted(
-            self.teams.obligations + self.owned.obligations,
-            key=lambda o: (URGENCY[o.status], o.due, o.rule.code),
-        )
-        return Evaluation(obligations, {**self.teams.people, **self.owned.people}, self.teams.teams)
+        return with_owned(self.teams, self.owned, current=True)
 
 
 def person_view(person: Person, *, today: dt.date) -> PersonView:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
@@ -368,13 +368,27 @@ def _evaluate_obligations(
         is_workday=workdays.is_workday,
         people=person_ids,
     )
+    return _shown(obligations, start=start, end=end, today=today, wanted=person_ids, teams=teams)
+
+
+def _shown(
+    obligations: list[Obligation],
+    *,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    wanted: Iterable[int] | None,
+    teams: dict[int, TeamInfo],
+) -> Evaluation:
+    """The evaluated obligations as asked for: the current view on `today` (start == end) or those overlapping
+    [start, end]; with `wanted`, only those these people see; with the people they name (one query)."""
     if start == end:
         obligations = current_view(obligations, today)
     else:
         obligations = [o for o in obligations if o.period.overlaps(start, end)]
-    if person_ids is not None:
-        wanted = set(person_ids)
-        obligations = [o for o in obligations if wanted & set(o.people)]
+    if wanted is not None:
+        ids = set(wanted)
+        obligations = [o for o in obligations if ids & set(o.people)]
     people_ids = {i for o in obligations for i in o.people}
     people = Person.objects.select_related("user").in_bulk(people_ids) if people_ids else {}
     return Evaluation(obligations, people, teams)
@@ -475,6 +489,30 @@ def _outside(first: dt.date, last: dt.date, core: tuple[dt.date, dt.date]) -> li
     return pieces
 
 
+# A person's dashboard shows the teams they sat on up to this long before its first day (a period that ended unmet
+# while they were on the team stays theirs).
+TEAM_WINDOW_DAYS = 400
+
+
+def positions_in_window(start: dt.date, end: dt.date) -> QuerySet[Position]:
+    """The positions a dashboard for [start, end] reads: held at some time from TEAM_WINDOW_DAYS before `start` to
+    `end`."""
+    return Position.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=start - dt.timedelta(days=TEAM_WINDOW_DAYS)), start__lte=end
+    )
+
+
+def with_owned(result: Evaluation, owned: Evaluation, *, current: bool) -> Evaluation:
+    """A person's team obligations and those they owe as an event's owner (003 第五条), as one evaluation; a current
+    view (`current`) most urgent first."""
+    if not owned.obligations:
+        return result
+    obligations = result.obligations + owned.obligations
+    if current:
+        obligations.sort(key=lambda o: (URGENCY[o.status], o.due, o.rule.code))
+    return Evaluation(obligations, {**result.people, **owned.people}, result.teams)
+
+
 def obligations_for_person(
     person: Person, *, today: dt.date, start: dt.date | None = None, end: dt.date | None = None
 ) -> Evaluation:
@@ -483,21 +521,12 @@ def obligations_for_person(
     progress reports, 003 第五条)."""
     start = start or today
     end = end or today
-    team_ids = set(
-        Position.objects.filter(person=person)
-        .filter(Q(end__isnull=True) | Q(end__gte=start - dt.timedelta(days=400)), start__lte=end)
-        .values_list("team_id", flat=True)
-    )
+    team_ids = set(positions_in_window(start, end).filter(person=person).values_list("team_id", flat=True))
     result = evaluate_obligations(
         start=start, end=end, today=today, team_ids=team_ids, person_ids=[person.pk]
     )
     owned = evaluate_event_owner_obligations(today=today, start=start, end=end, person_ids=[person.pk])
-    if not owned.obligations:
-        return result
-    obligations = result.obligations + owned.obligations
-    if start == end:
-        obligations.sort(key=lambda o: (URGENCY[o.status], o.due, o.rule.code))
-    return Evaluation(obligations, {**result.people, **owned.people}, result.teams)
+    return with_owned(result, owned, current=start == end)
 
 
 def _event_owner_specs() -> list[RuleSpec]:
@@ -575,15 +604,7 @@ def evaluate_event_owner_obligations(
         organizations=names,
         people=wanted,
     )
-    if start == end:
-        obligations = current_view(obligations, today)
-    else:
-        obligations = [o for o in obligations if o.period.overlaps(start, end)]
-    if wanted is not None:
-        obligations = [o for o in obligations if wanted & set(o.people)]
-    people_ids = {i for o in obligations for i in o.people}
-    people = Person.objects.select_related("user").in_bulk(people_ids) if people_ids else {}
-    return Evaluation(obligations, people, {})
+    return _shown(obligations, start=start, end=end, today=today, wanted=wanted, teams={})
 
 
 def obligations_for_organization(
