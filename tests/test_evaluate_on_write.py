@@ -7,8 +7,10 @@ Wednesday 25 November 2026: the university's secretary 林书记 has not talked 
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
@@ -199,3 +201,16 @@ def test_after_a_change_the_teams_view_is_kept_for_the_office_and_the_reminder_j
     evaluations.current_view(today=TODAY)
 
     assert len(evaluations_counted) == evaluated  # the office home, the overview and the job read it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_load_policy_the_office_and_the_reminder_job_read_every_teams_view(
+    university, evaluations_counted
+):
+    call_command("load_policy", "003-supervision", stdout=io.StringIO())
+    evaluated = len(evaluations_counted)
+
+    evaluations.current_view(today=TODAY)
+
+    assert evaluated == 1  # the command evaluated every team once
+    assert len(evaluations_counted) == evaluated  # the pages and the job read it
